@@ -1,0 +1,116 @@
+//! Calendar months. The engine steps one calendar month at a time; scenario files name months
+//! as `"YYYY-MM"` strings, and outputs date every row the same way.
+
+use std::fmt;
+
+/// A calendar month, e.g. October 2024. Ordered by time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct YearMonth {
+    /// Months since January of year 0, so that differences are plain subtraction.
+    index: i32,
+}
+
+impl YearMonth {
+    /// `month` is 1 (January) to 12 (December).
+    pub fn new(year: i32, month: u32) -> Option<Self> {
+        if !(1..=12).contains(&month) || !(1000..=9999).contains(&year) {
+            return None;
+        }
+        Some(YearMonth { index: year * 12 + month as i32 - 1 })
+    }
+
+    pub fn year(self) -> i32 {
+        self.index.div_euclid(12)
+    }
+
+    /// 1 (January) to 12 (December).
+    pub fn month(self) -> u32 {
+        self.index.rem_euclid(12) as u32 + 1
+    }
+
+    /// The month `months` later (or earlier, if negative).
+    pub fn plus(self, months: i32) -> Self {
+        YearMonth { index: self.index + months }
+    }
+
+    /// Whole months from `earlier` to `self` (negative if `self` is earlier).
+    pub fn months_since(self, earlier: YearMonth) -> i32 {
+        self.index - earlier.index
+    }
+
+    /// The financial year (April to March) this month falls in, named by its first year:
+    /// March 2025 is in 2024 (2024-25), April 2025 in 2025.
+    pub fn financial_year(self) -> i32 {
+        if self.month() >= 4 { self.year() } else { self.year() - 1 }
+    }
+}
+
+impl fmt::Display for YearMonth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}", self.year(), self.month())
+    }
+}
+
+impl std::str::FromStr for YearMonth {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let expected = || format!("expected a month as \"YYYY-MM\" (for example \"2024-10\"), got {text:?}");
+        let (year, month) = text.split_once('-').ok_or_else(expected)?;
+        if year.len() != 4 || month.len() != 2 {
+            return Err(expected());
+        }
+        let year: i32 = year.parse().map_err(|_| expected())?;
+        let month: u32 = month.parse().map_err(|_| expected())?;
+        YearMonth::new(year, month).ok_or_else(expected)
+    }
+}
+
+impl TryFrom<String> for YearMonth {
+    type Error = String;
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        text.parse()
+    }
+}
+
+impl From<YearMonth> for String {
+    fn from(month: YearMonth) -> String {
+        month.to_string()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for YearMonth {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+impl serde::Serialize for YearMonth {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_formats_and_counts() {
+        let october: YearMonth = "2024-10".parse().unwrap();
+        assert_eq!((october.year(), october.month()), (2024, 10));
+        assert_eq!(october.plus(3).to_string(), "2025-01");
+        assert_eq!(october.plus(-10).to_string(), "2023-12");
+        assert_eq!(october.plus(15).months_since(october), 15);
+        assert_eq!("2025-03".parse::<YearMonth>().unwrap().financial_year(), 2024);
+        assert_eq!("2025-04".parse::<YearMonth>().unwrap().financial_year(), 2025);
+    }
+
+    #[test]
+    fn rejects_malformed_months() {
+        for bad in ["2024-13", "2024-00", "24-10", "2024/10", "2024-1", "October", ""] {
+            assert!(bad.parse::<YearMonth>().is_err(), "{bad} should be rejected");
+        }
+    }
+}

@@ -1,0 +1,305 @@
+//! The command line: `wfsim run` simulates scenarios and writes the results, `wfsim validate`
+//! checks scenario files without running them.
+//!
+//! Exit status: 0 success, 2 bad input (scenario files, flags), 1 anything else (for example
+//! an output directory that cannot be written). Every scenario is loaded and checked before
+//! anything is simulated or written, so bad input never touches the output directory.
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::engine::metrics::Metric;
+use crate::output::{self, AnnualCsv, Manifest, OutputError, TimeseriesCsv};
+use crate::run::{self, RunSettings, ScenarioRun};
+use crate::scenario::{self, LoadErrors};
+use crate::stats;
+
+/// Exit status for a failure that is not the user's input (for example an unwritable output
+/// directory).
+pub const EXIT_FAILURE: u8 = 1;
+/// Exit status for bad input: scenario files or command-line flags. Clap uses it too.
+pub const EXIT_BAD_INPUT: u8 = 2;
+
+/// Where `wfsim run` looks for scenarios when none are named, relative to the current
+/// directory.
+pub const SCENARIO_DIR: &str = "scenarios";
+/// The scenario listed (and reported) first when running every scenario in `scenarios/`.
+pub const BASELINE_FILE: &str = "baseline.toml";
+
+/// Monte Carlo workforce planning for children's social work services.
+#[derive(Debug, Parser)]
+#[command(name = "wfsim", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Simulate scenarios and write timeseries.csv, annual.csv and manifest.json.
+    Run(RunArgs),
+    /// Check scenario files without running them.
+    Validate(ValidateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scenario files. Default: every *.toml in scenarios/ (in the current directory), sorted
+    /// by file name, with baseline.toml first.
+    #[arg(value_name = "SCENARIO.toml")]
+    pub scenarios: Vec<PathBuf>,
+    /// Replications per scenario (1 to 1,000,000).
+    #[arg(long, value_name = "N", default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub reps: u32,
+    /// Master seed: the same seed and inputs give the same results, bit for bit.
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// Months to simulate (1 to 1200) [default: each scenario's horizon_months, which
+    /// defaults to 60].
+    #[arg(long, value_name = "M", value_parser = clap::value_parser!(u32).range(1..=1200))]
+    pub months: Option<u32>,
+    /// Worker threads (1 to 1024) [default: one per CPU]. Results do not depend on it.
+    #[arg(long, value_name = "T", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub threads: Option<u32>,
+    /// Output directory, created if need be. Existing result files in it are replaced only
+    /// once all new ones are written.
+    #[arg(long, value_name = "DIR", default_value = "output")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Scenario files to check.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+}
+
+/// Why a command failed, and so which exit status it gets.
+#[derive(Debug)]
+enum Failure {
+    /// Bad input: each line is printed with an `error: ` prefix; exit status 2.
+    BadInput(Vec<String>),
+    /// Anything else; exit status 1.
+    Other(String),
+}
+
+/// Runs `wfsim` with the process's arguments.
+pub fn main() -> ExitCode {
+    main_with(std::env::args_os())
+}
+
+/// Runs `wfsim` with the given arguments (the first is the program name).
+pub fn main_with<I, T>(args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(error) => {
+            // Help and --version go to stdout with status 0; usage errors to stderr with 2.
+            let _ = error.print();
+            return ExitCode::from(if error.use_stderr() { EXIT_BAD_INPUT } else { 0 });
+        }
+    };
+    let result = match &cli.command {
+        Command::Run(args) => run_command(args),
+        Command::Validate(args) => validate_command(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::BadInput(lines)) => {
+            print_errors(&lines);
+            ExitCode::from(EXIT_BAD_INPUT)
+        }
+        Err(Failure::Other(message)) => {
+            print_errors(&[message]);
+            ExitCode::from(EXIT_FAILURE)
+        }
+    }
+}
+
+fn print_errors(lines: &[String]) {
+    let mut stderr = std::io::stderr().lock();
+    for line in lines {
+        let _ = writeln!(stderr, "error: {line}");
+    }
+}
+
+/// `wfsim run`: load and check everything, simulate, write, summarise.
+fn run_command(args: &RunArgs) -> Result<(), Failure> {
+    let files =
+        if args.scenarios.is_empty() { find_scenarios(Path::new(SCENARIO_DIR))? } else { args.scenarios.clone() };
+    let scenarios = scenario::load_all(&files).map_err(|errors| Failure::BadInput(error_lines(&errors)))?;
+
+    let settings = RunSettings { replications: args.reps, seed: args.seed, months: args.months, progress: true };
+    let simulate_and_write = || -> Result<(Vec<ScenarioRun>, Vec<PathBuf>), OutputError> {
+        let runs = run::run_all(&scenarios, &settings);
+        let manifest = Manifest::new(&runs, &settings);
+        let files: [&dyn output::OutputFile; 3] =
+            [&TimeseriesCsv { runs: &runs }, &AnnualCsv { runs: &runs }, &manifest];
+        let written = output::write_all(&args.out, &files)?;
+        Ok((runs, written))
+    };
+    let outcome = match args.threads {
+        Some(threads) => rayon::ThreadPoolBuilder::new()
+            .num_threads(threads as usize)
+            .build()
+            .map_err(|error| Failure::Other(format!("cannot start {threads} worker threads: {error}")))?
+            .install(simulate_and_write),
+        None => simulate_and_write(),
+    };
+    let (runs, written) = outcome.map_err(|error| Failure::Other(error.to_string()))?;
+    print_summary(&runs, &settings, &written);
+    Ok(())
+}
+
+/// `wfsim validate`: every file on its own; `ok: FILE` or its errors.
+fn validate_command(args: &ValidateArgs) -> Result<(), Failure> {
+    let mut all_good = true;
+    for file in &args.files {
+        match scenario::load(file) {
+            Ok(_) => {
+                let _ = writeln!(std::io::stdout().lock(), "ok: {}", file.display());
+            }
+            Err(errors) => {
+                all_good = false;
+                print_errors(&error_lines(&errors));
+            }
+        }
+    }
+    if all_good { Ok(()) } else { Err(Failure::BadInput(Vec::new())) }
+}
+
+/// One line per load error, as printed after `error: `.
+fn error_lines(errors: &LoadErrors) -> Vec<String> {
+    errors.iter().map(|error| error.to_string()).collect()
+}
+
+/// Every `*.toml` file in `dir`, sorted by file name, with `baseline.toml` first.
+fn find_scenarios(dir: &Path) -> Result<Vec<PathBuf>, Failure> {
+    let entries = std::fs::read_dir(dir).map_err(|error| {
+        Failure::BadInput(vec![format!("no scenario files given, and cannot read {}/: {error}", dir.display())])
+    })?;
+    let mut names: Vec<OsString> = entries
+        .filter_map(Result::ok)
+        .filter(|entry| {
+            let path = entry.path();
+            path.extension().is_some_and(|extension| extension == "toml") && path.is_file()
+        })
+        .map(|entry| entry.file_name())
+        .collect();
+    if names.is_empty() {
+        return Err(Failure::BadInput(vec![format!(
+            "no scenario files given, and no *.toml files in {}/",
+            dir.display()
+        )]));
+    }
+    names.sort();
+    if let Some(position) = names.iter().position(|name| name == BASELINE_FILE) {
+        let baseline = names.remove(position);
+        names.insert(0, baseline);
+    }
+    Ok(names.into_iter().map(|name| dir.join(name)).collect())
+}
+
+/// Prints the headline figures of each scenario and the files written.
+fn print_summary(runs: &[ScenarioRun], settings: &RunSettings, written: &[PathBuf]) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(
+        stdout,
+        "Simulated {} scenario(s), {} replications each, seed {}.",
+        runs.len(),
+        settings.replications,
+        settings.seed
+    );
+    let _ = writeln!(stdout, "Median (90% interval):");
+    let width = runs.iter().map(|run| run.name.chars().count()).max().unwrap_or(0);
+    for run in runs {
+        let (when, month) = headline_month(run);
+        let rate = |metric: Metric| {
+            let summary = stats::summarise(&mut run.across_replications(month, metric));
+            format!("{} ({} to {})", percent(summary.p50), percent(summary.p5), percent(summary.p95))
+        };
+        let _ = writeln!(
+            stdout,
+            "  {:width$}  {when}: vacancy rate {}, agency rate {}",
+            run.name,
+            rate(Metric::VacancyRate),
+            rate(Metric::AgencyRate),
+        );
+    }
+    for path in written {
+        let _ = writeln!(stdout, "Wrote {}", path.display());
+    }
+}
+
+/// The last 30 September in the run, or its last month if it has none, with a label.
+fn headline_month(run: &ScenarioRun) -> (String, usize) {
+    match stats::september_months(run).last() {
+        Some(&(year, month)) => (format!("30 September {year}"), month),
+        None => {
+            let last = run.months as usize;
+            (format!("end of {}", run.date(last)), last)
+        }
+    }
+}
+
+/// A fraction as a percentage with one decimal, e.g. `12.3%`.
+fn percent(fraction: f64) -> String {
+    if fraction.is_finite() { format!("{:.1}%", fraction * 100.0) } else { "n/a".to_string() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn command_line_is_well_formed() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn finds_scenarios_sorted_with_baseline_first() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["b.toml", "baseline.toml", "a.toml", "notes.md", "c.toml.bak"] {
+            std::fs::write(dir.path().join(name), "").unwrap();
+        }
+        std::fs::create_dir(dir.path().join("dir.toml")).unwrap();
+        let found = find_scenarios(dir.path()).unwrap();
+        let names: Vec<_> = found.iter().map(|path| path.file_name().unwrap().to_string_lossy().into_owned()).collect();
+        assert_eq!(names, ["baseline.toml", "a.toml", "b.toml"]);
+        assert!(found[0].starts_with(dir.path()));
+    }
+
+    #[test]
+    fn no_scenarios_is_bad_input() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(matches!(find_scenarios(dir.path()), Err(Failure::BadInput(_))));
+        assert!(matches!(find_scenarios(&dir.path().join("missing")), Err(Failure::BadInput(_))));
+    }
+
+    #[test]
+    fn flags_out_of_range_are_usage_errors() {
+        for bad in [["--reps", "0"], ["--months", "0"], ["--months", "1201"], ["--threads", "0"], ["--seed", "-1"]] {
+            let parsed = Cli::try_parse_from(["wfsim", "run", bad[0], bad[1]]);
+            assert!(parsed.is_err_and(|error| error.use_stderr()), "{bad:?} should be refused");
+        }
+        let parsed = Cli::try_parse_from(["wfsim", "run", "--reps", "40", "--months", "24", "a.toml"]).unwrap();
+        let Command::Run(args) = parsed.command else { panic!("not run") };
+        assert_eq!((args.reps, args.months, args.seed, args.threads), (40, Some(24), 1, None));
+        assert_eq!(args.out, PathBuf::from("output"));
+    }
+
+    #[test]
+    fn percentages_have_one_decimal() {
+        assert_eq!(percent(0.1234), "12.3%");
+        assert_eq!(percent(0.0), "0.0%");
+        assert_eq!(percent(f64::NAN), "n/a");
+    }
+}

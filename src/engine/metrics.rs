@@ -1,0 +1,112 @@
+//! What the engine records each month. The names are part of the output contract
+//! (`timeseries.csv`, `annual.csv`): later tools and users read them.
+
+/// How a metric turns into a DfE-style annual figure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A stock or a rate of stocks: the annual figure is the value at 30 September.
+    Stock,
+    /// A flow within the month: the annual figure is the sum over the 12 months to 30
+    /// September (only for years whose 12 months were all simulated).
+    Flow,
+}
+
+macro_rules! metrics {
+    ($($variant:ident => $name:literal, $kind:ident, $doc:literal;)*) => {
+        /// One recorded quantity.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[repr(usize)]
+        pub enum Metric { $(#[doc = $doc] $variant,)* }
+
+        impl Metric {
+            /// Every metric, in recording (and output) order.
+            pub const ALL: &'static [Metric] = &[$(Metric::$variant,)*];
+
+            /// The name in output files.
+            pub fn name(self) -> &'static str {
+                match self { $(Metric::$variant => $name,)* }
+            }
+
+            pub fn kind(self) -> Kind {
+                match self { $(Metric::$variant => Kind::$kind,)* }
+            }
+
+            /// One line on what the metric means, for the manifest and reports.
+            pub fn description(self) -> &'static str {
+                match self { $(Metric::$variant => $doc,)* }
+            }
+        }
+    };
+}
+
+metrics! {
+    FteInPost => "fte_in_post", Stock, "FTE of permanent social workers in post (absent workers included), end of month.";
+    Headcount => "headcount", Stock, "Permanent social workers in post (headcount), end of month.";
+    EstablishmentFte => "establishment_fte", Stock, "Funded FTE posts.";
+    VacancyFte => "vacancy_fte", Stock, "max(0, establishment FTE - FTE in post).";
+    VacancyRate => "vacancy_rate", Stock, "Vacancy FTE / (vacancy FTE + FTE in post), a fraction.";
+    AgencyFte => "agency_fte", Stock, "Agency FTE covering vacancies (and absence, if the scenario says so).";
+    AgencyRate => "agency_rate", Stock, "Agency FTE / (agency FTE + FTE in post), a fraction.";
+    StartersFte => "starters_fte", Flow, "FTE joining in the month (all routes); 0 at month 0, which is a position, not a month.";
+    LeaversFte => "leavers_fte", Flow, "FTE leaving in the month; 0 at month 0. The 12-month rates use the year before the start.";
+    TurnoverRate => "turnover_rate", Stock, "Leavers FTE over the last 12 months / FTE in post, a fraction.";
+    AvgCaseload => "avg_caseload", Stock, "Open cases / case-holding FTE (agency included), the DfE caseload.";
+    CaseShortfall => "case_shortfall", Stock, "Open cases beyond the case-holding capacity (unallocated or over-allocated).";
+    AbsenceRate => "absence_rate", Stock, "FTE on long absence / FTE in post, a fraction.";
+    NqswShare => "nqsw_share", Stock, "Share of FTE in post within 12 months of qualifying, a fraction.";
+    Trainees => "trainees", Stock, "Trainees in all pipelines (headcount), not yet in post.";
+    OpenCases => "open_cases", Stock, "Open cases (demand).";
+    CaseHoldingFte => "case_holding_fte", Stock, "FTE holding cases: present permanent case holders plus agency.";
+    CaseCapacity => "case_capacity", Stock, "Cases the case holders can hold, after the NQSW ramp-up and any cap.";
+    AbsentFte => "absent_fte", Stock, "FTE on long absence.";
+    MeanTenureYears => "mean_tenure_years", Stock, "Mean years with the council of workers in post (headcount).";
+    AttritionRate => "attrition_rate", Stock, "Leavers FTE over the last 12 months who left the profession or retired / FTE in post.";
+    StartersUniversityFte => "starters_university_fte", Flow, "FTE joining from university courses.";
+    StartersApprenticeshipFte => "starters_apprenticeship_fte", Flow, "FTE qualifying from the degree apprenticeship.";
+    StartersStepUpFte => "starters_step_up_fte", Flow, "FTE qualifying from Step Up to Social Work.";
+    StartersFrontlineFte => "starters_frontline_fte", Flow, "FTE qualifying from Frontline.";
+    StartersOverseasFte => "starters_overseas_fte", Flow, "FTE joining from the overseas programme.";
+    StartersExperiencedFte => "starters_experienced_fte", Flow, "FTE of experienced hires.";
+    LeaversOtherCouncilFte => "leavers_other_council_fte", Flow, "FTE leaving for another council.";
+    LeaversAgencyFte => "leavers_agency_fte", Flow, "FTE leaving for agency work.";
+    LeaversLeftProfessionFte => "leavers_left_profession_fte", Flow, "FTE leaving social work.";
+    LeaversInternalMoveFte => "leavers_internal_move_fte", Flow, "FTE moving within the council out of children's social work.";
+    LeaversRetirementFte => "leavers_retirement_fte", Flow, "FTE retiring.";
+    TraineesApprenticeship => "trainees_apprenticeship", Stock, "Degree apprentices in training.";
+    TraineesStepUp => "trainees_step_up", Stock, "Step Up trainees in training.";
+    TraineesFrontline => "trainees_frontline", Stock, "Frontline trainees in their bursary year.";
+    TraineesOverseas => "trainees_overseas", Stock, "Overseas social workers awaiting registration.";
+}
+
+/// Number of metrics recorded per month.
+pub const COUNT: usize = Metric::ALL.len();
+
+impl Metric {
+    /// Position in a recorded row.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// True for fractions in [0, 1].
+    pub fn is_rate(self) -> bool {
+        self.name().ends_with("_rate") || self.name().ends_with("_share")
+    }
+
+    pub fn from_name(name: &str) -> Option<Metric> {
+        Metric::ALL.iter().copied().find(|m| m.name() == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn indices_follow_declaration_order_and_names_are_unique() {
+        for (position, metric) in Metric::ALL.iter().enumerate() {
+            assert_eq!(metric.index(), position);
+            assert_eq!(Metric::from_name(metric.name()), Some(*metric));
+        }
+        assert!(Metric::VacancyRate.is_rate() && Metric::NqswShare.is_rate() && !Metric::FteInPost.is_rate());
+    }
+}

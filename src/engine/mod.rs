@@ -1,0 +1,128 @@
+//! The Monte Carlo engine: one replication of one scenario, month by month.
+//!
+//! # The monthly step
+//!
+//! Month 0 is the starting position (the end of the month before the scenario's `start`).
+//! Each simulated month `m = 1, 2, ...` runs these processes, in this order, and then records
+//! the state at the end of the month:
+//!
+//! 1. **demand**: open cases follow their trend, with noise;
+//! 2. **establishment**: scheduled changes to funded posts; each April, the caseload cap (if
+//!    any) adds the posts needed to hold open cases within it;
+//! 3. **pipelines**: new trainee cohorts start; trainees drop out; those who finish qualify
+//!    into post;
+//! 4. **leavers**: each worker leaves with a monthly hazard by route and tenure band, times
+//!    the modifiers (retention allowance, welcome-payment clawback, caseload pressure felt
+//!    over recent months); each leaver gets a destination;
+//! 5. **absence**: absent workers whose absence has ended return; others may start a long
+//!    absence of random length;
+//! 6. **recruitment**: the university NQSW intake in its months, then experienced hires into
+//!    the posts still vacant (or at a fixed rate);
+//! 7. **agency**: agency cover for the gap, up to supply and budget;
+//! 8. **caseload**: case-holding FTE, capacity after the NQSW ramp-up, caseload, shortfall;
+//! 9. **record** every metric.
+//!
+//! # What is and is not modelled
+//!
+//! Permanent workers are individuals (route, tenure, months since qualifying, FTE, manager or
+//! case holder, allowance eligibility, absence, welcome-payment clawback). Trainees are
+//! individuals in their pipelines. Agency cover, demand and the establishment are aggregates.
+//! Not modelled: promotion between grades (grades follow from months since qualifying and the
+//! manager flag), internal moves between teams, the regional agency rules beyond a change in
+//! supply, sickness shorter than a month, and costs (a later issue).
+
+pub mod metrics;
+mod model;
+pub mod rng;
+mod simulate;
+mod workforce;
+
+#[cfg(test)]
+mod tests;
+
+pub use model::Model;
+pub use simulate::simulate;
+
+/// Route of entry into post. Retention tables, destinations and starters are kept per route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(u8)]
+pub enum Route {
+    University = 0,
+    Apprenticeship = 1,
+    StepUp = 2,
+    Frontline = 3,
+    Overseas = 4,
+    Experienced = 5,
+}
+
+impl Route {
+    pub const ALL: [Route; 6] = [
+        Route::University,
+        Route::Apprenticeship,
+        Route::StepUp,
+        Route::Frontline,
+        Route::Overseas,
+        Route::Experienced,
+    ];
+    pub const COUNT: usize = 6;
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The name used in scenario files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Route::University => "university",
+            Route::Apprenticeship => "apprenticeship",
+            Route::StepUp => "step_up",
+            Route::Frontline => "frontline",
+            Route::Overseas => "overseas",
+            Route::Experienced => "experienced",
+        }
+    }
+
+    /// Newly qualified on joining: counts as an NQSW for the first 12 months.
+    pub fn joins_newly_qualified(self) -> bool {
+        !matches!(self, Route::Overseas | Route::Experienced)
+    }
+}
+
+impl From<crate::scenario::schema::RouteName> for Route {
+    fn from(name: crate::scenario::schema::RouteName) -> Route {
+        use crate::scenario::schema::RouteName;
+        match name {
+            RouteName::University => Route::University,
+            RouteName::Apprenticeship => Route::Apprenticeship,
+            RouteName::StepUp => Route::StepUp,
+            RouteName::Frontline => Route::Frontline,
+            RouteName::Overseas => Route::Overseas,
+            RouteName::Experienced => Route::Experienced,
+        }
+    }
+}
+
+/// Where a leaver goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Destination {
+    OtherCouncil = 0,
+    Agency = 1,
+    LeftProfession = 2,
+    InternalMove = 3,
+    Retirement = 4,
+}
+
+impl Destination {
+    pub const ALL: [Destination; 5] = [
+        Destination::OtherCouncil,
+        Destination::Agency,
+        Destination::LeftProfession,
+        Destination::InternalMove,
+        Destination::Retirement,
+    ];
+
+    /// Leaves the profession (attrition), not just this council (turnover).
+    pub fn is_attrition(self) -> bool {
+        matches!(self, Destination::LeftProfession | Destination::Retirement)
+    }
+}

@@ -1,0 +1,529 @@
+//! The build stage: a checked scenario becomes the engine's parameters. Dates become month
+//! indices (month 0 is the starting position), route tables become arrays, recurring cohorts
+//! become a list, and the starting stock is laid out from the aggregate figures. Uncertain
+//! parameters stay distributions here; [`RepParams::draw`] draws them once per replication.
+
+use super::Route;
+use super::rng::{Key, Process, name_hash};
+use super::workforce::{StockTemplate, build_stock_template};
+use crate::calendar::YearMonth;
+use crate::scenario::Scenario;
+use crate::scenario::param::{Domain, GrowthRate, NonNegative, Param, Probability};
+use crate::scenario::schema::{self, DestinationShares, RouteTable};
+
+/// Everything one replication needs, built once per scenario and shared by all replications.
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub(super) first_date: YearMonth,
+    pub(super) stock: StockTemplate,
+    pub(super) initial: InitialFigures,
+    pub(super) establishment_changes: Vec<(i32, f64)>,
+    pub(super) retention: Option<RetentionModel>,
+    pub(super) university: Option<UniversityModel>,
+    pub(super) cohorts: Vec<CohortModel>,
+    pub(super) experienced: Option<ExperiencedModel>,
+    pub(super) welcome: Option<WelcomeModel>,
+    pub(super) agency: Option<AgencyModel>,
+    pub(super) absence: Option<AbsenceModel>,
+    pub(super) demand: Option<DemandModel>,
+    pub(super) caseload: CaseloadModel,
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct InitialFigures {
+    pub establishment_fte: f64,
+    pub agency_fte: f64,
+    pub open_cases: f64,
+    pub leavers_fte_per_month: f64,
+    pub part_time_fte: f64,
+    pub experienced_prior_months: u32,
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct RetentionModel {
+    pub band_edges_months: Vec<u32>,
+    /// Per route, per band: the annual leaving probability, with the parameter name its
+    /// stream is keyed by (routes sharing the default table share its draws).
+    pub annual_leave_prob: Vec<Vec<(String, Param<Probability>)>>,
+    pub hazard_scale: Param<NonNegative>,
+    pub allowance: Option<AllowanceModel>,
+    pub pressure: Option<PressureModel>,
+    /// Per route: cumulative destination shares, in `Destination::ALL` order.
+    pub destination_cdf: [[f64; 5]; Route::COUNT],
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct AllowanceModel {
+    pub eligible_share: f64,
+    pub min_service_months: u32,
+    pub hazard_ratio: Param<NonNegative>,
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct PressureModel {
+    pub threshold_cases: f64,
+    pub hazard_increase_per_case: Param<NonNegative>,
+    pub averaging_months: usize,
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct UniversityModel {
+    pub annual_intake: Param<NonNegative>,
+    /// (calendar month, share of the year's intake).
+    pub intake: Vec<(u32, f64)>,
+    pub cap_at_vacancies: bool,
+    pub fte: f64,
+}
+
+/// One trainee cohort of a pipeline route.
+#[derive(Debug, Clone)]
+pub(super) struct CohortModel {
+    pub route: Route,
+    /// Month index of the start (0 or less: already training at the start).
+    pub start: i32,
+    pub duration_months: u32,
+    pub size: Param<NonNegative>,
+    pub completion_rate: Param<Probability>,
+    pub prior_experience_months: u32,
+    pub fte: f64,
+    /// Distinguishes cohorts of one route starting in the same month.
+    pub ordinal: u32,
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct ExperiencedModel {
+    pub monthly_fill_prob: Param<Probability>,
+    pub max_per_month: Option<u32>,
+    pub per_month: Option<Param<NonNegative>>,
+    pub manager_share: f64,
+    pub part_time_share: f64,
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct WelcomeModel {
+    pub routes: [bool; Route::COUNT],
+    pub clawback_months: u32,
+    pub hazard_ratio_during: Param<NonNegative>,
+    pub hazard_ratio_after: Param<NonNegative>,
+    pub months_after: u32,
+    pub recruitment_multiplier: Param<NonNegative>,
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct AgencyModel {
+    pub cover_share: Param<Probability>,
+    pub cover_absence: bool,
+    pub max_fte: Option<Param<NonNegative>>,
+    pub supply_changes: Vec<(i32, Param<NonNegative>)>,
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct AbsenceModel {
+    pub monthly_start_prob: Param<Probability>,
+    pub mean_duration_months: Param<NonNegative>,
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct DemandModel {
+    pub annual_growth: Param<GrowthRate>,
+    pub monthly_noise_sd: f64,
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct CaseloadModel {
+    pub full_cases_per_fte: f64,
+    pub nqsw_ramp_cases: Vec<f64>,
+    pub agency_cases_per_fte: f64,
+    pub cap_cases_per_fte: Option<f64>,
+}
+
+impl CaseloadModel {
+    /// Cases one FTE can hold `months_qualified` months after qualifying.
+    #[inline]
+    pub fn capacity_per_fte(&self, months_qualified: i32) -> f64 {
+        let ramp = usize::try_from(months_qualified).ok().and_then(|m| self.nqsw_ramp_cases.get(m));
+        let cases = ramp.copied().unwrap_or(self.full_cases_per_fte);
+        self.cap_cases_per_fte.map_or(cases, |cap| cases.min(cap))
+    }
+}
+
+impl Model {
+    /// Builds the model of a checked scenario. Infallible: the check stage has ruled out
+    /// everything that would stop it.
+    pub fn build(scenario: &Scenario) -> Model {
+        let spec = &scenario.spec;
+        let first_date = scenario.start.plus(-1);
+        let month_index = |date: YearMonth| date.months_since(first_date);
+        let enabled = |flag: schema::Enabled| flag.0;
+
+        let retention_spec = spec.retention.as_ref().filter(|r| enabled(r.enabled));
+        let default_edges = schema::RetentionSpec::default().band_edges_months;
+        let band_edges = retention_spec.map_or(default_edges, |r| r.band_edges_months.clone());
+        let stock = build_stock_template(&spec.initial, &band_edges);
+
+        let initial = InitialFigures {
+            establishment_fte: spec.initial.fte_in_post / (1.0 - spec.initial.vacancy_rate),
+            agency_fte: spec.initial.agency_fte,
+            open_cases: spec.initial.open_cases,
+            leavers_fte_per_month: spec.initial.leavers_fte_last_12_months / 12.0,
+            part_time_fte: spec.initial.part_time_fte,
+            experienced_prior_months: spec.initial.experienced_prior_months,
+        };
+
+        let establishment_changes = spec
+            .establishment
+            .as_ref()
+            .filter(|e| enabled(e.enabled))
+            .map(|e| e.changes.iter().map(|c| (month_index(c.from), c.change_fte)).collect())
+            .unwrap_or_default();
+
+        let retention = retention_spec.map(|r| RetentionModel {
+            band_edges_months: r.band_edges_months.clone(),
+            annual_leave_prob: route_tables(&r.annual_leave_prob),
+            hazard_scale: r.hazard_scale,
+            allowance: r.allowance.as_ref().filter(|a| enabled(a.enabled)).map(|a| AllowanceModel {
+                eligible_share: a.eligible_share,
+                min_service_months: a.min_service_months,
+                hazard_ratio: a.hazard_ratio,
+            }),
+            pressure: r.caseload_pressure.as_ref().filter(|p| enabled(p.enabled)).map(|p| PressureModel {
+                threshold_cases: p.threshold_cases,
+                hazard_increase_per_case: p.hazard_increase_per_case,
+                averaging_months: p.averaging_months.max(1) as usize,
+            }),
+            destination_cdf: destination_cdfs(&r.destinations),
+        });
+
+        let university = spec.routes.university.as_ref().filter(|u| enabled(u.enabled)).map(|u| UniversityModel {
+            annual_intake: u.annual_intake,
+            intake: u.intake_months.iter().copied().zip(u.intake_shares.iter().copied()).collect(),
+            cap_at_vacancies: u.cap_at_vacancies,
+            fte: u.fte,
+        });
+
+        let pipelines = [
+            (Route::Apprenticeship, &spec.routes.apprenticeship),
+            (Route::StepUp, &spec.routes.step_up),
+            (Route::Frontline, &spec.routes.frontline),
+            (Route::Overseas, &spec.routes.overseas),
+        ];
+        let mut cohorts = Vec::new();
+        for (route, pipeline) in pipelines {
+            if let Some(pipeline) = pipeline.as_ref().filter(|p| enabled(p.enabled)) {
+                cohorts.extend(pipeline_cohorts(route, pipeline, first_date));
+            }
+        }
+        // One queue for all routes, in start order (stable: routes keep their order in a month).
+        cohorts.sort_by_key(|c| c.start);
+
+        let experienced = spec.routes.experienced.as_ref().filter(|e| enabled(e.enabled)).map(|e| ExperiencedModel {
+            monthly_fill_prob: e.monthly_fill_prob,
+            max_per_month: e.max_per_month,
+            per_month: e.per_month,
+            manager_share: e.manager_share,
+            part_time_share: e.part_time_share,
+        });
+
+        let welcome = spec.welcome_payment.as_ref().filter(|w| enabled(w.enabled)).map(|w| {
+            let mut routes = [false; Route::COUNT];
+            for &name in &w.routes {
+                routes[Route::from(name).index()] = true;
+            }
+            WelcomeModel {
+                routes,
+                clawback_months: w.clawback_months,
+                hazard_ratio_during: w.hazard_ratio_during_clawback,
+                hazard_ratio_after: w.hazard_ratio_after_clawback,
+                months_after: w.months_after_clawback,
+                recruitment_multiplier: w.recruitment_multiplier,
+            }
+        });
+
+        let agency = spec.agency.as_ref().filter(|a| enabled(a.enabled)).map(|a| AgencyModel {
+            cover_share: a.cover_share,
+            cover_absence: a.cover_absence,
+            max_fte: a.max_fte,
+            supply_changes: a.supply_changes.iter().map(|c| (month_index(c.from), c.cover_share_multiplier)).collect(),
+        });
+
+        let absence = spec.absence.as_ref().filter(|a| enabled(a.enabled)).map(|a| AbsenceModel {
+            monthly_start_prob: a.monthly_start_prob,
+            mean_duration_months: a.mean_duration_months,
+        });
+
+        let demand = spec
+            .demand
+            .as_ref()
+            .filter(|d| enabled(d.enabled))
+            .map(|d| DemandModel { annual_growth: d.annual_growth, monthly_noise_sd: d.monthly_noise_sd });
+
+        let caseload = CaseloadModel {
+            full_cases_per_fte: spec.caseload.full_cases_per_fte,
+            nqsw_ramp_cases: spec.caseload.nqsw_ramp_cases.clone(),
+            agency_cases_per_fte: spec.caseload.agency_cases_per_fte,
+            cap_cases_per_fte: spec.caseload.cap_cases_per_fte,
+        };
+
+        Model {
+            first_date,
+            stock,
+            initial,
+            establishment_changes,
+            retention,
+            university,
+            cohorts,
+            experienced,
+            welcome,
+            agency,
+            absence,
+            demand,
+            caseload,
+        }
+    }
+
+    /// The date of month 0, the starting position.
+    pub fn first_date(&self) -> YearMonth {
+        self.first_date
+    }
+
+    /// Permanent workers in the starting stock (the same in every replication).
+    pub fn starting_headcount(&self) -> usize {
+        self.stock.workers.len()
+    }
+}
+
+/// Each route's leaving table, falling back to the default; parameter names follow the file
+/// so that the same table gets the same draws in every scenario.
+fn route_tables(table: &RouteTable<Vec<Param<Probability>>>) -> Vec<Vec<(String, Param<Probability>)>> {
+    Route::ALL
+        .iter()
+        .map(|route| {
+            let (label, probs) = match route_override(table, *route) {
+                Some(probs) => (route.name(), probs),
+                None => ("default", &table.default),
+            };
+            probs
+                .iter()
+                .enumerate()
+                .map(|(band, p)| (format!("retention.annual_leave_prob.{label}[{band}]"), *p))
+                .collect()
+        })
+        .collect()
+}
+
+fn route_override<T>(table: &RouteTable<T>, route: Route) -> Option<&T> {
+    match route {
+        Route::University => table.university.as_ref(),
+        Route::Apprenticeship => table.apprenticeship.as_ref(),
+        Route::StepUp => table.step_up.as_ref(),
+        Route::Frontline => table.frontline.as_ref(),
+        Route::Overseas => table.overseas.as_ref(),
+        Route::Experienced => table.experienced.as_ref(),
+    }
+}
+
+fn destination_cdfs(table: &RouteTable<DestinationShares>) -> [[f64; 5]; Route::COUNT] {
+    Route::ALL.map(|route| {
+        let shares = route_override(table, route).unwrap_or(&table.default);
+        let ordered =
+            [shares.other_council, shares.agency, shares.left_profession, shares.internal_move, shares.retirement];
+        let mut cumulative = [0.0; 5];
+        let mut total = 0.0;
+        for (slot, share) in cumulative.iter_mut().zip(ordered) {
+            total += share;
+            *slot = total;
+        }
+        cumulative[4] = f64::INFINITY; // rounding never leaves a leaver without a destination
+        cumulative
+    })
+}
+
+/// Named and recurring cohorts of one pipeline route, as month indices.
+fn pipeline_cohorts(route: Route, pipeline: &schema::PipelineSpec, first_date: YearMonth) -> Vec<CohortModel> {
+    let cohort =
+        |start: YearMonth, size: Param<NonNegative>, duration: Option<u32>, completion: Option<Param<Probability>>| {
+            CohortModel {
+                route,
+                start: start.months_since(first_date),
+                duration_months: duration.unwrap_or(pipeline.duration_months).max(1),
+                size,
+                completion_rate: completion.unwrap_or(pipeline.completion_rate),
+                prior_experience_months: pipeline.prior_experience_months,
+                fte: pipeline.fte,
+                ordinal: 0,
+            }
+        };
+    let mut cohorts: Vec<CohortModel> =
+        pipeline.cohorts.iter().map(|c| cohort(c.start, c.size, c.duration_months, c.completion_rate)).collect();
+    if let Some(recurring) = &pipeline.recurring {
+        // Expanded up to the longest horizon a run may have.
+        let last = recurring.last_start.unwrap_or(first_date.plus(MAX_MONTHS as i32));
+        let mut start = recurring.first_start;
+        while start <= last {
+            cohorts.push(cohort(start, recurring.size, None, None));
+            start = start.plus(recurring.every_months.max(1) as i32);
+        }
+    }
+    cohorts.sort_by_key(|c| c.start);
+    for i in 1..cohorts.len() {
+        if cohorts[i].start == cohorts[i - 1].start {
+            cohorts[i].ordinal = cohorts[i - 1].ordinal + 1;
+        }
+    }
+    cohorts
+}
+
+/// The longest run the engine supports (100 years).
+pub const MAX_MONTHS: u32 = 1200;
+
+/// The parameters of one replication, drawn from the model's distributions.
+#[derive(Debug, Clone)]
+pub(super) struct RepParams {
+    /// Per route, per band: the monthly leaving hazard, scale included.
+    pub monthly_hazard: Vec<Vec<f64>>,
+    pub allowance_hazard_ratio: f64,
+    pub pressure_increase_per_case: f64,
+    pub welcome_ratio_during: f64,
+    pub welcome_ratio_after: f64,
+    /// University NQSWs to recruit in each intake month of a year, in `intake` order.
+    pub university_intake: Vec<u32>,
+    pub experienced_fill_prob: f64,
+    pub experienced_per_month: Option<f64>,
+    pub agency_cover_share: f64,
+    pub agency_max_fte: f64,
+    pub agency_supply_changes: Vec<(i32, f64)>,
+    pub absence_start_prob: f64,
+    pub absence_mean_months: f64,
+    pub demand_monthly_log_growth: f64,
+}
+
+impl RepParams {
+    pub fn draw(model: &Model, rep: Key) -> RepParams {
+        let stream = rep.process(Process::Parameters);
+        let draw = |name: &str, param: &dyn Drawable| param.draw_with(stream.child(name_hash(name)));
+
+        let monthly_hazard = match &model.retention {
+            Some(retention) => {
+                let scale = draw("retention.hazard_scale", &retention.hazard_scale);
+                retention
+                    .annual_leave_prob
+                    .iter()
+                    .map(|bands| bands.iter().map(|(name, p)| monthly_from_annual(draw(name, p)) * scale).collect())
+                    .collect()
+            }
+            None => vec![Vec::new(); Route::COUNT],
+        };
+        let retention = model.retention.as_ref();
+        let allowance = retention.and_then(|r| r.allowance.as_ref());
+        let pressure = retention.and_then(|r| r.pressure.as_ref());
+        let welcome = model.welcome.as_ref();
+        let recruitment_multiplier =
+            welcome.map_or(1.0, |w| draw("welcome_payment.recruitment_multiplier", &w.recruitment_multiplier));
+
+        let university_intake = model.university.as_ref().map_or_else(Vec::new, |u| {
+            let yearly = draw("routes.university.annual_intake", &u.annual_intake) * recruitment_multiplier;
+            split_by_shares(yearly.round() as u32, u.intake.iter().map(|(_, share)| *share))
+        });
+        let experienced = model.experienced.as_ref();
+        let agency = model.agency.as_ref();
+        let absence = model.absence.as_ref();
+
+        RepParams {
+            monthly_hazard,
+            allowance_hazard_ratio: allowance
+                .map_or(1.0, |a| draw("retention.allowance.hazard_ratio", &a.hazard_ratio)),
+            pressure_increase_per_case: pressure.map_or(0.0, |p| {
+                draw("retention.caseload_pressure.hazard_increase_per_case", &p.hazard_increase_per_case)
+            }),
+            welcome_ratio_during: welcome
+                .map_or(1.0, |w| draw("welcome_payment.hazard_ratio_during_clawback", &w.hazard_ratio_during)),
+            welcome_ratio_after: welcome
+                .map_or(1.0, |w| draw("welcome_payment.hazard_ratio_after_clawback", &w.hazard_ratio_after)),
+            university_intake,
+            experienced_fill_prob: experienced.map_or(0.0, |e| {
+                (draw("routes.experienced.monthly_fill_prob", &e.monthly_fill_prob) * recruitment_multiplier).min(1.0)
+            }),
+            experienced_per_month: experienced
+                .and_then(|e| e.per_month.as_ref())
+                .map(|p| draw("routes.experienced.per_month", p)),
+            agency_cover_share: agency.map_or(0.0, |a| draw("agency.cover_share", &a.cover_share)),
+            agency_max_fte: agency
+                .and_then(|a| a.max_fte.as_ref())
+                .map_or(f64::INFINITY, |m| draw("agency.max_fte", m)),
+            agency_supply_changes: agency.map_or_else(Vec::new, |a| {
+                a.supply_changes
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (month, p))| (*month, draw(&format!("agency.supply_changes[{i}]"), p)))
+                    .collect()
+            }),
+            absence_start_prob: absence.map_or(0.0, |a| draw("absence.monthly_start_prob", &a.monthly_start_prob)),
+            absence_mean_months: absence
+                .map_or(1.0, |a| draw("absence.mean_duration_months", &a.mean_duration_months).max(1.0)),
+            demand_monthly_log_growth: model
+                .demand
+                .as_ref()
+                .map_or(0.0, |d| (1.0 + draw("demand.annual_growth", &d.annual_growth)).max(1e-9).ln() / 12.0),
+        }
+    }
+}
+
+/// A parameter that can be drawn from a stream, whatever its domain.
+pub(super) trait Drawable {
+    fn draw_with(&self, key: Key) -> f64;
+}
+
+impl<D: Domain> Drawable for Param<D> {
+    fn draw_with(&self, key: Key) -> f64 {
+        self.sample(&mut key.generator())
+    }
+}
+
+/// The monthly probability with the same chance of leaving over a year: 1 - (1 - p)^(1/12).
+pub fn monthly_from_annual(annual_prob: f64) -> f64 {
+    1.0 - (1.0 - annual_prob).powf(1.0 / 12.0)
+}
+
+/// Splits `total` into whole parts in proportion to `shares` (largest remainder, ties to the
+/// earlier part), so that the parts add up to `total` exactly.
+pub fn split_by_shares(total: u32, shares: impl Iterator<Item = f64> + Clone) -> Vec<u32> {
+    let sum: f64 = shares.clone().sum();
+    if sum <= 0.0 {
+        return shares.map(|_| 0).collect();
+    }
+    let exact: Vec<f64> = shares.map(|s| total as f64 * s / sum).collect();
+    let mut parts: Vec<u32> = exact.iter().map(|x| x.floor() as u32).collect();
+    let mut left = total.saturating_sub(parts.iter().sum());
+    let mut order: Vec<usize> = (0..exact.len()).collect();
+    order.sort_by(|&a, &b| (exact[b] - exact[b].floor()).total_cmp(&(exact[a] - exact[a].floor())).then(a.cmp(&b)));
+    for index in order {
+        if left == 0 {
+            break;
+        }
+        parts[index] += 1;
+        left -= 1;
+    }
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn monthly_hazard_compounds_back_to_the_annual_probability() {
+        for annual in [0.0, 0.05, 0.2, 0.5, 0.99] {
+            let monthly = monthly_from_annual(annual);
+            assert!((1.0 - (1.0 - monthly).powi(12) - annual).abs() < 1e-12);
+        }
+    }
+
+    #[test]
+    fn shares_split_into_whole_parts_that_add_up() {
+        assert_eq!(split_by_shares(10, [0.75, 0.25].into_iter()), vec![8, 2]);
+        assert_eq!(split_by_shares(3, [1.0, 1.0, 1.0].into_iter()), vec![1, 1, 1]);
+        assert_eq!(split_by_shares(2, [1.0, 1.0, 1.0].into_iter()), vec![1, 1, 0]);
+        assert_eq!(split_by_shares(7, [0.0, 0.0].into_iter()), vec![0, 0]);
+        assert_eq!(split_by_shares(378, [0.5, 0.3, 0.2].into_iter()).iter().sum::<u32>(), 378);
+    }
+}

@@ -1,0 +1,476 @@
+//! One replication: the monthly loop. See the module docs of `engine` for the order of the
+//! processes; each is one method of [`Replication`] below, called in that order.
+
+use super::metrics::{COUNT, Metric};
+use super::model::{Model, RepParams};
+use super::rng::{Key, Process};
+use super::workforce::{Census, Trainee, Worker};
+use super::{Destination, Route};
+
+/// Simulates replication `replication` of `model` for `months` months and writes one row of
+/// metrics per month (month 0, the start, to `months`) into `out`, which must hold
+/// `(months + 1) * metrics::COUNT` values.
+pub fn simulate(model: &Model, seed: u64, replication: u64, months: u32, out: &mut [f64]) {
+    assert_eq!(out.len(), (months as usize + 1) * COUNT, "output buffer has the wrong length");
+    let mut rep = Replication::start(model, Key::replication(seed, replication));
+    let census = rep.census(0);
+    rep.record(&census, &Flows::default(), &mut out[..COUNT]);
+    for month in 1..=months as i32 {
+        let mut flows = Flows::default();
+        rep.demand(month);
+        rep.establishment(month);
+        rep.pipelines(month, &mut flows);
+        let mut census = rep.leavers_and_absence(month, &mut flows);
+        rep.recruitment(month, &mut census, &mut flows);
+        rep.agency(month, &census);
+        let row = month as usize * COUNT;
+        rep.record(&census, &flows, &mut out[row..row + COUNT]);
+    }
+}
+
+/// What moved during one month.
+#[derive(Debug, Clone, Copy, Default)]
+struct Flows {
+    starters_fte: [f64; Route::COUNT],
+    leavers_fte: [f64; 5],
+}
+
+/// The state of one replication between months.
+struct Replication<'a> {
+    model: &'a Model,
+    params: RepParams,
+    key: Key,
+    workers: Vec<Worker>,
+    trainees: Vec<Trainee>,
+    /// Index in `model.cohorts` of the next cohort to start.
+    next_cohort: usize,
+    /// Funded posts from the starting establishment and its schedule.
+    scheduled_establishment: f64,
+    /// Posts added by the caseload cap's April reviews.
+    cap_posts: f64,
+    open_cases: f64,
+    agency_fte: f64,
+    cover_share_multiplier: f64,
+    /// Leavers FTE (all, and to attrition) in the last 12 months, by month mod 12.
+    leavers_window: [f64; 12],
+    attrition_window: [f64; 12],
+    /// Caseloads felt in recent months, for the caseload-pressure modifier.
+    recent_caseloads: Vec<f64>,
+    /// Fractional experienced hires carried between months at a fixed hiring rate.
+    hire_carry: f64,
+    /// The last census taken: what April's caseload-cap review sees.
+    last_census: Census,
+}
+
+impl<'a> Replication<'a> {
+    fn start(model: &'a Model, key: Key) -> Replication<'a> {
+        let params = RepParams::draw(model, key);
+        let stock_key = key.process(Process::StartingStock);
+        let eligible_share =
+            model.retention.as_ref().and_then(|r| r.allowance.as_ref()).map_or(0.0, |a| a.eligible_share);
+        let workers = model
+            .stock
+            .workers
+            .iter()
+            .enumerate()
+            .map(|(i, template)| {
+                let worker_key = stock_key.child(i as u64);
+                let mut worker = Worker::new(
+                    worker_key,
+                    template.route,
+                    template.fte,
+                    -(template.tenure_months as i32),
+                    -(template.months_qualified as i32),
+                );
+                worker.manager = template.manager;
+                worker.allowance = worker_key.child(ALLOWANCE_DRAW).uniform(0) < eligible_share;
+                if template.absent {
+                    worker.absent_until = absence_length(worker.absence_key, 0, params.absence_mean_months) - 1;
+                }
+                worker
+            })
+            .collect();
+        let averaging = model.retention.as_ref().and_then(|r| r.pressure.as_ref()).map_or(1, |p| p.averaging_months);
+        let mut rep = Replication {
+            model,
+            params,
+            key,
+            workers,
+            trainees: Vec::new(),
+            next_cohort: 0,
+            scheduled_establishment: model.initial.establishment_fte,
+            cap_posts: 0.0,
+            open_cases: model.initial.open_cases,
+            agency_fte: model.initial.agency_fte,
+            cover_share_multiplier: 1.0,
+            leavers_window: [model.initial.leavers_fte_per_month; 12],
+            attrition_window: [0.0; 12],
+            recent_caseloads: Vec::with_capacity(averaging),
+            hire_carry: 0.0,
+            last_census: Census::default(),
+        };
+        // Cohorts already training at the start join their pipelines now.
+        rep.start_cohorts(0);
+        rep
+    }
+
+    /// 1. Demand: open cases follow a random walk in logs around the trend.
+    fn demand(&mut self, month: i32) {
+        let Some(demand) = &self.model.demand else { return };
+        let stream = self.key.process(Process::Demand);
+        let noise = demand.monthly_noise_sd
+            * standard_normal(stream.uniform(2 * month as u64), stream.uniform(2 * month as u64 + 1));
+        self.open_cases *= (self.params.demand_monthly_log_growth + noise).exp();
+    }
+
+    /// 2. Establishment: scheduled changes, then (each April) the caseload cap's review.
+    fn establishment(&mut self, month: i32) {
+        for (from, change) in &self.model.establishment_changes {
+            if *from == month {
+                self.scheduled_establishment += change;
+            }
+        }
+        let april = self.model.first_date.plus(month).month() == 4;
+        if let (Some(cap), true) = (self.model.caseload.cap_cases_per_fte, april) {
+            let census = &self.last_census;
+            let vacant = (self.scheduled_establishment + self.cap_posts - census.fte).max(0.0);
+            let holding_if_full = census.case_holding_fte + vacant;
+            let needed = self.open_cases / cap - holding_if_full;
+            // Posts once created stay: councils rarely disestablish them within the horizon.
+            self.cap_posts += needed.max(0.0);
+        }
+    }
+
+    fn establishment_fte(&self) -> f64 {
+        (self.scheduled_establishment + self.cap_posts).max(0.0)
+    }
+
+    /// 3. Pipelines: trainees drop out or qualify into post; then new cohorts start.
+    fn pipelines(&mut self, month: i32, flows: &mut Flows) {
+        let mut qualified = Vec::new();
+        self.trainees.retain(|trainee| {
+            if trainee.key.uniform(month as u64) < trainee.monthly_dropout {
+                return false;
+            }
+            if trainee.qualifies == month {
+                qualified.push(*trainee);
+                return false;
+            }
+            true
+        });
+        for trainee in qualified {
+            let joined_qualified = month - trainee.prior_experience_months as i32;
+            let worker = self.new_worker(trainee.key, trainee.route, trainee.fte, month, joined_qualified);
+            flows.starters_fte[trainee.route.index()] += worker.fte;
+            self.workers.push(worker);
+        }
+        self.start_cohorts(month);
+    }
+
+    /// Starts every cohort due by `month` (at the start, every cohort already training).
+    fn start_cohorts(&mut self, month: i32) {
+        let stream = self.key.process(Process::CohortSize);
+        while let Some(cohort) = self.model.cohorts.get(self.next_cohort).filter(|c| c.start <= month) {
+            self.next_cohort += 1;
+            let cohort_key =
+                stream.child(cohort.route as u64).child(cohort.start as i64 as u64).child(cohort.ordinal as u64);
+            let size = cohort.size.sample(&mut cohort_key.generator()).round() as u32;
+            let completion = cohort.completion_rate.sample(&mut cohort_key.child(1).generator());
+            let monthly_dropout = 1.0 - completion.powf(1.0 / cohort.duration_months as f64);
+            let qualifies = cohort.start + cohort.duration_months as i32;
+            let trainee_stream = cohort_key.process(Process::TraineeDropout);
+            self.trainees.extend((0..size).map(|i| Trainee {
+                key: trainee_stream.child(i as u64),
+                route: cohort.route,
+                qualifies,
+                monthly_dropout,
+                fte: cohort.fte,
+                prior_experience_months: cohort.prior_experience_months,
+            }));
+        }
+    }
+
+    /// 4 and 5. Leavers, then absence, in one pass over the workers; returns the census of
+    /// those who remain. Workers who joined this month neither leave nor start an absence in it.
+    fn leavers_and_absence(&mut self, month: i32, flows: &mut Flows) -> Census {
+        let model = self.model;
+        let params = &self.params;
+        let pressure = self.pressure_factor();
+        let welcome = model.welcome.as_ref();
+        let (clawback_tail, ratio_during, ratio_after) = welcome.map_or((0, 1.0, 1.0), |w| {
+            (w.months_after as i32, params.welcome_ratio_during, params.welcome_ratio_after)
+        });
+        let allowance_min_service =
+            model.retention.as_ref().and_then(|r| r.allowance.as_ref()).map_or(0, |a| a.min_service_months as i32);
+        let band_edges: &[u32] = model.retention.as_ref().map_or(&[], |r| &r.band_edges_months);
+        let destination_cdf = model.retention.as_ref().map(|r| &r.destination_cdf);
+        let absence_on = model.absence.is_some();
+        let capacity = |months_qualified| model.caseload.capacity_per_fte(months_qualified);
+
+        let mut census = Census::default();
+        let mut leavers = [0.0; 5];
+        self.workers.retain_mut(|worker| {
+            if worker.joined < month {
+                // Leaving.
+                if let Some(cdf) = destination_cdf {
+                    let tenure = month - 1 - worker.joined;
+                    let band = band_edges.iter().take_while(|&&edge| tenure >= edge as i32).count();
+                    let mut hazard = params.monthly_hazard[worker.route.index()][band] * pressure;
+                    if worker.allowance && tenure >= allowance_min_service {
+                        hazard *= params.allowance_hazard_ratio;
+                    }
+                    if month <= worker.clawback_until {
+                        hazard *= ratio_during;
+                    } else if month <= worker.clawback_until + clawback_tail {
+                        hazard *= ratio_after;
+                    }
+                    if worker.leave_key.uniform(month as u64) < hazard {
+                        let u = worker.leave_key.child(DESTINATION_DRAW).uniform(month as u64);
+                        let destination = cdf[worker.route.index()].iter().position(|&c| u < c).unwrap_or(4);
+                        leavers[destination] += worker.fte;
+                        return false;
+                    }
+                }
+                // Absence: those whose absence has ended are simply no longer absent.
+                if absence_on
+                    && !worker.is_absent(month)
+                    && worker.absence_key.uniform(month as u64) < params.absence_start_prob
+                {
+                    worker.absent_until =
+                        month + absence_length(worker.absence_key, month, params.absence_mean_months) - 1;
+                }
+            }
+            census.add(worker, month, capacity);
+            true
+        });
+        let slot = month as usize % 12;
+        self.leavers_window[slot] = leavers.iter().sum();
+        self.attrition_window[slot] =
+            Destination::ALL.iter().filter(|d| d.is_attrition()).map(|d| leavers[*d as usize]).sum();
+        flows.leavers_fte = leavers;
+        census
+    }
+
+    /// The hazard multiplier from caseloads felt over recent months.
+    fn pressure_factor(&self) -> f64 {
+        let Some(pressure) = self.model.retention.as_ref().and_then(|r| r.pressure.as_ref()) else { return 1.0 };
+        if self.recent_caseloads.is_empty() {
+            return 1.0;
+        }
+        let felt = self.recent_caseloads.iter().sum::<f64>() / self.recent_caseloads.len() as f64;
+        1.0 + self.params.pressure_increase_per_case * (felt - pressure.threshold_cases).max(0.0)
+    }
+
+    /// 6. Recruitment: the university intake in its months, then experienced hires.
+    fn recruitment(&mut self, month: i32, census: &mut Census, flows: &mut Flows) {
+        let calendar_month = self.model.first_date.plus(month).month();
+        let stream = self.key.process(Process::NewWorker).child(month as u64);
+        if let Some(university) = &self.model.university
+            && let Some(slot) = university.intake.iter().position(|(m, _)| *m == calendar_month)
+        {
+            let mut intake = self.params.university_intake[slot];
+            if university.cap_at_vacancies {
+                let vacant_posts = ((self.establishment_fte() - census.fte) / university.fte + 1e-9).floor().max(0.0);
+                intake = intake.min(vacant_posts as u32);
+            }
+            for i in 0..intake {
+                let key = stream.child(Route::University as u64).child(i as u64);
+                self.hire(key, Route::University, university.fte, month, month, census, flows);
+            }
+        }
+        if let Some(experienced) = &self.model.experienced {
+            let hires = match self.params.experienced_per_month {
+                Some(rate) => {
+                    self.hire_carry += rate;
+                    let whole = self.hire_carry.floor();
+                    self.hire_carry -= whole;
+                    whole as u32
+                }
+                None => {
+                    let vacant_posts = (self.establishment_fte() - census.fte + 1e-9).floor().max(0.0) as u64;
+                    let draws = self.key.process(Process::ExperiencedHire).child(month as u64);
+                    let filled = (0..vacant_posts)
+                        .filter(|&post| draws.uniform(post) < self.params.experienced_fill_prob)
+                        .count();
+                    experienced.max_per_month.map_or(filled as u32, |most| (filled as u32).min(most))
+                }
+            };
+            let prior = self.model.initial.experienced_prior_months as i32;
+            for i in 0..hires {
+                let key = stream.child(Route::Experienced as u64).child(i as u64);
+                let part_time = key.child(PART_TIME_DRAW).uniform(0) < experienced.part_time_share;
+                let fte = if part_time { self.model.initial.part_time_fte } else { 1.0 };
+                let manager = key.child(MANAGER_DRAW).uniform(0) < experienced.manager_share;
+                let worker = self.hire(key, Route::Experienced, fte, month, month - prior, census, flows);
+                worker.manager = manager;
+                if manager {
+                    // Re-count: a manager holds no cases.
+                    let months_qualified = month - worker.qualified;
+                    census.case_holding_fte -= fte;
+                    census.capacity -= fte * self.model.caseload.capacity_per_fte(months_qualified);
+                }
+            }
+        }
+    }
+
+    /// Adds a new worker in post this month and counts it in the census.
+    #[allow(clippy::too_many_arguments)]
+    fn hire(
+        &mut self,
+        key: Key,
+        route: Route,
+        fte: f64,
+        month: i32,
+        qualified: i32,
+        census: &mut Census,
+        flows: &mut Flows,
+    ) -> &mut Worker {
+        let worker = self.new_worker(key, route, fte, month, qualified);
+        census.add(&worker, month, |m| self.model.caseload.capacity_per_fte(m));
+        flows.starters_fte[route.index()] += fte;
+        self.workers.push(worker);
+        let last = self.workers.len() - 1;
+        &mut self.workers[last]
+    }
+
+    /// A worker joining this month: allowance eligibility and any welcome-payment clawback.
+    fn new_worker(&self, key: Key, route: Route, fte: f64, month: i32, qualified: i32) -> Worker {
+        let mut worker = Worker::new(key, route, fte, month, qualified);
+        if let Some(allowance) = self.model.retention.as_ref().and_then(|r| r.allowance.as_ref()) {
+            worker.allowance = key.child(ALLOWANCE_DRAW).uniform(0) < allowance.eligible_share;
+        }
+        if let Some(welcome) = &self.model.welcome
+            && welcome.routes[route.index()]
+        {
+            worker.clawback_until = month + welcome.clawback_months as i32;
+        }
+        worker
+    }
+
+    /// 7. Agency cover for vacancies (and absence, if covered), up to supply and budget.
+    fn agency(&mut self, month: i32, census: &Census) {
+        let Some(agency) = &self.model.agency else {
+            self.agency_fte = 0.0;
+            return;
+        };
+        for (from, multiplier) in &self.params.agency_supply_changes {
+            if *from == month {
+                self.cover_share_multiplier *= multiplier;
+            }
+        }
+        let vacancy = (self.establishment_fte() - census.fte).max(0.0);
+        let gap = if agency.cover_absence { vacancy + census.absent_fte } else { vacancy };
+        let share = (self.params.agency_cover_share * self.cover_share_multiplier).min(1.0);
+        self.agency_fte = (share * gap).min(self.params.agency_max_fte);
+    }
+
+    /// The census of the workers in post now (used at the start; later months build theirs
+    /// during the leaver pass).
+    fn census(&self, month: i32) -> Census {
+        let mut census = Census::default();
+        for worker in &self.workers {
+            census.add(worker, month, |m| self.model.caseload.capacity_per_fte(m));
+        }
+        census
+    }
+
+    /// 8 and 9. Caseload, then every metric for this month into `row`.
+    fn record(&mut self, census: &Census, flows: &Flows, row: &mut [f64]) {
+        let caseload = &self.model.caseload;
+        let fte = census.fte;
+        let establishment = self.establishment_fte();
+        let vacancy = (establishment - fte).max(0.0);
+        let agency = self.agency_fte;
+        let case_holding = census.case_holding_fte + agency;
+        let agency_capacity = agency
+            * caseload
+                .cap_cases_per_fte
+                .map_or(caseload.agency_cases_per_fte, |cap| cap.min(caseload.agency_cases_per_fte));
+        let capacity = census.capacity + agency_capacity;
+        let avg_caseload = if case_holding > 0.0 { self.open_cases / case_holding } else { 0.0 };
+        let ratio = |part: f64, whole: f64| if whole > 0.0 { part / whole } else { 0.0 };
+        let leavers_12m: f64 = self.leavers_window.iter().sum();
+        let attrition_12m: f64 = self.attrition_window.iter().sum();
+        let trainees_on = |route: Route| self.trainees.iter().filter(|t| t.route == route).count() as f64;
+
+        let mut set = |metric: Metric, value: f64| row[metric.index()] = value;
+        set(Metric::FteInPost, fte);
+        set(Metric::Headcount, census.headcount as f64);
+        set(Metric::EstablishmentFte, establishment);
+        set(Metric::VacancyFte, vacancy);
+        set(Metric::VacancyRate, ratio(vacancy, vacancy + fte));
+        set(Metric::AgencyFte, agency);
+        set(Metric::AgencyRate, ratio(agency, agency + fte));
+        set(Metric::StartersFte, flows.starters_fte.iter().sum());
+        set(Metric::LeaversFte, flows.leavers_fte.iter().sum());
+        set(Metric::TurnoverRate, ratio(leavers_12m, fte));
+        set(Metric::AvgCaseload, avg_caseload);
+        set(Metric::CaseShortfall, (self.open_cases - capacity).max(0.0));
+        set(Metric::AbsenceRate, ratio(census.absent_fte, fte));
+        set(Metric::NqswShare, ratio(census.nqsw_fte, fte));
+        set(Metric::Trainees, self.trainees.len() as f64);
+        set(Metric::OpenCases, self.open_cases);
+        set(Metric::CaseHoldingFte, case_holding);
+        set(Metric::CaseCapacity, capacity);
+        set(Metric::AbsentFte, census.absent_fte);
+        set(Metric::MeanTenureYears, ratio(census.tenure_months_total, census.headcount as f64) / 12.0);
+        set(Metric::AttritionRate, ratio(attrition_12m, fte));
+        let starters = [
+            Metric::StartersUniversityFte,
+            Metric::StartersApprenticeshipFte,
+            Metric::StartersStepUpFte,
+            Metric::StartersFrontlineFte,
+            Metric::StartersOverseasFte,
+            Metric::StartersExperiencedFte,
+        ];
+        for (metric, value) in starters.into_iter().zip(flows.starters_fte) {
+            set(metric, value);
+        }
+        let leavers = [
+            Metric::LeaversOtherCouncilFte,
+            Metric::LeaversAgencyFte,
+            Metric::LeaversLeftProfessionFte,
+            Metric::LeaversInternalMoveFte,
+            Metric::LeaversRetirementFte,
+        ];
+        for (metric, value) in leavers.into_iter().zip(flows.leavers_fte) {
+            set(metric, value);
+        }
+        set(Metric::TraineesApprenticeship, trainees_on(Route::Apprenticeship));
+        set(Metric::TraineesStepUp, trainees_on(Route::StepUp));
+        set(Metric::TraineesFrontline, trainees_on(Route::Frontline));
+        set(Metric::TraineesOverseas, trainees_on(Route::Overseas));
+
+        // The caseload felt, for next month's pressure modifier: a cap protects workers.
+        if let Some(pressure) = self.model.retention.as_ref().and_then(|r| r.pressure.as_ref()) {
+            let felt = caseload.cap_cases_per_fte.map_or(avg_caseload, |cap| avg_caseload.min(cap));
+            if self.recent_caseloads.len() == pressure.averaging_months {
+                self.recent_caseloads.remove(0);
+            }
+            self.recent_caseloads.push(felt);
+        }
+        self.last_census = *census;
+    }
+}
+
+/// Sub-streams of a worker's keys for draws made once or rarely.
+const DESTINATION_DRAW: u64 = 1;
+const ALLOWANCE_DRAW: u64 = 2;
+const PART_TIME_DRAW: u64 = 3;
+const MANAGER_DRAW: u64 = 4;
+const ABSENCE_LENGTH_DRAW: u64 = 5;
+
+/// A geometric absence length in months (1, 2, ...) with the given mean.
+fn absence_length(absence_key: Key, month: i32, mean_months: f64) -> i32 {
+    if mean_months <= 1.0 {
+        return 1;
+    }
+    let u = absence_key.child(ABSENCE_LENGTH_DRAW).uniform(month as i64 as u64);
+    let stay = 1.0 - 1.0 / mean_months;
+    1 + ((1.0 - u).ln() / stay.ln()).floor().min(1200.0) as i32
+}
+
+/// A standard normal from two uniforms (Box-Muller).
+fn standard_normal(u1: f64, u2: f64) -> f64 {
+    (-2.0 * (1.0 - u1).ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+}

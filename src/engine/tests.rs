@@ -1,0 +1,225 @@
+//! Engine tests against exact answers: closed forms, hand-computed schedules and invariants.
+//! Scenarios here are built straight from TOML text, bypassing the loader (which has its own
+//! tests), so that each test shows the whole model it checks.
+
+use super::metrics::{COUNT, Metric};
+use super::{Model, simulate};
+use crate::calendar::YearMonth;
+use crate::scenario::{Scenario, ScenarioSpec};
+
+fn scenario(text: &str) -> Scenario {
+    let spec: ScenarioSpec = toml::from_str(text).expect("test scenario parses");
+    let start = spec.start.unwrap_or(YearMonth::new(2024, 10).expect("valid month"));
+    Scenario {
+        name: "test".into(),
+        file: "test.toml".into(),
+        spec,
+        start,
+        resolved_toml: String::new(),
+        sha256: String::new(),
+    }
+}
+
+/// Every replication's rows, `[rep][month][metric]`.
+fn run(text: &str, replications: u64, months: u32) -> Vec<Vec<f64>> {
+    let model = Model::build(&scenario(text));
+    (0..replications)
+        .map(|rep| {
+            let mut out = vec![0.0; (months as usize + 1) * COUNT];
+            simulate(&model, 1, rep, months, &mut out);
+            out
+        })
+        .collect()
+}
+
+fn at(rows: &[f64], month: usize, metric: Metric) -> f64 {
+    rows[month * COUNT + metric.index()]
+}
+
+fn mean_at(runs: &[Vec<f64>], month: usize, metric: Metric) -> f64 {
+    runs.iter().map(|rows| at(rows, month, metric)).sum::<f64>() / runs.len() as f64
+}
+
+#[test]
+fn closed_cohort_with_constant_hazard_follows_the_survival_formula() {
+    // 1,000 full-time workers, 20% leave a year, nobody joins: E[headcount at month t] is
+    // 1000 x 0.8^(t/12). Per replication the count is binomial, so the mean of 400
+    // replications has standard error sqrt(1000 p (1-p) / 400), under 0.8.
+    let text = r#"
+        start = "2024-10"
+        [initial]
+        fte_in_post = 1000
+        headcount = 1000
+        route_shares = { experienced = 1.0 }
+        [retention]
+        band_edges_months = []
+        annual_leave_prob = { default = [0.2] }
+    "#;
+    let runs = run(text, 400, 36);
+    for month in [1, 6, 12, 24, 36] {
+        let survival = 0.8f64.powf(month as f64 / 12.0);
+        let expected = 1000.0 * survival;
+        let standard_error = (1000.0 * survival * (1.0 - survival) / 400.0).sqrt();
+        let mean = mean_at(&runs, month, Metric::Headcount);
+        assert!((mean - expected).abs() < 4.0 * standard_error, "month {month}: mean {mean}, expected {expected}");
+    }
+}
+
+#[test]
+fn steady_state_obeys_littles_law() {
+    // Two hires a month, monthly leaving probability q = 1 - 0.8^(1/12). A hire stays 1/q
+    // recorded months on average, so Little's law gives a mean stock of 2/q = 108.6.
+    let text = r#"
+        start = "2024-10"
+        [retention]
+        band_edges_months = []
+        annual_leave_prob = { default = [0.2] }
+        [routes.experienced]
+        per_month = 2
+    "#;
+    let q = 1.0 - 0.8f64.powf(1.0 / 12.0);
+    let expected = 2.0 / q;
+    let runs = run(text, 100, 600);
+    // Average over months 400-600, far past the warm-up (time constant 1/q = 54 months).
+    let total: f64 = runs.iter().flat_map(|rows| (400..=600).map(move |m| at(rows, m, Metric::Headcount))).sum();
+    let mean = total / (100.0 * 201.0);
+    // Stationary count is Poisson(108.6), sd 10.4, with about 4 independent stretches per
+    // replication here: standard error about 0.5.
+    assert!((mean - expected).abs() < 2.0, "mean stock {mean}, Little's law {expected}");
+}
+
+#[test]
+fn one_nqsw_ramps_up_exactly_on_schedule() {
+    let text = r#"
+        start = "2024-09"
+        [routes.university]
+        annual_intake = 1
+        intake_months = [9]
+        intake_shares = [1.0]
+        [caseload]
+        full_cases_per_fte = 22
+        nqsw_ramp_cases = [8, 8, 8, 8, 12, 12, 12, 12, 18, 18, 18, 18]
+    "#;
+    let rows = &run(text, 1, 30)[0];
+    let schedule = [8.0, 8.0, 8.0, 8.0, 12.0, 12.0, 12.0, 12.0, 18.0, 18.0, 18.0, 18.0];
+    assert_eq!(at(rows, 0, Metric::CaseCapacity), 0.0);
+    // The first NQSW joins in month 1 (September 2024), the second a year later.
+    for month in 1..=12 {
+        assert_eq!(at(rows, month, Metric::CaseCapacity), schedule[month - 1], "month {month}");
+        assert_eq!(at(rows, month, Metric::NqswShare), 1.0, "month {month}");
+    }
+    for month in 13..=24 {
+        assert_eq!(at(rows, month, Metric::CaseCapacity), 22.0 + schedule[month - 13], "month {month}");
+        assert_eq!(at(rows, month, Metric::NqswShare), 0.5, "month {month}");
+    }
+    assert_eq!(at(rows, 25, Metric::CaseCapacity), 22.0 + 22.0 + 8.0);
+}
+
+#[test]
+fn cohort_completion_matches_the_rate() {
+    // 200 trainees, 80% complete over 10 months: qualifiers are binomial(200, 0.8), so the
+    // mean over 200 replications has standard error sqrt(200 x 0.16 / 200) = 0.4.
+    let text = r#"
+        start = "2024-10"
+        [routes.step_up]
+        duration_months = 10
+        completion_rate = 0.8
+        [[routes.step_up.cohorts]]
+        start = "2024-11"
+        size = 200
+    "#;
+    let runs = run(text, 200, 12);
+    for rows in &runs {
+        assert_eq!(at(rows, 1, Metric::Trainees), 0.0);
+        assert_eq!(at(rows, 2, Metric::Trainees), 200.0);
+        // Starts in month 2 (November 2024), qualifies 10 months later, in month 12.
+        assert_eq!(at(rows, 11, Metric::FteInPost), 0.0);
+        assert_eq!(at(rows, 12, Metric::Trainees), 0.0, "all qualified or dropped out by month 12");
+        assert_eq!(at(rows, 12, Metric::StartersFte), at(rows, 12, Metric::FteInPost));
+        assert_eq!(at(rows, 12, Metric::StartersStepUpFte), at(rows, 12, Metric::StartersFte));
+    }
+    let qualified = mean_at(&runs, 12, Metric::Headcount);
+    assert!((qualified - 160.0).abs() < 1.6, "mean qualifiers {qualified}");
+}
+
+#[test]
+fn geometric_absences_give_the_steady_absent_share() {
+    // Start probability p, mean length L: in steady state a share pL / (1 + pL - p) of
+    // workers is absent (renewal argument for a two-state chain), here 0.06/1.05 = 5.71%.
+    let text = r#"
+        start = "2024-10"
+        [initial]
+        fte_in_post = 1000
+        headcount = 1000
+        route_shares = { experienced = 1.0 }
+        [absence]
+        monthly_start_prob = 0.01
+        mean_duration_months = 6
+    "#;
+    let runs = run(text, 50, 120);
+    let total: f64 = runs.iter().flat_map(|rows| (60..=120).map(move |m| at(rows, m, Metric::AbsenceRate))).sum();
+    let mean = total / (50.0 * 61.0);
+    let expected = 0.01 * 6.0 / (1.0 + 0.01 * 6.0 - 0.01);
+    assert!((mean - expected).abs() < 0.003, "absent share {mean}, expected {expected}");
+}
+
+#[test]
+fn identical_scenarios_see_identical_luck_and_more_hires_shift_nothing_else() {
+    // Common random numbers: a scenario differing only in something that never happens
+    // (a cohort of 0) gives bit-identical results.
+    let base = r#"
+        start = "2024-10"
+        [initial]
+        fte_in_post = 300
+        headcount = 300
+        route_shares = { experienced = 1.0 }
+        [retention]
+        band_edges_months = []
+        annual_leave_prob = { default = [0.15] }
+        [absence]
+        monthly_start_prob = 0.01
+        mean_duration_months = 4
+    "#;
+    let with_empty_cohort = format!("{base}\n[routes.frontline]\ncohorts = [{{ start = \"2025-09\", size = 0 }}]\n");
+    assert_eq!(run(base, 5, 24), run(&with_empty_cohort, 5, 24));
+}
+
+#[test]
+fn replications_differ_but_repeat_exactly() {
+    let text = r#"
+        start = "2024-10"
+        [initial]
+        fte_in_post = 100
+        headcount = 100
+        route_shares = { university = 1.0 }
+        [retention]
+        band_edges_months = []
+        annual_leave_prob = { default = [0.3] }
+    "#;
+    let first = run(text, 3, 24);
+    assert_eq!(first, run(text, 3, 24));
+    assert_ne!(first[0], first[1]);
+}
+
+#[test]
+fn cohorts_of_every_route_start_on_time() {
+    // A late apprenticeship cohort must not hold back an earlier Frontline one.
+    let text = r#"
+        start = "2024-10"
+        [routes.apprenticeship]
+        duration_months = 36
+        cohorts = [{ start = "2026-01", size = 4 }]
+        [routes.frontline]
+        duration_months = 12
+        cohorts = [{ start = "2023-11", size = 3 }, { start = "2024-11", size = 5 }]
+    "#;
+    let rows = &run(text, 1, 20)[0];
+    assert_eq!(at(rows, 0, Metric::TraineesFrontline), 3.0, "already training at the start");
+    assert_eq!(at(rows, 1, Metric::TraineesFrontline), 3.0);
+    assert_eq!(at(rows, 1, Metric::StartersFrontlineFte), 0.0);
+    // November 2024 (month 2): the first cohort qualifies and the second starts.
+    assert_eq!(at(rows, 2, Metric::StartersFrontlineFte), 3.0);
+    assert_eq!(at(rows, 2, Metric::TraineesFrontline), 5.0);
+    assert_eq!(at(rows, 15, Metric::TraineesApprenticeship), 0.0);
+    assert_eq!(at(rows, 16, Metric::TraineesApprenticeship), 4.0, "January 2026 is month 16");
+}

@@ -1,0 +1,293 @@
+//! The people: permanent workers in post, trainees in pipelines, and the starting stock laid
+//! out from aggregate figures.
+
+use super::Route;
+use super::model::split_by_shares;
+use super::rng::{Key, Process};
+use crate::scenario::schema::InitialSpec;
+
+/// "No such month": not absent, no clawback.
+pub const NEVER: i32 = i32::MIN / 2;
+
+/// A permanent social worker in post. Kept small and flat: the monthly loop walks every one.
+#[derive(Debug, Clone, Copy)]
+pub struct Worker {
+    /// Stream for this worker's monthly leaving draws.
+    pub leave_key: Key,
+    /// Stream for this worker's monthly absence draws (and absence lengths, destination).
+    pub absence_key: Key,
+    pub fte: f64,
+    /// Month index of joining this council (0 or less for the starting stock).
+    pub joined: i32,
+    /// Month index of qualifying as a social worker.
+    pub qualified: i32,
+    /// Absent through this month index, or `NEVER`.
+    pub absent_until: i32,
+    /// Welcome-payment clawback ends after this month index, or `NEVER`.
+    pub clawback_until: i32,
+    pub route: Route,
+    /// Manager or other non-case-holding post.
+    pub manager: bool,
+    /// In a post eligible for the retention allowance.
+    pub allowance: bool,
+}
+
+impl Worker {
+    /// A worker with streams derived from `key` (unique per worker within a replication).
+    pub fn new(key: Key, route: Route, fte: f64, joined: i32, qualified: i32) -> Worker {
+        Worker {
+            leave_key: key.process(Process::Leaving),
+            absence_key: key.process(Process::AbsenceStart),
+            fte,
+            joined,
+            qualified,
+            absent_until: NEVER,
+            clawback_until: NEVER,
+            route,
+            manager: false,
+            allowance: false,
+        }
+    }
+
+    #[inline]
+    pub fn is_absent(&self, month: i32) -> bool {
+        month <= self.absent_until
+    }
+}
+
+/// A trainee in a pipeline: not in post, not a case holder, not in the FTE.
+#[derive(Debug, Clone, Copy)]
+pub struct Trainee {
+    pub key: Key,
+    pub route: Route,
+    /// Month index in which the trainee qualifies into post.
+    pub qualifies: i32,
+    pub monthly_dropout: f64,
+    pub fte: f64,
+    pub prior_experience_months: u32,
+}
+
+/// One worker of the starting stock, before any randomness.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StockWorker {
+    pub route: Route,
+    pub fte: f64,
+    pub tenure_months: u32,
+    pub months_qualified: u32,
+    pub manager: bool,
+    pub absent: bool,
+}
+
+/// The starting stock, laid out once per scenario and identical in every replication, so
+/// that month 0 reproduces the aggregate figures exactly.
+#[derive(Debug, Clone, Default)]
+pub struct StockTemplate {
+    pub workers: Vec<StockWorker>,
+}
+
+/// Lays out the starting stock from the aggregate figures:
+/// - headcount split by route and tenure band (largest remainder, so counts are whole and add
+///   up), tenure spread evenly within each band;
+/// - the part-timers needed to turn headcount into FTE in post, spread evenly;
+/// - absent workers (`absent_share` of headcount), spread evenly;
+/// - managers (non-case-holding posts) taken from the longest-serving experienced workers
+///   until the case-holding FTE (with agency) matches `case_holding_fte`, or `manager_share`
+///   of headcount if that is not given.
+pub fn build_stock_template(initial: &InitialSpec, band_edges: &[u32]) -> StockTemplate {
+    let headcount = initial.headcount as usize;
+    if headcount == 0 {
+        return StockTemplate::default();
+    }
+    let routes = [
+        (Route::University, initial.route_shares.university),
+        (Route::Apprenticeship, initial.route_shares.apprenticeship),
+        (Route::StepUp, initial.route_shares.step_up),
+        (Route::Frontline, initial.route_shares.frontline),
+        (Route::Overseas, initial.route_shares.overseas),
+        (Route::Experienced, initial.route_shares.experienced),
+    ];
+    // No tenure mix given: one band from 0 to the longest tenure.
+    let (band_shares, band_edges): (Vec<f64>, &[u32]) = if initial.tenure_band_shares.is_empty() {
+        (vec![1.0], &[])
+    } else {
+        (initial.tenure_band_shares.clone(), band_edges)
+    };
+    let mut band_bounds: Vec<(u32, u32)> = Vec::new();
+    let mut lower = 0;
+    for band in 0..band_shares.len() {
+        let upper = band_edges.get(band).copied().unwrap_or(initial.max_tenure_months.max(lower + 1));
+        band_bounds.push((lower, upper));
+        lower = upper;
+    }
+    let cell_shares =
+        routes.iter().flat_map(|(_, route_share)| band_shares.iter().map(move |band_share| route_share * band_share));
+    let cell_counts = split_by_shares(initial.headcount, cell_shares);
+
+    let mut workers = Vec::with_capacity(headcount);
+    for (cell, count) in cell_counts.iter().enumerate() {
+        let (route, _) = routes[cell / band_shares.len()];
+        let (low, high) = band_bounds[cell % band_shares.len()];
+        for k in 0..*count {
+            let tenure_months = low + ((k as f64 + 0.5) * (high - low) as f64 / *count as f64) as u32;
+            let prior = if route.joins_newly_qualified() { 0 } else { initial.experienced_prior_months };
+            workers.push(StockWorker {
+                route,
+                fte: 1.0,
+                tenure_months,
+                months_qualified: tenure_months + prior,
+                manager: false,
+                absent: false,
+            });
+        }
+    }
+
+    set_part_time(&mut workers, initial.fte_in_post, initial.part_time_fte);
+    let absent_count = (initial.absent_share * headcount as f64).round() as usize;
+    for (i, worker) in workers.iter_mut().enumerate() {
+        worker.absent = spread_evenly(i, absent_count, headcount);
+    }
+    assign_managers(&mut workers, initial);
+    StockTemplate { workers }
+}
+
+/// True for `count` of `total` positions, spread evenly (Bresenham).
+fn spread_evenly(position: usize, count: usize, total: usize) -> bool {
+    (position + 1) * count / total > position * count / total
+}
+
+/// Makes enough workers part-time for the FTE to add up to `fte_in_post`.
+fn set_part_time(workers: &mut [StockWorker], fte_in_post: f64, part_time_fte: f64) {
+    let headcount = workers.len();
+    let shortfall = headcount as f64 - fte_in_post;
+    if shortfall <= 1e-9 {
+        return;
+    }
+    let mut part_timers = ((shortfall / (1.0 - part_time_fte).max(1e-9)).round() as usize).clamp(1, headcount);
+    // Each part-timer's FTE is whatever makes the total exact; keep it in (0, 1].
+    while part_timers < headcount && (fte_in_post - (headcount - part_timers) as f64) / part_timers as f64 <= 0.0 {
+        part_timers += 1;
+    }
+    let each = ((fte_in_post - (headcount - part_timers) as f64) / part_timers as f64).clamp(0.01, 1.0);
+    for (i, worker) in workers.iter_mut().enumerate() {
+        if spread_evenly(i, part_timers, headcount) {
+            worker.fte = each;
+        }
+    }
+}
+
+fn assign_managers(workers: &mut [StockWorker], initial: &InitialSpec) {
+    // Longest-serving qualified (past their first year) workers first; ties by position.
+    let mut candidates: Vec<usize> = (0..workers.len()).filter(|&i| workers[i].months_qualified >= 12).collect();
+    candidates.sort_by(|&a, &b| workers[b].tenure_months.cmp(&workers[a].tenure_months).then(a.cmp(&b)));
+    match initial.case_holding_fte {
+        Some(target) => {
+            let permanent_target = target - initial.agency_fte;
+            let mut case_holding: f64 = workers.iter().filter(|w| !w.absent).map(|w| w.fte).sum();
+            for i in candidates {
+                let worker = &mut workers[i];
+                if worker.absent {
+                    continue;
+                }
+                if case_holding - permanent_target < worker.fte / 2.0 {
+                    break;
+                }
+                worker.manager = true;
+                case_holding -= worker.fte;
+            }
+        }
+        None => {
+            let count = (initial.manager_share * workers.len() as f64).round() as usize;
+            for i in candidates.into_iter().take(count) {
+                workers[i].manager = true;
+            }
+        }
+    }
+}
+
+/// Sums over the workers in post at the end of a month: what the metrics and the next
+/// processes need.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Census {
+    pub fte: f64,
+    pub headcount: u32,
+    pub absent_fte: f64,
+    pub nqsw_fte: f64,
+    /// Present, case-holding permanent FTE.
+    pub case_holding_fte: f64,
+    /// Cases the present permanent case holders can hold.
+    pub capacity: f64,
+    pub tenure_months_total: f64,
+}
+
+impl Census {
+    #[inline]
+    pub fn add(&mut self, worker: &Worker, month: i32, capacity_per_fte: impl Fn(i32) -> f64) {
+        self.fte += worker.fte;
+        self.headcount += 1;
+        self.tenure_months_total += (month - worker.joined) as f64;
+        let months_qualified = month - worker.qualified;
+        if months_qualified < 12 {
+            self.nqsw_fte += worker.fte;
+        }
+        if worker.is_absent(month) {
+            self.absent_fte += worker.fte;
+        } else if !worker.manager {
+            self.case_holding_fte += worker.fte;
+            self.capacity += worker.fte * capacity_per_fte(months_qualified);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::schema::RouteShares;
+
+    fn durham_like() -> InitialSpec {
+        InitialSpec {
+            fte_in_post: 362.8,
+            headcount: 378,
+            vacancy_rate: 0.132,
+            agency_fte: 35.5,
+            case_holding_fte: Some(253.1),
+            absent_share: 0.03,
+            route_shares: RouteShares { university: 0.4, apprenticeship: 0.1, experienced: 0.5, ..Default::default() },
+            tenure_band_shares: vec![0.15, 0.15, 0.3, 0.4],
+            ..InitialSpec::default()
+        }
+    }
+
+    #[test]
+    fn starting_stock_reproduces_the_aggregates() {
+        let initial = durham_like();
+        let stock = build_stock_template(&initial, &[12, 24, 60]).workers;
+        assert_eq!(stock.len(), 378);
+        let fte: f64 = stock.iter().map(|w| w.fte).sum();
+        assert!((fte - 362.8).abs() < 1e-9, "FTE {fte}");
+        assert!(stock.iter().all(|w| (0.1..=1.0).contains(&w.fte)));
+        let absent = stock.iter().filter(|w| w.absent).count();
+        assert_eq!(absent, (0.03f64 * 378.0).round() as usize);
+        // Case-holding FTE (present non-managers plus agency) within half a worker of 253.1.
+        let case_holding: f64 = stock.iter().filter(|w| !w.absent && !w.manager).map(|w| w.fte).sum::<f64>() + 35.5;
+        assert!((case_holding - 253.1).abs() <= 0.5, "case-holding {case_holding}");
+        // Route and band counts follow the shares: 40% university of 378 is 151.2.
+        let university = stock.iter().filter(|w| w.route == Route::University).count();
+        assert!((151..=152).contains(&university), "{university}");
+        let first_year = stock.iter().filter(|w| w.tenure_months < 12).count();
+        assert!((56..=57).contains(&first_year), "{first_year}");
+        // No NQSW (first year after qualifying) is made a manager.
+        assert!(stock.iter().all(|w| !(w.manager && w.months_qualified < 12)));
+    }
+
+    #[test]
+    fn an_empty_start_has_no_workers() {
+        assert!(build_stock_template(&InitialSpec::default(), &[12]).workers.is_empty());
+    }
+
+    #[test]
+    fn spreading_picks_exactly_count() {
+        for (count, total) in [(0, 10), (3, 10), (10, 10), (38, 378)] {
+            assert_eq!((0..total).filter(|&i| spread_evenly(i, count, total)).count(), count);
+        }
+    }
+}

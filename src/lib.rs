@@ -1,0 +1,18 @@
+//! wfsim: a Monte Carlo workforce-planning simulator for children's social work services in
+//! English councils.
+//!
+//! The pieces, in the order data flows through them:
+//! - [`scenario`]: the scenario file format, read and checked in stages;
+//! - [`engine`]: builds a model from a scenario and simulates one replication month by month;
+//! - [`run`]: runs scenarios × replications in parallel, reproducibly;
+//! - [`stats`]: quantiles and DfE-style annual figures;
+//! - [`output`]: the result files, written atomically;
+//! - [`cli`]: the `wfsim` command.
+
+pub mod calendar;
+pub mod cli;
+pub mod engine;
+pub mod output;
+pub mod run;
+pub mod scenario;
+pub mod stats;

@@ -1,0 +1,615 @@
+//! Stage 2 of loading: checks that need the whole merged scenario (dates in order and inside
+//! the horizon, shares that add up, lists as long as the tenure bands), and range checks on
+//! plain numbers. Every problem is reported, each at the line that set the offending value.
+
+use super::LoadError;
+use super::load::Provenance;
+use super::schema::{
+    AgencySpec, AllowanceSpec, CaseloadPressureSpec, CaseloadSpec, DemandSpec, DestinationShares, EstablishmentSpec,
+    ExperiencedSpec, InitialSpec, PipelineSpec, RetentionSpec, RouteName, RouteTable, ScenarioSpec, UniversitySpec,
+    WelcomePaymentSpec,
+};
+use crate::calendar::YearMonth;
+
+/// Tenure band edges when the scenario has no `retention` section.
+const DEFAULT_BAND_EDGES: [u32; 3] = [12, 24, 60];
+/// How far shares may add up to something other than 1 (rounding in spreadsheets).
+const SUM_TOLERANCE: f64 = 1e-6;
+const MAX_HORIZON_MONTHS: u32 = 1200;
+/// The NQSW ramp covers at most the first two years.
+const MAX_RAMP_MONTHS: usize = 24;
+const PROBABILITY: &str = "a probability between 0 and 1";
+const NON_NEGATIVE: &str = "a number of 0 or more";
+const FTE: &str = "an FTE between 0.1 and 1.0";
+
+/// Every problem of a merged scenario; empty if it is ready to run.
+pub(crate) fn check(spec: &ScenarioSpec, provenance: &Provenance) -> Vec<LoadError> {
+    let mut checker = Checker { provenance, window: Window::of(spec), errors: Vec::new() };
+    checker.top_level(spec);
+    checker.initial(&spec.initial, band_edges(spec));
+    if let Some(establishment) = active(&spec.establishment) {
+        checker.establishment(establishment);
+    }
+    if let Some(retention) = active(&spec.retention) {
+        checker.retention(retention);
+    }
+    if let Some(university) = active(&spec.routes.university) {
+        checker.university(university);
+    }
+    let pipelines = [
+        ("apprenticeship", &spec.routes.apprenticeship),
+        ("step_up", &spec.routes.step_up),
+        ("frontline", &spec.routes.frontline),
+        ("overseas", &spec.routes.overseas),
+    ];
+    for (route, pipeline) in pipelines {
+        if let Some(pipeline) = active(pipeline) {
+            checker.pipeline(route, pipeline);
+        }
+    }
+    if let Some(experienced) = active(&spec.routes.experienced) {
+        checker.experienced(experienced);
+    }
+    if let Some(welcome) = active(&spec.welcome_payment) {
+        checker.welcome_payment(welcome);
+    }
+    if let Some(agency) = active(&spec.agency) {
+        checker.agency(agency);
+    }
+    if let Some(demand) = active(&spec.demand) {
+        checker.demand(demand);
+    }
+    checker.caseload(&spec.caseload);
+    checker.errors
+}
+
+/// Sections that can be switched off with `enabled = false`: a switched-off section is not
+/// simulated, so it is not checked either.
+trait Section {
+    fn is_enabled(&self) -> bool;
+}
+
+macro_rules! sections {
+    ($($section:ty),* $(,)?) => {
+        $(impl Section for $section {
+            fn is_enabled(&self) -> bool {
+                self.enabled.0
+            }
+        })*
+    };
+}
+
+sections!(
+    EstablishmentSpec,
+    RetentionSpec,
+    AllowanceSpec,
+    CaseloadPressureSpec,
+    UniversitySpec,
+    PipelineSpec,
+    ExperiencedSpec,
+    WelcomePaymentSpec,
+    AgencySpec,
+    DemandSpec,
+);
+
+fn active<T: Section>(section: &Option<T>) -> Option<&T> {
+    section.as_ref().filter(|section| section.is_enabled())
+}
+
+/// The tenure bands of the starting position: those of `retention` if the section is written.
+fn band_edges(spec: &ScenarioSpec) -> &[u32] {
+    match &spec.retention {
+        Some(retention) => &retention.band_edges_months,
+        None => &DEFAULT_BAND_EDGES,
+    }
+}
+
+/// The months the scenario plans for, where known.
+struct Window {
+    start: Option<YearMonth>,
+    /// Last month of the horizon: start + horizon_months - 1.
+    end: Option<YearMonth>,
+    horizon_months: u32,
+}
+
+impl Window {
+    fn of(spec: &ScenarioSpec) -> Self {
+        let horizon = spec.horizon_months;
+        let end = spec
+            .start
+            .filter(|_| (1..=MAX_HORIZON_MONTHS).contains(&horizon))
+            .and_then(|start| months_after(start, horizon - 1));
+        Window { start: spec.start, end, horizon_months: horizon }
+    }
+}
+
+/// `month` plus `months`, unless that is absurdly far away (a typo in a duration).
+fn months_after(month: YearMonth, months: u32) -> Option<YearMonth> {
+    i32::try_from(months).ok().filter(|&months| months <= 100_000).map(|months| month.plus(months))
+}
+
+/// A sum or other computed number, without floating-point noise such as 0.7999999999999999.
+fn show(value: f64) -> String {
+    let rounded = format!("{value:.9}");
+    let trimmed = rounded.trim_end_matches('0').trim_end_matches('.');
+    if trimmed == "-0" { "0".to_string() } else { trimmed.to_string() }
+}
+
+fn route_label(route: RouteName) -> &'static str {
+    match route {
+        RouteName::University => "university",
+        RouteName::Apprenticeship => "apprenticeship",
+        RouteName::StepUp => "step_up",
+        RouteName::Frontline => "frontline",
+        RouteName::Overseas => "overseas",
+        RouteName::Experienced => "experienced",
+    }
+}
+
+/// The default of a per-route table, then each override given.
+fn route_entries<T>(table: &RouteTable<T>) -> Vec<(&'static str, &T)> {
+    let overrides = [
+        ("university", &table.university),
+        ("apprenticeship", &table.apprenticeship),
+        ("step_up", &table.step_up),
+        ("frontline", &table.frontline),
+        ("overseas", &table.overseas),
+        ("experienced", &table.experienced),
+    ];
+    std::iter::once(("default", &table.default))
+        .chain(overrides.into_iter().filter_map(|(route, value)| Some((route, value.as_ref()?))))
+        .collect()
+}
+
+/// Collects problems, each placed through the provenance of its field.
+struct Checker<'a> {
+    provenance: &'a Provenance,
+    window: Window,
+    errors: Vec<LoadError>,
+}
+
+// Generic checks.
+impl Checker<'_> {
+    fn fail(&mut self, field: &str, message: impl Into<String>) {
+        self.errors.push(self.provenance.error(field, message));
+    }
+
+    /// A finite number in `min..=max`; `what` says what was expected.
+    fn within(&mut self, field: &str, value: f64, min: f64, max: f64, what: &str) -> bool {
+        let ok = value.is_finite() && min <= value && value <= max;
+        if !ok {
+            self.fail(field, format!("expected {what}, got {value}"));
+        }
+        ok
+    }
+
+    fn probability(&mut self, field: &str, value: f64) -> bool {
+        self.within(field, value, 0.0, 1.0, PROBABILITY)
+    }
+
+    fn non_negative(&mut self, field: &str, value: f64) -> bool {
+        self.within(field, value, 0.0, f64::MAX, NON_NEGATIVE)
+    }
+
+    fn positive(&mut self, field: &str, value: f64) -> bool {
+        let ok = value.is_finite() && value > 0.0;
+        if !ok {
+            self.fail(field, format!("expected a number greater than 0, got {value}"));
+        }
+        ok
+    }
+
+    fn fte(&mut self, field: &str, value: f64) -> bool {
+        self.within(field, value, 0.1, 1.0, FTE)
+    }
+
+    fn at_least_one_month(&mut self, field: &str, months: u32) {
+        if months == 0 {
+            self.fail(field, "expected at least 1 month, got 0");
+        }
+    }
+
+    /// Each share a probability, and (if `must_sum`) all of them adding up to 1.
+    fn shares(&mut self, field: &str, shares: &[(String, f64)], must_sum: bool) {
+        let mut all_valid = true;
+        for (share_field, value) in shares {
+            all_valid &= self.probability(share_field, *value);
+        }
+        if !(must_sum && all_valid) {
+            return;
+        }
+        let sum: f64 = shares.iter().map(|(_, value)| value).sum();
+        if (sum - 1.0).abs() > SUM_TOLERANCE {
+            let terms: Vec<String> = shares.iter().map(|(_, value)| value.to_string()).collect();
+            self.fail(field, format!("expected shares adding up to 1, got {} = {}", terms.join(" + "), show(sum)));
+        }
+    }
+
+    /// A dated event: not after the horizon, and (unless it may have begun earlier, like a
+    /// training cohort) not before the start.
+    fn month_in_window(&mut self, field: &str, month: YearMonth, may_precede_start: bool) {
+        if let Some(start) = self.window.start
+            && !may_precede_start
+            && month < start
+        {
+            self.fail(field, format!("{month} is before the scenario start, {start}"));
+        }
+        if let (Some(start), Some(end)) = (self.window.start, self.window.end)
+            && month > end
+        {
+            let horizon = self.window.horizon_months;
+            self.fail(
+                field,
+                format!("{month} is after the horizon, which ends {end} (start {start} plus {horizon} months)"),
+            );
+        }
+    }
+
+    /// Dated entries of a list must not go back in time.
+    fn in_date_order(&mut self, fields: &[String], months: &[YearMonth]) {
+        for (i, pair) in months.windows(2).enumerate() {
+            let (previous, month) = (pair[0], pair[1]);
+            if month < previous
+                && let Some(field) = fields.get(i + 1)
+            {
+                self.fail(
+                    field,
+                    format!("expected entries in date order, but {month} comes after {previous} in the list"),
+                );
+            }
+        }
+    }
+
+    /// Dated changes (establishment, agency supply): in order and inside the horizon.
+    fn dated_changes(&mut self, list: &str, date_key: &str, months: &[YearMonth]) {
+        let fields: Vec<String> = (0..months.len()).map(|i| format!("{list}[{i}].{date_key}")).collect();
+        for (field, month) in fields.iter().zip(months) {
+            self.month_in_window(field, *month, false);
+        }
+        self.in_date_order(&fields, months);
+    }
+}
+
+// The sections of a scenario.
+impl Checker<'_> {
+    fn top_level(&mut self, spec: &ScenarioSpec) {
+        if spec.start.is_none() {
+            self.fail("start", "`start` is required: expected a month like \"2024-10\"");
+        }
+        let horizon = spec.horizon_months;
+        if !(1..=MAX_HORIZON_MONTHS).contains(&horizon) {
+            self.fail(
+                "horizon_months",
+                format!("expected a number of months from 1 to {MAX_HORIZON_MONTHS}, got {horizon}"),
+            );
+        }
+        if let Some(name) = &spec.name {
+            if name.trim().is_empty() {
+                self.fail("name", format!("expected a non-empty name, got {name:?}"));
+            } else if name.chars().any(char::is_control) {
+                self.fail("name", format!("expected a name without control characters, got {name:?}"));
+            }
+        }
+    }
+
+    fn initial(&mut self, initial: &InitialSpec, band_edges: &[u32]) {
+        self.initial_fte(initial);
+        self.probability("initial.manager_share", initial.manager_share);
+        self.probability("initial.absent_share", initial.absent_share);
+        self.non_negative("initial.open_cases", initial.open_cases);
+        self.non_negative("initial.leavers_fte_last_12_months", initial.leavers_fte_last_12_months);
+        self.fte("initial.part_time_fte", initial.part_time_fte);
+        let staffed = initial.headcount > 0;
+        let routes = &initial.route_shares;
+        let route_shares = [
+            ("university", routes.university),
+            ("apprenticeship", routes.apprenticeship),
+            ("step_up", routes.step_up),
+            ("frontline", routes.frontline),
+            ("overseas", routes.overseas),
+            ("experienced", routes.experienced),
+        ]
+        .map(|(route, share)| (format!("initial.route_shares.{route}"), share));
+        self.shares("initial.route_shares", &route_shares, staffed);
+        self.tenure(initial, band_edges);
+    }
+
+    /// FTE in post must fit the headcount (each worker 0.1 to 1.0 FTE), and the rest of the
+    /// starting staff must be consistent with it.
+    fn initial_fte(&mut self, initial: &InitialSpec) {
+        let fte = initial.fte_in_post;
+        let fte_valid = self.non_negative("initial.fte_in_post", fte);
+        let headcount = f64::from(initial.headcount);
+        if fte_valid && initial.headcount == 0 && fte != 0.0 {
+            self.fail("initial.fte_in_post", format!("expected 0 FTE in post when `headcount` is 0, got {fte}"));
+        } else if fte_valid && initial.headcount > 0 && !(0.1 * headcount - 1e-9..=headcount + 1e-9).contains(&fte) {
+            self.fail(
+                "initial.fte_in_post",
+                format!(
+                    "expected between {} and {} FTE for a headcount of {} (each worker 0.1 to 1.0 FTE), got {fte}",
+                    show(0.1 * headcount),
+                    initial.headcount,
+                    initial.headcount
+                ),
+            );
+        }
+        let vacancy = initial.vacancy_rate;
+        if !(vacancy.is_finite() && (0.0..1.0).contains(&vacancy)) {
+            self.fail(
+                "initial.vacancy_rate",
+                format!("expected a vacancy rate of 0 or more and below 1, got {vacancy}"),
+            );
+        }
+        let agency_valid = self.non_negative("initial.agency_fte", initial.agency_fte);
+        if let Some(case_holding) = initial.case_holding_fte {
+            if fte_valid && agency_valid {
+                let most = fte + initial.agency_fte;
+                let what = format!("a case-holding FTE between 0 and FTE in post plus agency FTE ({})", show(most));
+                self.within("initial.case_holding_fte", case_holding, 0.0, most, &what);
+            } else {
+                self.non_negative("initial.case_holding_fte", case_holding);
+            }
+        }
+    }
+
+    /// Shares by tenure band: one per band, adding up to 1, and a longest tenure beyond the
+    /// last band edge.
+    fn tenure(&mut self, initial: &InitialSpec, band_edges: &[u32]) {
+        let field = "initial.tenure_band_shares";
+        let shares: Vec<(String, f64)> =
+            initial.tenure_band_shares.iter().enumerate().map(|(i, share)| (format!("{field}[{i}]"), *share)).collect();
+        let bands = band_edges.len() + 1;
+        let staffed = initial.headcount > 0;
+        if staffed && shares.len() != bands {
+            self.fail(
+                field,
+                format!(
+                    "expected {bands} shares, one per tenure band (band edges {band_edges:?} months), got {}",
+                    shares.len()
+                ),
+            );
+            self.shares(field, &shares, false);
+        } else {
+            self.shares(field, &shares, staffed);
+        }
+        if let Some(&last_edge) = band_edges.last()
+            && initial.max_tenure_months <= last_edge
+        {
+            self.fail(
+                "initial.max_tenure_months",
+                format!(
+                    "expected more months than the last tenure band edge ({last_edge}), got {}",
+                    initial.max_tenure_months
+                ),
+            );
+        }
+    }
+
+    fn establishment(&mut self, establishment: &EstablishmentSpec) {
+        let months: Vec<YearMonth> = establishment.changes.iter().map(|change| change.from).collect();
+        self.dated_changes("establishment.changes", "from", &months);
+        for (i, change) in establishment.changes.iter().enumerate() {
+            let fte = change.change_fte;
+            if !fte.is_finite() {
+                self.fail(
+                    &format!("establishment.changes[{i}].change_fte"),
+                    format!("expected a number of FTE (negative to remove posts), got {fte}"),
+                );
+            }
+        }
+    }
+
+    fn retention(&mut self, retention: &RetentionSpec) {
+        let edges = &retention.band_edges_months;
+        self.band_edges(edges);
+        let bands = edges.len() + 1;
+        for (route, probabilities) in route_entries(&retention.annual_leave_prob) {
+            if probabilities.len() != bands {
+                self.fail(
+                    &format!("retention.annual_leave_prob.{route}"),
+                    format!(
+                        "expected {bands} annual leaving probabilities, one per tenure band (band edges {edges:?} months), got {}",
+                        probabilities.len()
+                    ),
+                );
+            }
+        }
+        for (route, destinations) in route_entries(&retention.destinations) {
+            self.destinations(&format!("retention.destinations.{route}"), destinations);
+        }
+        if let Some(allowance) = active(&retention.allowance) {
+            self.probability("retention.allowance.eligible_share", allowance.eligible_share);
+        }
+        if let Some(pressure) = active(&retention.caseload_pressure) {
+            self.positive("retention.caseload_pressure.threshold_cases", pressure.threshold_cases);
+            self.at_least_one_month("retention.caseload_pressure.averaging_months", pressure.averaging_months);
+        }
+    }
+
+    fn band_edges(&mut self, edges: &[u32]) {
+        if edges.is_empty() {
+            self.fail(
+                "retention.band_edges_months",
+                "expected at least one band edge in months, such as [12, 24, 60], got []",
+            );
+        }
+        for (i, &edge) in edges.iter().enumerate() {
+            let field = format!("retention.band_edges_months[{i}]");
+            if edge == 0 {
+                self.fail(&field, "expected a band edge of at least 1 month, got 0");
+            } else if let Some(&previous) = i.checked_sub(1).and_then(|j| edges.get(j))
+                && edge <= previous
+            {
+                self.fail(&field, format!("expected band edges in increasing order, got {edge} after {previous}"));
+            }
+        }
+    }
+
+    fn destinations(&mut self, field: &str, destinations: &DestinationShares) {
+        let shares = [
+            ("other_council", destinations.other_council),
+            ("agency", destinations.agency),
+            ("left_profession", destinations.left_profession),
+            ("internal_move", destinations.internal_move),
+            ("retirement", destinations.retirement),
+        ]
+        .map(|(destination, share)| (format!("{field}.{destination}"), share));
+        self.shares(field, &shares, true);
+    }
+
+    fn university(&mut self, university: &UniversitySpec) {
+        let months = &university.intake_months;
+        for (i, &month) in months.iter().enumerate() {
+            let field = format!("routes.university.intake_months[{i}]");
+            if !(1..=12).contains(&month) {
+                self.fail(&field, format!("expected a calendar month from 1 to 12, got {month}"));
+            } else if months[..i].contains(&month) {
+                self.fail(&field, format!("expected each month once, but {month} is listed twice"));
+            }
+        }
+        let field = "routes.university.intake_shares";
+        let shares: Vec<(String, f64)> =
+            university.intake_shares.iter().enumerate().map(|(i, share)| (format!("{field}[{i}]"), *share)).collect();
+        if shares.len() == months.len() {
+            self.shares(field, &shares, true);
+        } else {
+            self.fail(
+                field,
+                format!("expected one share per intake month ({} months), got {} share(s)", months.len(), shares.len()),
+            );
+            self.shares(field, &shares, false);
+        }
+        self.fte("routes.university.fte", university.fte);
+    }
+
+    fn pipeline(&mut self, route: &str, pipeline: &PipelineSpec) {
+        let base = format!("routes.{route}");
+        self.at_least_one_month(&format!("{base}.duration_months"), pipeline.duration_months);
+        self.fte(&format!("{base}.fte"), pipeline.fte);
+        let start_fields: Vec<String> =
+            (0..pipeline.cohorts.len()).map(|i| format!("{base}.cohorts[{i}].start")).collect();
+        for (i, cohort) in pipeline.cohorts.iter().enumerate() {
+            let cohort_field = format!("{base}.cohorts[{i}]");
+            if let Some(duration) = cohort.duration_months {
+                self.at_least_one_month(&format!("{cohort_field}.duration_months"), duration);
+            }
+            let duration = cohort.duration_months.unwrap_or(pipeline.duration_months);
+            self.month_in_window(&start_fields[i], cohort.start, true);
+            self.cohort_not_finished(&start_fields[i], cohort.start, duration);
+        }
+        let starts: Vec<YearMonth> = pipeline.cohorts.iter().map(|cohort| cohort.start).collect();
+        self.in_date_order(&start_fields, &starts);
+        if let Some(recurring) = &pipeline.recurring {
+            let field = format!("{base}.recurring");
+            self.at_least_one_month(&format!("{field}.every_months"), recurring.every_months);
+            self.month_in_window(&format!("{field}.first_start"), recurring.first_start, true);
+            if let Some(last) = recurring.last_start
+                && last < recurring.first_start
+            {
+                self.fail(
+                    &format!("{field}.last_start"),
+                    format!("expected a month not before `first_start` ({}), got {last}", recurring.first_start),
+                );
+            }
+        }
+    }
+
+    /// A cohort that qualified before the scenario starts is already part of the workforce:
+    /// it belongs in the starting position, not in a pipeline.
+    fn cohort_not_finished(&mut self, field: &str, cohort_start: YearMonth, duration: u32) {
+        let Some(start) = self.window.start else {
+            return;
+        };
+        if duration == 0 {
+            return;
+        }
+        if let Some(qualified) = months_after(cohort_start, duration)
+            && qualified <= start
+        {
+            self.fail(
+                field,
+                format!(
+                    "this cohort started {cohort_start} and, taking {duration} months, qualified by {qualified}, before the scenario starts ({start}): include those workers in the starting stock (`initial`) instead"
+                ),
+            );
+        }
+    }
+
+    fn experienced(&mut self, experienced: &ExperiencedSpec) {
+        self.probability("routes.experienced.manager_share", experienced.manager_share);
+        self.probability("routes.experienced.part_time_share", experienced.part_time_share);
+    }
+
+    fn welcome_payment(&mut self, welcome: &WelcomePaymentSpec) {
+        if welcome.routes.is_empty() {
+            self.fail(
+                "welcome_payment.routes",
+                "expected at least one route, such as [\"university\", \"experienced\"], got []",
+            );
+        }
+        for (i, route) in welcome.routes.iter().enumerate() {
+            if welcome.routes[..i].contains(route) {
+                self.fail(
+                    &format!("welcome_payment.routes[{i}]"),
+                    format!("expected each route once, but {:?} is listed twice", route_label(*route)),
+                );
+            }
+        }
+    }
+
+    fn agency(&mut self, agency: &AgencySpec) {
+        let months: Vec<YearMonth> = agency.supply_changes.iter().map(|change| change.from).collect();
+        self.dated_changes("agency.supply_changes", "from", &months);
+    }
+
+    fn demand(&mut self, demand: &DemandSpec) {
+        self.within(
+            "demand.monthly_noise_sd",
+            demand.monthly_noise_sd,
+            0.0,
+            1.0,
+            "a standard deviation between 0 and 1",
+        );
+    }
+
+    fn caseload(&mut self, caseload: &CaseloadSpec) {
+        self.positive("caseload.full_cases_per_fte", caseload.full_cases_per_fte);
+        let ramp = &caseload.nqsw_ramp_cases;
+        if ramp.len() > MAX_RAMP_MONTHS {
+            self.fail(
+                "caseload.nqsw_ramp_cases",
+                format!(
+                    "expected at most {MAX_RAMP_MONTHS} monthly caseloads (the first two years), got {}",
+                    ramp.len()
+                ),
+            );
+        }
+        for (i, &cases) in ramp.iter().enumerate() {
+            self.non_negative(&format!("caseload.nqsw_ramp_cases[{i}]"), cases);
+        }
+        self.non_negative("caseload.agency_cases_per_fte", caseload.agency_cases_per_fte);
+        if let Some(cap) = caseload.cap_cases_per_fte {
+            self.positive("caseload.cap_cases_per_fte", cap);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shows_sums_without_float_noise() {
+        assert_eq!(show(0.1 + 0.7), "0.8");
+        assert_eq!(show(1.0), "1");
+        assert_eq!(show(2.5), "2.5");
+        assert_eq!(show(-0.0000000001), "0");
+    }
+
+    #[test]
+    fn months_after_refuses_absurd_offsets() {
+        let october: YearMonth = "2024-10".parse().expect("valid month");
+        assert_eq!(months_after(october, 3).map(|m| m.to_string()), Some("2025-01".to_string()));
+        assert_eq!(months_after(october, u32::MAX), None);
+    }
+}

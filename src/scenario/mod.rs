@@ -1,0 +1,42 @@
+//! Scenario files: the input schema, and loading in stages.
+//!
+//! 1. **read** (`load.rs`): read each file of the `extends` chain and parse it on its own, so
+//!    that type errors, unknown fields and out-of-range values point at the right file, line
+//!    and column; then merge the chain, child over parent.
+//! 2. **check** (`check.rs`): checks that need the whole merged scenario (dates in order,
+//!    shares that add up, events inside the horizon), still pointing at the line that set the
+//!    offending value.
+//! 3. **build** (`crate::engine::Model::build`): turn a checked scenario into the engine's
+//!    parameters.
+
+mod check;
+mod error;
+mod load;
+pub mod param;
+pub mod schema;
+
+pub use error::{LoadError, LoadErrors};
+pub use load::{load, load_all};
+pub use schema::ScenarioSpec;
+
+use std::path::PathBuf;
+
+use crate::calendar::YearMonth;
+
+/// A scenario that has been read, merged and checked: ready to build and run.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// Name in outputs: the `name` field, or the file name without `.toml`.
+    pub name: String,
+    /// The file as given on the command line (or found in `scenarios/`).
+    pub file: PathBuf,
+    /// The merged specification, child over parent.
+    pub spec: ScenarioSpec,
+    /// First simulated month (checked to be present).
+    pub start: YearMonth,
+    /// The fully resolved scenario as canonical TOML (keys sorted, `extends` removed):
+    /// exactly what was simulated.
+    pub resolved_toml: String,
+    /// sha256 of `resolved_toml`, hex.
+    pub sha256: String,
+}

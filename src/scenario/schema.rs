@@ -1,0 +1,554 @@
+//! The scenario file format: what a planner writes. These types only describe and range-check
+//! the input; `check.rs` checks what needs the whole (merged) scenario, and the engine builds
+//! its own parameters from a checked scenario.
+//!
+//! Every section is optional. A missing section switches its process off, so that simple cases
+//! can be checked against exact answers; a child scenario can switch off an inherited process
+//! with `enabled = false`. Every field inside a section has a default, so that a scenario that
+//! `extends` another can give only the fields that differ.
+
+use serde::{Deserialize, Serialize};
+
+use super::param::{GrowthRate, NonNegative, Param, Probability};
+use crate::calendar::YearMonth;
+
+/// A whole scenario file.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ScenarioSpec {
+    /// Path of the parent scenario, relative to this file. Only the differences need be given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extends: Option<String>,
+    /// Name in outputs; defaults to the file name without `.toml`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub description: String,
+    /// First simulated month. Month 0 of the outputs is the position at the end of the month
+    /// before (for `start = "2024-10"`, the 30 September 2024 position).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<YearMonth>,
+    /// Months the scenario plans for (default 60); every dated event must fall inside it.
+    /// `wfsim run --months` can run a different number of months.
+    pub horizon_months: u32,
+    pub initial: InitialSpec,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub establishment: Option<EstablishmentSpec>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retention: Option<RetentionSpec>,
+    pub routes: RoutesSpec,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub welcome_payment: Option<WelcomePaymentSpec>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agency: Option<AgencySpec>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub absence: Option<AbsenceSpec>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub demand: Option<DemandSpec>,
+    pub caseload: CaseloadSpec,
+}
+
+impl Default for ScenarioSpec {
+    fn default() -> Self {
+        ScenarioSpec {
+            extends: None,
+            name: None,
+            description: String::new(),
+            start: None,
+            horizon_months: 60,
+            initial: InitialSpec::default(),
+            establishment: None,
+            retention: None,
+            routes: RoutesSpec::default(),
+            welcome_payment: None,
+            agency: None,
+            absence: None,
+            demand: None,
+            caseload: CaseloadSpec::default(),
+        }
+    }
+}
+
+/// The starting position, as aggregate figures (the DfE return at 30 September).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct InitialSpec {
+    pub fte_in_post: f64,
+    pub headcount: u32,
+    /// Vacancy FTE / (vacancy FTE + FTE in post); sets the starting establishment.
+    pub vacancy_rate: f64,
+    pub agency_fte: f64,
+    /// Case-holding FTE including agency (the DfE definition). Permanent workers with the
+    /// longest tenure are made non-case-holding (managers and other roles) until the figure is
+    /// met. If absent, `manager_share` of headcount is used instead.
+    pub case_holding_fte: Option<f64>,
+    pub manager_share: f64,
+    /// Open cases at the start.
+    pub open_cases: f64,
+    /// Leavers in the year before the start: they fill the 12-month turnover window at first.
+    pub leavers_fte_last_12_months: f64,
+    /// FTE of each part-time worker; the number of part-timers follows from FTE and headcount.
+    pub part_time_fte: f64,
+    /// Share of headcount on long absence at the start.
+    pub absent_share: f64,
+    /// Share of headcount by route of entry.
+    pub route_shares: RouteShares,
+    /// Share of headcount in each tenure band of `retention.band_edges_months` (one more share
+    /// than edges). Workers are spread evenly across each band.
+    pub tenure_band_shares: Vec<f64>,
+    /// Longest tenure in the open last band.
+    pub max_tenure_months: u32,
+    /// Months of post-qualifying experience an experienced hire brings.
+    pub experienced_prior_months: u32,
+}
+
+impl Default for InitialSpec {
+    fn default() -> Self {
+        InitialSpec {
+            fte_in_post: 0.0,
+            headcount: 0,
+            vacancy_rate: 0.0,
+            agency_fte: 0.0,
+            case_holding_fte: None,
+            manager_share: 0.0,
+            open_cases: 0.0,
+            leavers_fte_last_12_months: 0.0,
+            part_time_fte: 0.6,
+            absent_share: 0.0,
+            route_shares: RouteShares::default(),
+            tenure_band_shares: Vec::new(),
+            max_tenure_months: 240,
+            experienced_prior_months: 48,
+        }
+    }
+}
+
+/// Shares by route of entry; they must add up to 1 when any is given.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RouteShares {
+    pub university: f64,
+    pub apprenticeship: f64,
+    pub step_up: f64,
+    pub frontline: f64,
+    pub overseas: f64,
+    pub experienced: f64,
+}
+
+/// Funded posts: the starting establishment follows from FTE in post and the vacancy rate.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EstablishmentSpec {
+    pub enabled: Enabled,
+    /// Dated changes, in order (for example a new team of 6 FTE from April 2026).
+    pub changes: Vec<EstablishmentChange>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct EstablishmentChange {
+    pub from: YearMonth,
+    /// Posts added (negative: removed).
+    pub change_fte: f64,
+}
+
+/// Leaving: annual leaving probabilities by tenure band and route, and what multiplies them.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RetentionSpec {
+    pub enabled: Enabled,
+    /// Upper edges of the tenure bands, in months with this council: `[12, 24, 60]` gives the
+    /// bands 0-1, 1-2, 2-5 and 5+ years.
+    pub band_edges_months: Vec<u32>,
+    /// Annual leaving probability per band; converted to monthly as 1 - (1 - p)^(1/12).
+    pub annual_leave_prob: RouteTable<Vec<Param<Probability>>>,
+    /// Multiplies every hazard: overall uncertainty in retention.
+    pub hazard_scale: Param<NonNegative>,
+    pub allowance: Option<AllowanceSpec>,
+    pub caseload_pressure: Option<CaseloadPressureSpec>,
+    /// Where leavers go, per route.
+    pub destinations: RouteTable<DestinationShares>,
+}
+
+impl Default for RetentionSpec {
+    fn default() -> Self {
+        RetentionSpec {
+            enabled: Enabled::default(),
+            band_edges_months: vec![12, 24, 60],
+            annual_leave_prob: RouteTable::default(),
+            hazard_scale: Param::fixed(1.0),
+            allowance: None,
+            caseload_pressure: None,
+            destinations: RouteTable::default(),
+        }
+    }
+}
+
+/// A value for every route: `default`, overridden per route where given.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RouteTable<T> {
+    pub default: T,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub university: Option<T>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub apprenticeship: Option<T>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub step_up: Option<T>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frontline: Option<T>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overseas: Option<T>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub experienced: Option<T>,
+}
+
+/// The retention allowance: a hazard ratio on eligible posts.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AllowanceSpec {
+    pub enabled: Enabled,
+    /// Share of posts eligible.
+    pub eligible_share: f64,
+    /// Months of service before the allowance applies.
+    pub min_service_months: u32,
+    /// Multiplies the leaving hazard of eligible workers; below 1 means the allowance works.
+    pub hazard_ratio: Param<NonNegative>,
+}
+
+impl Default for AllowanceSpec {
+    fn default() -> Self {
+        AllowanceSpec {
+            enabled: Enabled::default(),
+            eligible_share: 0.0,
+            min_service_months: 0,
+            hazard_ratio: Param::fixed(1.0),
+        }
+    }
+}
+
+/// Overloaded teams lose staff: above a threshold, each extra case per case-holding FTE
+/// raises everyone's hazard.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CaseloadPressureSpec {
+    pub enabled: Enabled,
+    pub threshold_cases: f64,
+    /// Relative increase in hazard per case above the threshold (0.05: +5% per case).
+    pub hazard_increase_per_case: Param<NonNegative>,
+    /// The pressure felt is the mean caseload over this many recent months.
+    pub averaging_months: u32,
+}
+
+impl Default for CaseloadPressureSpec {
+    fn default() -> Self {
+        CaseloadPressureSpec {
+            enabled: Enabled::default(),
+            threshold_cases: 20.0,
+            hazard_increase_per_case: Param::fixed(0.0),
+            averaging_months: 3,
+        }
+    }
+}
+
+/// Where leavers go. Shares must add up to 1.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DestinationShares {
+    pub other_council: f64,
+    pub agency: f64,
+    pub left_profession: f64,
+    /// A move within the council out of children's social work (fostering, adoption).
+    pub internal_move: f64,
+    pub retirement: f64,
+}
+
+impl Default for DestinationShares {
+    fn default() -> Self {
+        DestinationShares { other_council: 1.0, agency: 0.0, left_profession: 0.0, internal_move: 0.0, retirement: 0.0 }
+    }
+}
+
+/// Every route into post.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RoutesSpec {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub university: Option<UniversitySpec>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub apprenticeship: Option<PipelineSpec>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub step_up: Option<PipelineSpec>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frontline: Option<PipelineSpec>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overseas: Option<PipelineSpec>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub experienced: Option<ExperiencedSpec>,
+}
+
+/// Newly qualified social workers from university courses, recruited once a year.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct UniversitySpec {
+    pub enabled: Enabled,
+    /// NQSWs wanted each year (headcount), drawn once per replication.
+    pub annual_intake: Param<NonNegative>,
+    /// Calendar months they join in (9 = September) and the share joining in each.
+    pub intake_months: Vec<u32>,
+    pub intake_shares: Vec<f64>,
+    /// Recruit no more than the vacant posts (councils recruit NQSWs into vacancies).
+    pub cap_at_vacancies: bool,
+    pub fte: f64,
+}
+
+impl Default for UniversitySpec {
+    fn default() -> Self {
+        UniversitySpec {
+            enabled: Enabled::default(),
+            annual_intake: Param::fixed(0.0),
+            intake_months: vec![9],
+            intake_shares: vec![1.0],
+            cap_at_vacancies: false,
+            fte: 1.0,
+        }
+    }
+}
+
+/// A training pipeline (degree apprenticeship, Step Up, Frontline) or a registration pipeline
+/// (overseas qualified): trainees are not in post until they qualify.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PipelineSpec {
+    pub enabled: Enabled,
+    /// Months from start to qualifying into post.
+    pub duration_months: u32,
+    /// Share of a cohort that qualifies; the rest drop out evenly over the duration.
+    pub completion_rate: Param<Probability>,
+    /// Months of post-qualifying experience on joining (0 for newly qualified routes).
+    pub prior_experience_months: u32,
+    pub fte: f64,
+    /// Named cohorts. A cohort that started before the scenario gives its size at the start.
+    pub cohorts: Vec<CohortSpec>,
+    /// A cohort every `every_months` from `first_start`.
+    pub recurring: Option<RecurringSpec>,
+}
+
+impl Default for PipelineSpec {
+    fn default() -> Self {
+        PipelineSpec {
+            enabled: Enabled::default(),
+            duration_months: 12,
+            completion_rate: Param::fixed(1.0),
+            prior_experience_months: 0,
+            fte: 1.0,
+            cohorts: Vec::new(),
+            recurring: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CohortSpec {
+    pub start: YearMonth,
+    /// Trainees (headcount); rounded after drawing.
+    pub size: Param<NonNegative>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_months: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completion_rate: Option<Param<Probability>>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecurringSpec {
+    pub first_start: YearMonth,
+    #[serde(default = "twelve")]
+    pub every_months: u32,
+    /// Trainees per cohort; drawn once per cohort.
+    pub size: Param<NonNegative>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_start: Option<YearMonth>,
+}
+
+fn twelve() -> u32 {
+    12
+}
+
+/// Experienced social workers hired into vacant posts month by month, or at a fixed rate.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ExperiencedSpec {
+    pub enabled: Enabled,
+    /// Chance that a vacant post is filled in a month (1 / mean months to fill).
+    pub monthly_fill_prob: Param<Probability>,
+    /// Most hires in one month (market supply); none if absent.
+    pub max_per_month: Option<u32>,
+    /// Hire this many a month whatever the vacancies, instead of filling vacancies.
+    pub per_month: Option<Param<NonNegative>>,
+    /// Share of hires into managerial or other non-case-holding posts.
+    pub manager_share: f64,
+    pub part_time_share: f64,
+}
+
+impl Default for ExperiencedSpec {
+    fn default() -> Self {
+        ExperiencedSpec {
+            enabled: Enabled::default(),
+            monthly_fill_prob: Param::fixed(0.0),
+            max_per_month: None,
+            per_month: None,
+            manager_share: 0.0,
+            part_time_share: 0.0,
+        }
+    }
+}
+
+/// A welcome payment tied to staying: leaving is less likely during the clawback period and
+/// more likely just after it ends; it may also draw more recruits.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WelcomePaymentSpec {
+    pub enabled: Enabled,
+    /// Routes whose starters receive it: "university", "apprenticeship", "step_up",
+    /// "frontline", "overseas", "experienced".
+    pub routes: Vec<RouteName>,
+    pub clawback_months: u32,
+    pub hazard_ratio_during_clawback: Param<NonNegative>,
+    pub hazard_ratio_after_clawback: Param<NonNegative>,
+    pub months_after_clawback: u32,
+    /// Multiplies university intake and the experienced fill probability.
+    pub recruitment_multiplier: Param<NonNegative>,
+}
+
+impl Default for WelcomePaymentSpec {
+    fn default() -> Self {
+        WelcomePaymentSpec {
+            enabled: Enabled::default(),
+            routes: Vec::new(),
+            clawback_months: 0,
+            hazard_ratio_during_clawback: Param::fixed(1.0),
+            hazard_ratio_after_clawback: Param::fixed(1.0),
+            months_after_clawback: 0,
+            recruitment_multiplier: Param::fixed(1.0),
+        }
+    }
+}
+
+/// Route names as written in files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RouteName {
+    University,
+    Apprenticeship,
+    StepUp,
+    Frontline,
+    Overseas,
+    Experienced,
+}
+
+/// Agency workers covering vacancies (and, optionally, absence), limited by supply and budget.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AgencySpec {
+    pub enabled: Enabled,
+    /// Share of the gap that agency covers when supply allows.
+    pub cover_share: Param<Probability>,
+    pub cover_absence: bool,
+    /// Most agency FTE the budget pays for; unlimited if absent.
+    pub max_fte: Option<Param<NonNegative>>,
+    /// Dated changes in market supply, multiplying `cover_share` from then on.
+    pub supply_changes: Vec<SupplyChange>,
+}
+
+impl Default for AgencySpec {
+    fn default() -> Self {
+        AgencySpec {
+            enabled: Enabled::default(),
+            cover_share: Param::fixed(1.0),
+            cover_absence: false,
+            max_fte: None,
+            supply_changes: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SupplyChange {
+    pub from: YearMonth,
+    pub cover_share_multiplier: Param<NonNegative>,
+}
+
+/// Long absences (maternity, long-term sickness, secondment, career break).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AbsenceSpec {
+    pub enabled: Enabled,
+    pub monthly_start_prob: Param<Probability>,
+    /// Durations are geometric with this mean (at least one month).
+    pub mean_duration_months: Param<NonNegative>,
+}
+
+impl Default for AbsenceSpec {
+    fn default() -> Self {
+        AbsenceSpec {
+            enabled: Enabled::default(),
+            monthly_start_prob: Param::fixed(0.0),
+            mean_duration_months: Param::fixed(1.0),
+        }
+    }
+}
+
+/// Open cases: a random walk around a trend.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DemandSpec {
+    pub enabled: Enabled,
+    /// Trend in open cases per year (0.03: +3% a year), drawn once per replication.
+    pub annual_growth: Param<GrowthRate>,
+    /// Standard deviation of the monthly change in log open cases.
+    pub monthly_noise_sd: f64,
+}
+
+impl Default for DemandSpec {
+    fn default() -> Self {
+        DemandSpec { enabled: Enabled::default(), annual_growth: Param::fixed(0.0), monthly_noise_sd: 0.0 }
+    }
+}
+
+/// How many cases a worker can hold.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CaseloadSpec {
+    /// Cases a fully effective full-time worker holds.
+    pub full_cases_per_fte: f64,
+    /// Cases by month since qualifying during the first year (the NQSW ramp-up).
+    pub nqsw_ramp_cases: Vec<f64>,
+    pub agency_cases_per_fte: f64,
+    /// A cap on cases per case-holding FTE. Each April the establishment grows, if need be,
+    /// so that a full establishment could hold open cases within the cap.
+    pub cap_cases_per_fte: Option<f64>,
+}
+
+impl Default for CaseloadSpec {
+    fn default() -> Self {
+        CaseloadSpec {
+            full_cases_per_fte: 22.0,
+            nqsw_ramp_cases: Vec::new(),
+            agency_cases_per_fte: 22.0,
+            cap_cases_per_fte: None,
+        }
+    }
+}
+
+/// `enabled = true|false`, true when the section is written but the field is not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(transparent)]
+pub struct Enabled(pub bool);
+
+impl Default for Enabled {
+    fn default() -> Self {
+        Enabled(true)
+    }
+}

@@ -1,0 +1,240 @@
+//! Summaries across replications: the mean and percentiles written to every output, and the
+//! DfE-style annual figures (stocks at 30 September, flows over the year to 30 September).
+//!
+//! Quantiles are Hyndman & Fan type 7, the method of Excel's `PERCENTILE.INC` and numpy's
+//! default, so that finance teams can check any figure in a spreadsheet. Everything here is
+//! serial and order-preserving: the same values in the same order give the same bits.
+
+use rayon::prelude::*;
+
+use crate::engine::metrics::{Kind, Metric};
+use crate::run::ScenarioRun;
+
+/// The quantile method, as written into `manifest.json`.
+pub const QUANTILE_METHOD: &str = "Hyndman-Fan type 7: linear interpolation between order statistics at h = (n - 1)p \
+     (as Excel PERCENTILE.INC and numpy's default)";
+
+/// The percentiles reported, as fractions, in output column order.
+pub const PERCENTILES: [f64; 7] = [0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95];
+
+/// The column names of a [`Summary`], in output order.
+pub const SUMMARY_COLUMNS: [&str; 8] = ["mean", "p5", "p10", "p25", "p50", "p75", "p90", "p95"];
+
+/// The distribution of one quantity across replications.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Summary {
+    pub mean: f64,
+    pub p5: f64,
+    pub p10: f64,
+    pub p25: f64,
+    pub p50: f64,
+    pub p75: f64,
+    pub p90: f64,
+    pub p95: f64,
+}
+
+impl Summary {
+    /// The values in the order of [`SUMMARY_COLUMNS`].
+    pub fn columns(&self) -> [f64; 8] {
+        [self.mean, self.p5, self.p10, self.p25, self.p50, self.p75, self.p90, self.p95]
+    }
+}
+
+/// Mean and percentiles of `values`. The mean is a plain serial sum in the given order; the
+/// slice is then sorted in place (by `f64::total_cmp`) for the percentiles. An empty slice
+/// gives NaN throughout.
+pub fn summarise(values: &mut [f64]) -> Summary {
+    let mean = mean(values);
+    values.sort_by(f64::total_cmp);
+    let q = PERCENTILES.map(|p| quantile_sorted(values, p));
+    Summary { mean, p5: q[0], p10: q[1], p25: q[2], p50: q[3], p75: q[4], p90: q[5], p95: q[6] }
+}
+
+/// Serial mean in slice order; NaN for an empty slice. Sums the differences from the first
+/// value, so that identical values (every replication at month 0, say) have exactly that value
+/// as their mean rather than one a rounding error away.
+pub fn mean(values: &[f64]) -> f64 {
+    let Some(&first) = values.first() else {
+        return f64::NAN;
+    };
+    let mut sum = 0.0;
+    for value in values {
+        sum += value - first;
+    }
+    first + sum / values.len() as f64
+}
+
+/// The `p` quantile (0 to 1) of ascending `sorted` values, Hyndman & Fan type 7:
+/// h = (n - 1)p, then linear interpolation between the order statistics either side of h.
+/// The result is clamped to those two values, so that rounding can never make a higher
+/// percentile smaller than a lower one. NaN for an empty slice.
+pub fn quantile_sorted(sorted: &[f64], p: f64) -> f64 {
+    let (Some(&first), Some(&last)) = (sorted.first(), sorted.last()) else {
+        return f64::NAN;
+    };
+    let h = (sorted.len() - 1) as f64 * p.clamp(0.0, 1.0);
+    let below = h.floor();
+    let index = below as usize;
+    let Some(&upper) = sorted.get(index + 1) else {
+        return last;
+    };
+    let lower = sorted.get(index).copied().unwrap_or(first);
+    if lower == upper {
+        return lower;
+    }
+    let value = lower + (h - below) * (upper - lower);
+    // Not `f64::clamp`: that panics on NaN bounds, and a metric could be NaN.
+    if value < lower {
+        lower
+    } else if value > upper {
+        upper
+    } else {
+        value
+    }
+}
+
+/// The summary of `metric` at `month` across a run's replications.
+pub fn summarise_month(run: &ScenarioRun, month: usize, metric: Metric) -> Summary {
+    summarise(&mut run.across_replications(month, metric))
+}
+
+/// Summaries of every month (0 to `run.months`) and metric, month by month in
+/// `Metric::ALL` order. Computed in parallel, but each summary on its own, so the result does
+/// not depend on the thread count.
+pub fn monthly_summaries(run: &ScenarioRun) -> Vec<Summary> {
+    let cells: Vec<(usize, Metric)> = (0..run.rows_per_replication())
+        .flat_map(|month| Metric::ALL.iter().map(move |&metric| (month, metric)))
+        .collect();
+    cells.par_iter().map(|&(month, metric)| summarise_month(run, month, metric)).collect()
+}
+
+/// One DfE-style annual figure: the year to 30 September `year`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AnnualFigure {
+    /// The year of the 30 September reference date.
+    pub year: i32,
+    pub metric: Metric,
+    pub summary: Summary,
+}
+
+/// The months of a run (0 to `run.months`) that end on 30 September, with their years.
+pub fn september_months(run: &ScenarioRun) -> Vec<(i32, usize)> {
+    (0..run.rows_per_replication())
+        .map(|month| (run.date(month), month))
+        .filter(|(date, _)| date.month() == 9)
+        .map(|(date, month)| (date.year(), month))
+        .collect()
+}
+
+/// Per-replication annual values of `metric` for the year ending at `september` (a month
+/// index whose date is September), in replication order.
+///
+/// A stock is its value at that month. A flow is the serial sum over the 12 months
+/// `september - 11 ..= september`, and exists only when all 12 were simulated (month 0 is
+/// the starting position, not a simulated month): `None` otherwise.
+pub fn annual_values(run: &ScenarioRun, september: usize, metric: Metric) -> Option<Vec<f64>> {
+    if september > run.months as usize {
+        return None;
+    }
+    match metric.kind() {
+        Kind::Stock => Some(run.across_replications(september, metric)),
+        Kind::Flow => {
+            let first = september.checked_sub(11).filter(|&first| first >= 1)?;
+            let values = (0..run.replications as usize)
+                .map(|rep| {
+                    let mut sum = 0.0;
+                    for month in first..=september {
+                        sum += run.value(rep, month, metric);
+                    }
+                    sum
+                })
+                .collect();
+            Some(values)
+        }
+    }
+}
+
+/// Every annual figure of a run: years in order, then metrics in `Metric::ALL` order, leaving
+/// out flows for years not fully simulated.
+pub fn annual_summaries(run: &ScenarioRun) -> Vec<AnnualFigure> {
+    let mut figures = Vec::new();
+    for (year, september) in september_months(run) {
+        for &metric in Metric::ALL {
+            if let Some(mut values) = annual_values(run, september, metric) {
+                figures.push(AnnualFigure { year, metric, summary: summarise(&mut values) });
+            }
+        }
+    }
+    figures
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn summary_of(values: &[f64]) -> Summary {
+        summarise(&mut values.to_vec())
+    }
+
+    #[test]
+    fn type_7_quartiles_of_one_to_four() {
+        // h = 3p: p25 -> 0.75 -> 1 + 0.75 (2 - 1); p50 -> 1.5 -> 2.5; p75 -> 2.25 -> 3.25.
+        let s = summary_of(&[4.0, 1.0, 3.0, 2.0]);
+        assert_eq!(s.mean, 2.5);
+        assert_eq!(s.p25, 1.75);
+        assert_eq!(s.p50, 2.5);
+        assert_eq!(s.p75, 3.25);
+        // p5 -> h = 0.15 -> 1.15; p95 -> h = 2.85 -> 3.85 (within rounding).
+        assert!((s.p5 - 1.15).abs() < 1e-12, "{}", s.p5);
+        assert!((s.p95 - 3.85).abs() < 1e-12, "{}", s.p95);
+    }
+
+    #[test]
+    fn matches_excel_percentile_inc_on_eleven_values() {
+        // PERCENTILE.INC({0,10,...,100}, p) = 100p exactly at these p: h = 10p.
+        let values: Vec<f64> = (0..=10).rev().map(|i| f64::from(i) * 10.0).collect();
+        let s = summary_of(&values);
+        assert_eq!([s.p10, s.p25, s.p50, s.p75, s.p90], [10.0, 25.0, 50.0, 75.0, 90.0]);
+        assert_eq!(s.mean, 50.0);
+    }
+
+    #[test]
+    fn single_value_is_every_percentile() {
+        let s = summary_of(&[7.5]);
+        assert_eq!(s.columns(), [7.5; 8]);
+    }
+
+    #[test]
+    fn two_values_interpolate_linearly() {
+        // h = p: p5 = 10 + 0.05 * 10 = 10.5, p50 = 15, p95 = 19.5.
+        let s = summary_of(&[20.0, 10.0]);
+        assert_eq!(s.mean, 15.0);
+        assert_eq!(s.p50, 15.0);
+        assert!((s.p5 - 10.5).abs() < 1e-12);
+        assert!((s.p95 - 19.5).abs() < 1e-12);
+        assert!((s.p25 - 12.5).abs() < 1e-12);
+    }
+
+    #[test]
+    fn empty_or_nan_input_is_nan_not_a_panic() {
+        assert!(summary_of(&[]).columns().iter().all(|v| v.is_nan()));
+        let s = summary_of(&[f64::NAN, 1.0, -f64::NAN, 2.0]);
+        assert!(s.mean.is_nan());
+    }
+
+    #[test]
+    fn percentiles_never_decrease() {
+        let awkward = [1e-300, -0.1, 0.3, 0.1 + 0.2, 1e16, 1e16 + 2.0, -1e16, 0.7, 0.7];
+        let q = summary_of(&awkward).columns();
+        assert!(q[1..].windows(2).all(|pair| pair[0] <= pair[1]), "{q:?}");
+    }
+
+    #[test]
+    fn mean_of_identical_values_is_that_value() {
+        // A plain sum of twenty copies divided by 20 gives 0.14999999999999997 here.
+        let value = 0.1 + 0.05;
+        assert_eq!(mean(&[value; 20]), value);
+        assert_eq!(mean(&[1.0, 2.0, 3.0, 4.0]), 2.5);
+        assert_eq!(mean(&[-3.0, 3.0]), 0.0);
+    }
+}
