@@ -40,7 +40,8 @@ impl Summary {
     }
 }
 
-/// Mean and percentiles of `values`. The mean is a plain serial sum in the given order; the
+/// Mean and percentiles of `values`. The mean is computed serially in the given order (see
+/// [`mean`]); the
 /// slice is then sorted in place (by `f64::total_cmp`) for the percentiles. An empty slice
 /// gives NaN throughout.
 pub fn summarise(values: &mut [f64]) -> Summary {

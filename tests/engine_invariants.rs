@@ -1,0 +1,137 @@
+//! The shipped scenarios, run through the library: invariants on every month of every
+//! replication, the starting position against the figures it was built from, and the
+//! baseline against the seed figures of MODEL.md section 11 that fall inside its horizon.
+
+use std::path::{Path, PathBuf};
+
+use wfsim::engine::metrics::{COUNT, Metric};
+use wfsim::run::{RunSettings, ScenarioRun, run_all};
+use wfsim::scenario::{Scenario, load, load_all};
+
+fn shipped_scenarios() -> Vec<Scenario> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("scenarios/ exists")
+        .map(|entry| entry.expect("readable entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
+        .collect();
+    paths.sort();
+    assert!(paths.len() >= 7, "the baseline and at least six options ship");
+    load_all(&paths).unwrap_or_else(|errors| panic!("shipped scenarios are valid:\n{errors}"))
+}
+
+fn baseline() -> Scenario {
+    load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline.toml")).expect("baseline loads")
+}
+
+fn settings(replications: u32, months: u32) -> RunSettings {
+    RunSettings { replications, seed: 7, months: Some(months), progress: false }
+}
+
+#[test]
+fn every_month_of_every_replication_keeps_the_books() {
+    let runs = run_all(&shipped_scenarios(), &settings(60, 96));
+    for run in &runs {
+        for rep in 0..run.replications as usize {
+            for month in 0..run.rows_per_replication() {
+                let row = run.row(rep, month);
+                let at = |metric: Metric| row[metric.index()];
+                let context = format!("{} replication {rep} month {month}", run.name);
+                assert_eq!(row.len(), COUNT);
+                for metric in Metric::ALL {
+                    let value = at(*metric);
+                    assert!(value.is_finite() && value >= 0.0, "{context}: {} = {value}", metric.name());
+                    if metric.is_rate() {
+                        assert!(value <= 1.0, "{context}: {} = {value} above 1", metric.name());
+                    }
+                }
+                assert_eq!(at(Metric::Headcount).fract(), 0.0, "{context}: whole people");
+                assert!(at(Metric::FteInPost) <= at(Metric::Headcount) + 1e-9, "{context}: FTE above headcount");
+                let vacancy = (at(Metric::EstablishmentFte) - at(Metric::FteInPost)).max(0.0);
+                assert!((at(Metric::VacancyFte) - vacancy).abs() < 1e-9, "{context}: vacancy FTE");
+                let parts = |metrics: &[Metric]| metrics.iter().map(|m| at(*m)).sum::<f64>();
+                let starters = parts(&[
+                    Metric::StartersUniversityFte,
+                    Metric::StartersApprenticeshipFte,
+                    Metric::StartersStepUpFte,
+                    Metric::StartersFrontlineFte,
+                    Metric::StartersOverseasFte,
+                    Metric::StartersExperiencedFte,
+                ]);
+                assert!((starters - at(Metric::StartersFte)).abs() < 1e-9, "{context}: starters by route");
+                let leavers = parts(&[
+                    Metric::LeaversOtherCouncilFte,
+                    Metric::LeaversAgencyFte,
+                    Metric::LeaversLeftProfessionFte,
+                    Metric::LeaversInternalMoveFte,
+                    Metric::LeaversRetirementFte,
+                ]);
+                assert!((leavers - at(Metric::LeaversFte)).abs() < 1e-9, "{context}: leavers by destination");
+                let trainees = parts(&[
+                    Metric::TraineesApprenticeship,
+                    Metric::TraineesStepUp,
+                    Metric::TraineesFrontline,
+                    Metric::TraineesOverseas,
+                ]);
+                assert_eq!(trainees, at(Metric::Trainees), "{context}: trainees by route");
+                assert!(at(Metric::AbsentFte) <= at(Metric::FteInPost) + 1e-9, "{context}: absent within in post");
+                if month > 0 {
+                    // Flows balance: next month's FTE is this month's plus starters less leavers.
+                    let previous = run.value(rep, month - 1, Metric::FteInPost);
+                    let expected = previous + at(Metric::StartersFte) - at(Metric::LeaversFte);
+                    assert!((at(Metric::FteInPost) - expected).abs() < 1e-9, "{context}: FTE does not balance");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn month_zero_reproduces_the_30_september_2024_position() {
+    let runs = run_all(&[baseline()], &settings(20, 1));
+    let run = &runs[0];
+    assert_eq!(run.date(0).to_string(), "2024-09");
+    for rep in 0..20 {
+        let at = |metric: Metric| run.value(rep, 0, metric);
+        assert!((at(Metric::FteInPost) - 362.8).abs() < 1e-9);
+        assert_eq!(at(Metric::Headcount), 378.0);
+        assert!((at(Metric::VacancyRate) - 0.132).abs() < 1e-12);
+        assert!((at(Metric::AgencyFte) - 35.5).abs() < 1e-12);
+        assert!((at(Metric::AgencyRate) - 35.5 / (35.5 + 362.8)).abs() < 1e-12, "8.9% (DfE)");
+        assert!((at(Metric::TurnoverRate) - 40.2 / 362.8).abs() < 1e-12, "11.1% (DfE)");
+        assert_eq!(at(Metric::OpenCases), 4271.0);
+        // Case-holding FTE is met to within half a worker: caseload 16.9 (DfE: 4271 / 253.1).
+        assert!((at(Metric::CaseHoldingFte) - 253.1).abs() <= 0.5, "{}", at(Metric::CaseHoldingFte));
+        assert!((at(Metric::AvgCaseload) - 16.9).abs() < 0.05, "{}", at(Metric::AvgCaseload));
+        // Seed 000: 37 NQSWs in autumn 2024; the route and tenure mix gives 35.
+        let nqsw_headcount = at(Metric::NqswShare) * 362.8;
+        assert!((33.0..=38.0).contains(&nqsw_headcount), "{nqsw_headcount}");
+        assert_eq!(at(Metric::Trainees), 5.0 + 23.0 + 36.0 + 6.0 + 11.0, "cohorts in training at the start");
+    }
+}
+
+fn median_at(run: &ScenarioRun, month: usize, metric: Metric) -> f64 {
+    let mut values = run.across_replications(month, metric);
+    wfsim::stats::summarise(&mut values).p50
+}
+
+#[test]
+fn the_baseline_meets_the_seed_figures_inside_its_horizon() {
+    let runs = run_all(&[baseline()], &settings(400, 24));
+    let run = &runs[0];
+    // Seed 000 (late 2024): vacancy rate "currently" 13%. Months 1-3 are October-December 2024.
+    for month in 1..=3 {
+        let vacancy = median_at(run, month, Metric::VacancyRate);
+        assert!((0.12..=0.14).contains(&vacancy), "month {month}: vacancy {vacancy}");
+    }
+    // Seed 002: vacancies rise until summer, then fall as NQSWs join in September.
+    let august = median_at(run, 11, Metric::VacancyRate);
+    assert!(august > median_at(run, 3, Metric::VacancyRate), "vacancies rise through the year");
+    assert!(median_at(run, 12, Metric::VacancyRate) < august - 0.03, "and fall when NQSWs join");
+    // DfE: turnover 11.1% in the year to September 2024; the first simulated year stays close.
+    let turnover = median_at(run, 12, Metric::TurnoverRate);
+    assert!((0.095..=0.125).contains(&turnover), "turnover {turnover}");
+    // DfE starters 55.2 (2024) and 70.2 (2023) FTE; the first year adds the planned pipelines.
+    let starters: f64 = (1..=12).map(|m| median_at(run, m, Metric::StartersFte)).sum();
+    assert!((45.0..=95.0).contains(&starters), "starters {starters}");
+}
