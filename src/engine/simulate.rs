@@ -275,7 +275,8 @@ impl<'a> Replication<'a> {
             }
             for i in 0..intake {
                 let key = stream.child(Route::University as u64).child(i as u64);
-                self.hire(key, Route::University, university.fte, month, month, census, flows);
+                let worker = self.new_worker(key, Route::University, university.fte, month, month);
+                self.hire(worker, month, census, flows);
             }
         }
         if let Some(experienced) = &self.model.experienced {
@@ -300,37 +301,18 @@ impl<'a> Replication<'a> {
                 let key = stream.child(Route::Experienced as u64).child(i as u64);
                 let part_time = key.child(PART_TIME_DRAW).uniform(0) < experienced.part_time_share;
                 let fte = if part_time { self.model.initial.part_time_fte } else { 1.0 };
-                let manager = key.child(MANAGER_DRAW).uniform(0) < experienced.manager_share;
-                let worker = self.hire(key, Route::Experienced, fte, month, month - prior, census, flows);
-                worker.manager = manager;
-                if manager {
-                    // Re-count: a manager holds no cases.
-                    let months_qualified = month - worker.qualified;
-                    census.case_holding_fte -= fte;
-                    census.capacity -= fte * self.model.caseload.capacity_per_fte(months_qualified);
-                }
+                let mut worker = self.new_worker(key, Route::Experienced, fte, month, month - prior);
+                worker.manager = key.child(MANAGER_DRAW).uniform(0) < experienced.manager_share;
+                self.hire(worker, month, census, flows);
             }
         }
     }
 
-    /// Adds a new worker in post this month and counts it in the census.
-    #[allow(clippy::too_many_arguments)]
-    fn hire(
-        &mut self,
-        key: Key,
-        route: Route,
-        fte: f64,
-        month: i32,
-        qualified: i32,
-        census: &mut Census,
-        flows: &mut Flows,
-    ) -> &mut Worker {
-        let worker = self.new_worker(key, route, fte, month, qualified);
+    /// Puts a worker who joins this month in post and counts it in the census.
+    fn hire(&mut self, worker: Worker, month: i32, census: &mut Census, flows: &mut Flows) {
         census.add(&worker, month, |m| self.model.caseload.capacity_per_fte(m));
-        flows.starters_fte[route.index()] += fte;
+        flows.starters_fte[worker.route.index()] += worker.fte;
         self.workers.push(worker);
-        let last = self.workers.len() - 1;
-        &mut self.workers[last]
     }
 
     /// A worker joining this month: allowance eligibility and any welcome-payment clawback.
