@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use wfsim::engine::metrics::{COUNT, Metric};
+use wfsim::engine::metrics::{COUNT, LEAVERS_BY_DESTINATION, Metric, STARTERS_BY_ROUTE, TRAINEES_BY_ROUTE};
 use wfsim::run::{RunSettings, run_all};
 use wfsim::scenario::{Scenario, load, load_all};
 
@@ -49,29 +49,11 @@ fn every_month_of_every_replication_keeps_the_books() {
                 let vacancy = (at(Metric::EstablishmentFte) - at(Metric::FteInPost)).max(0.0);
                 assert!((at(Metric::VacancyFte) - vacancy).abs() < 1e-9, "{context}: vacancy FTE");
                 let parts = |metrics: &[Metric]| metrics.iter().map(|m| at(*m)).sum::<f64>();
-                let starters = parts(&[
-                    Metric::StartersUniversityFte,
-                    Metric::StartersApprenticeshipFte,
-                    Metric::StartersStepUpFte,
-                    Metric::StartersFrontlineFte,
-                    Metric::StartersOverseasFte,
-                    Metric::StartersExperiencedFte,
-                ]);
+                let starters = parts(&STARTERS_BY_ROUTE);
                 assert!((starters - at(Metric::StartersFte)).abs() < 1e-9, "{context}: starters by route");
-                let leavers = parts(&[
-                    Metric::LeaversOtherCouncilFte,
-                    Metric::LeaversAgencyFte,
-                    Metric::LeaversLeftProfessionFte,
-                    Metric::LeaversInternalMoveFte,
-                    Metric::LeaversRetirementFte,
-                ]);
+                let leavers = parts(&LEAVERS_BY_DESTINATION);
                 assert!((leavers - at(Metric::LeaversFte)).abs() < 1e-9, "{context}: leavers by destination");
-                let trainees = parts(&[
-                    Metric::TraineesApprenticeship,
-                    Metric::TraineesStepUp,
-                    Metric::TraineesFrontline,
-                    Metric::TraineesOverseas,
-                ]);
+                let trainees = parts(&TRAINEES_BY_ROUTE);
                 assert_eq!(trainees, at(Metric::Trainees), "{context}: trainees by route");
                 assert!(at(Metric::AbsentFte) <= at(Metric::FteInPost) + 1e-9, "{context}: absent within in post");
                 if month > 0 {

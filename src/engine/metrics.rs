@@ -81,6 +81,30 @@ metrics! {
 /// Number of metrics recorded per month.
 pub const COUNT: usize = Metric::ALL.len();
 
+/// Starters by route, in `Route::ALL` order; they add up to `StartersFte`.
+pub const STARTERS_BY_ROUTE: [Metric; 6] = [
+    Metric::StartersUniversityFte,
+    Metric::StartersApprenticeshipFte,
+    Metric::StartersStepUpFte,
+    Metric::StartersFrontlineFte,
+    Metric::StartersOverseasFte,
+    Metric::StartersExperiencedFte,
+];
+
+/// Leavers by destination, in `Destination::ALL` order; they add up to `LeaversFte`.
+pub const LEAVERS_BY_DESTINATION: [Metric; 5] = [
+    Metric::LeaversOtherCouncilFte,
+    Metric::LeaversAgencyFte,
+    Metric::LeaversLeftProfessionFte,
+    Metric::LeaversInternalMoveFte,
+    Metric::LeaversRetirementFte,
+];
+
+/// Trainees in each pipeline route (apprenticeship, Step Up, Frontline, overseas); they add
+/// up to `Trainees`.
+pub const TRAINEES_BY_ROUTE: [Metric; 4] =
+    [Metric::TraineesApprenticeship, Metric::TraineesStepUp, Metric::TraineesFrontline, Metric::TraineesOverseas];
+
 impl Metric {
     /// Position in a recorded row.
     pub fn index(self) -> usize {

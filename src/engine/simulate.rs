@@ -1,7 +1,7 @@
 //! One replication: the monthly loop. See the module docs of `engine` for the order of the
 //! processes; each is one method of [`Replication`] below, called in that order.
 
-use super::metrics::{COUNT, Metric};
+use super::metrics::{COUNT, LEAVERS_BY_DESTINATION, Metric, STARTERS_BY_ROUTE, TRAINEES_BY_ROUTE};
 use super::model::{Model, RepParams};
 use super::rng::{Key, Process};
 use super::workforce::{Census, Trainee, Worker};
@@ -373,7 +373,6 @@ impl<'a> Replication<'a> {
         let ratio = |part: f64, whole: f64| if whole > 0.0 { part / whole } else { 0.0 };
         let leavers_12m: f64 = self.leavers_window.iter().sum();
         let attrition_12m: f64 = self.attrition_window.iter().sum();
-        let trainees_on = |route: Route| self.trainees.iter().filter(|t| t.route == route).count() as f64;
 
         let mut set = |metric: Metric, value: f64| row[metric.index()] = value;
         set(Metric::FteInPost, fte);
@@ -397,31 +396,16 @@ impl<'a> Replication<'a> {
         set(Metric::AbsentFte, census.absent_fte);
         set(Metric::MeanTenureYears, ratio(census.tenure_months_total, census.headcount as f64) / 12.0);
         set(Metric::AttritionRate, ratio(attrition_12m, fte));
-        let starters = [
-            Metric::StartersUniversityFte,
-            Metric::StartersApprenticeshipFte,
-            Metric::StartersStepUpFte,
-            Metric::StartersFrontlineFte,
-            Metric::StartersOverseasFte,
-            Metric::StartersExperiencedFte,
-        ];
-        for (metric, value) in starters.into_iter().zip(flows.starters_fte) {
+        for (metric, value) in STARTERS_BY_ROUTE.into_iter().zip(flows.starters_fte) {
             set(metric, value);
         }
-        let leavers = [
-            Metric::LeaversOtherCouncilFte,
-            Metric::LeaversAgencyFte,
-            Metric::LeaversLeftProfessionFte,
-            Metric::LeaversInternalMoveFte,
-            Metric::LeaversRetirementFte,
-        ];
-        for (metric, value) in leavers.into_iter().zip(flows.leavers_fte) {
+        for (metric, value) in LEAVERS_BY_DESTINATION.into_iter().zip(flows.leavers_fte) {
             set(metric, value);
         }
-        set(Metric::TraineesApprenticeship, trainees_on(Route::Apprenticeship));
-        set(Metric::TraineesStepUp, trainees_on(Route::StepUp));
-        set(Metric::TraineesFrontline, trainees_on(Route::Frontline));
-        set(Metric::TraineesOverseas, trainees_on(Route::Overseas));
+        let pipelines = [Route::Apprenticeship, Route::StepUp, Route::Frontline, Route::Overseas];
+        for (metric, route) in TRAINEES_BY_ROUTE.into_iter().zip(pipelines) {
+            set(metric, self.trainees.iter().filter(|t| t.route == route).count() as f64);
+        }
 
         // The caseload felt, for next month's pressure modifier: a cap protects workers.
         if let Some(pressure) = self.model.retention.as_ref().and_then(|r| r.pressure.as_ref()) {
