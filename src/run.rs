@@ -78,16 +78,13 @@ pub fn run_all(scenarios: &[Scenario], settings: &RunSettings) -> Vec<ScenarioRu
     let runs = models
         .par_iter()
         .map(|(scenario, model, months)| {
+            // Each replication writes its own slice of one buffer: no copying, no locks.
             let rows = (*months as usize + 1) * metrics::COUNT;
-            let per_rep: Vec<Vec<f64>> = (0..settings.replications)
-                .into_par_iter()
-                .map(|rep| {
-                    let mut out = vec![0.0; rows];
-                    engine::simulate(model, settings.seed, rep as u64, *months, &mut out);
-                    bar.inc(1);
-                    out
-                })
-                .collect();
+            let mut values = vec![0.0; rows * settings.replications as usize];
+            values.par_chunks_mut(rows).enumerate().for_each(|(rep, out)| {
+                engine::simulate(model, settings.seed, rep as u64, *months, out);
+                bar.inc(1);
+            });
             ScenarioRun {
                 name: scenario.name.clone(),
                 file: scenario.file.clone(),
@@ -95,7 +92,7 @@ pub fn run_all(scenarios: &[Scenario], settings: &RunSettings) -> Vec<ScenarioRu
                 first_date: model.first_date(),
                 months: *months,
                 replications: settings.replications,
-                values: per_rep.concat(),
+                values,
             }
         })
         .collect();
