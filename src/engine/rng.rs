@@ -23,10 +23,10 @@ pub enum Process {
     Parameters = 1,
     /// Attributes of the starting stock (allowance eligibility, absence lengths).
     StartingStock = 2,
+    /// A worker's monthly leaving draws, and the destination of a leaver.
     Leaving = 3,
-    Destination = 4,
+    /// A worker's monthly absence draws, and the length of an absence.
     AbsenceStart = 5,
-    AbsenceLength = 6,
     TraineeDropout = 7,
     CohortSize = 8,
     ExperiencedHire = 9,
