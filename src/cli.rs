@@ -13,7 +13,10 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use crate::engine::metrics::Metric;
-use crate::output::{self, AnnualCsv, Manifest, OutputError, TimeseriesCsv};
+use crate::output::{
+    self, AnnualCsv, AssumptionsCsv, DifferencesCsv, Manifest, OutputError, ProbabilitiesCsv, TimeseriesCsv,
+};
+use crate::report::{self, Results};
 use crate::run::{self, RunSettings, ScenarioRun};
 use crate::scenario::{self, LoadErrors};
 use crate::stats;
@@ -40,10 +43,19 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Simulate scenarios and write timeseries.csv, annual.csv and manifest.json.
+    /// Simulate scenarios and write the results, charts, report and workbook.
     Run(RunArgs),
     /// Check scenario files without running them.
     Validate(ValidateArgs),
+    /// Rebuild the charts, report and workbook from a finished run's results.
+    Report(ReportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The output directory of a finished `wfsim run`.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -69,6 +81,9 @@ pub struct RunArgs {
     /// once all new ones are written.
     #[arg(long, value_name = "DIR", default_value = "output")]
     pub out: PathBuf,
+    /// Write only the result files (CSV and JSON), not the charts, report and workbook.
+    #[arg(long)]
+    pub no_report: bool,
 }
 
 #[derive(Debug, Args)]
@@ -109,6 +124,7 @@ where
     let result = match &cli.command {
         Command::Run(args) => run_command(args),
         Command::Validate(args) => validate_command(args),
+        Command::Report(args) => report_command(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -140,8 +156,14 @@ fn run_command(args: &RunArgs) -> Result<(), Failure> {
     let simulate_and_write = || -> Result<(Vec<ScenarioRun>, Vec<PathBuf>), OutputError> {
         let runs = run::run_all(&scenarios, &settings);
         let manifest = Manifest::new(&runs, &settings);
-        let files: [&dyn output::OutputFile; 3] =
-            [&TimeseriesCsv { runs: &runs }, &AnnualCsv { runs: &runs }, &manifest];
+        let files: [&dyn output::OutputFile; 6] = [
+            &TimeseriesCsv { runs: &runs },
+            &AnnualCsv { runs: &runs },
+            &DifferencesCsv { runs: &runs },
+            &ProbabilitiesCsv { runs: &runs },
+            &AssumptionsCsv { runs: &runs },
+            &manifest,
+        ];
         let written = output::write_all(&args.out, &files)?;
         Ok((runs, written))
     };
@@ -153,9 +175,33 @@ fn run_command(args: &RunArgs) -> Result<(), Failure> {
             .install(simulate_and_write),
         None => simulate_and_write(),
     };
-    let (runs, written) = outcome.map_err(|error| Failure::Other(error.to_string()))?;
+    let (runs, mut written) = outcome.map_err(|error| Failure::Other(error.to_string()))?;
+    if !args.no_report {
+        // Built from the files just written, exactly as `wfsim report` would.
+        let results = Results::read(&args.out).map_err(|error| Failure::Other(error.to_string()))?;
+        written.extend(write_report(&results, &args.out)?);
+    }
     print_summary(&runs, &settings, &written);
     Ok(())
+}
+
+/// `wfsim report DIR`: charts, report and workbook from a finished run, without simulating.
+fn report_command(args: &ReportArgs) -> Result<(), Failure> {
+    let results = Results::read(&args.dir).map_err(|error| {
+        Failure::BadInput(vec![format!("{} does not hold a finished run's results: {error}", args.dir.display())])
+    })?;
+    let written = write_report(&results, &args.dir)?;
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(stdout, "Rebuilt the charts, report and workbook from {}.", args.dir.display());
+    let _ = writeln!(stdout, "Wrote {} files, among them {}", written.len(), args.dir.join("report.html").display());
+    Ok(())
+}
+
+/// Renders the charts, report and workbook and writes them atomically into `dir`.
+fn write_report(results: &Results, dir: &Path) -> Result<Vec<PathBuf>, Failure> {
+    let files = report::render(results).map_err(|error| Failure::Other(error.to_string()))?;
+    let outputs: Vec<&dyn output::OutputFile> = files.iter().map(|file| file as &dyn output::OutputFile).collect();
+    output::write_all(dir, &outputs).map_err(|error| Failure::Other(error.to_string()))
 }
 
 /// `wfsim validate`: every file on its own; `ok: FILE` or its errors.
@@ -233,8 +279,13 @@ fn print_summary(runs: &[ScenarioRun], settings: &RunSettings, written: &[PathBu
             rate(Metric::AgencyRate),
         );
     }
-    for path in written {
+    let is_chart = |path: &&PathBuf| path.parent().and_then(Path::file_name).is_some_and(|folder| folder == "charts");
+    for path in written.iter().filter(|path| !is_chart(path)) {
         let _ = writeln!(stdout, "Wrote {}", path.display());
+    }
+    let charts: Vec<&PathBuf> = written.iter().filter(is_chart).collect();
+    if let Some(folder) = charts.first().and_then(|path| path.parent()) {
+        let _ = writeln!(stdout, "Wrote {} chart files (PNG and SVG) in {}", charts.len(), folder.display());
     }
 }
 

@@ -13,6 +13,7 @@ pub mod calendar;
 pub mod cli;
 pub mod engine;
 pub mod output;
+pub mod report;
 pub mod run;
 pub mod scenario;
 pub mod stats;

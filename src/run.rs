@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use crate::calendar::YearMonth;
 use crate::engine::{self, Model, metrics};
-use crate::scenario::Scenario;
+use crate::scenario::{Assumption, Scenario};
 
 /// How a run is set up, whatever the scenarios.
 #[derive(Debug, Clone, Copy)]
@@ -29,8 +29,11 @@ pub struct RunSettings {
 #[derive(Debug, Clone)]
 pub struct ScenarioRun {
     pub name: String,
+    pub description: String,
     pub file: PathBuf,
     pub sha256: String,
+    /// The scenario's parameters as written, for the assumptions table.
+    pub assumptions: Vec<Assumption>,
     /// The date of month 0 (the starting position).
     pub first_date: YearMonth,
     /// Months simulated; rows run from month 0 to `months`.
@@ -65,6 +68,14 @@ impl ScenarioRun {
     }
 }
 
+/// The run the others are compared with: the scenario named `baseline`, or else the first.
+pub fn baseline(runs: &[ScenarioRun]) -> Option<&ScenarioRun> {
+    runs.iter().find(|run| run.name == BASELINE_NAME).or(runs.first())
+}
+
+/// The name that marks the baseline scenario.
+pub const BASELINE_NAME: &str = "baseline";
+
 /// Simulates every scenario; scenarios and replications share one pool of work.
 pub fn run_all(scenarios: &[Scenario], settings: &RunSettings) -> Vec<ScenarioRun> {
     let models: Vec<(&Scenario, Model, u32)> = scenarios
@@ -87,8 +98,10 @@ pub fn run_all(scenarios: &[Scenario], settings: &RunSettings) -> Vec<ScenarioRu
             });
             ScenarioRun {
                 name: scenario.name.clone(),
+                description: scenario.spec.description.clone(),
                 file: scenario.file.clone(),
                 sha256: scenario.sha256.clone(),
+                assumptions: scenario.assumptions.clone(),
                 first_date: model.first_date(),
                 months: *months,
                 replications: settings.replications,

@@ -109,6 +109,37 @@ pub fn monthly_summaries(run: &ScenarioRun) -> Vec<Summary> {
     cells.par_iter().map(|&(month, metric)| summarise_month(run, month, metric)).collect()
 }
 
+/// Summaries of `option - baseline`, paired by replication, for every month both simulated
+/// (month by month in `Metric::ALL` order). Pairing removes the luck the two runs share
+/// (common random numbers), so the interval shows the effect of the option alone. `None` if the
+/// runs cannot be paired (different start months or replication counts).
+pub fn paired_difference_summaries(option: &ScenarioRun, baseline: &ScenarioRun) -> Option<Vec<Summary>> {
+    if option.first_date != baseline.first_date || option.replications != baseline.replications {
+        return None;
+    }
+    let months = option.months.min(baseline.months) as usize;
+    let cells: Vec<(usize, Metric)> =
+        (0..=months).flat_map(|month| Metric::ALL.iter().map(move |&metric| (month, metric))).collect();
+    let summaries = cells
+        .par_iter()
+        .map(|&(month, metric)| {
+            let mut differences: Vec<f64> = (0..option.replications as usize)
+                .map(|rep| option.value(rep, month, metric) - baseline.value(rep, month, metric))
+                .collect();
+            summarise(&mut differences)
+        })
+        .collect();
+    Some(summaries)
+}
+
+/// Share of `values` strictly below `threshold`.
+pub fn share_below(values: &[f64], threshold: f64) -> f64 {
+    if values.is_empty() {
+        return f64::NAN;
+    }
+    values.iter().filter(|&&value| value < threshold).count() as f64 / values.len() as f64
+}
+
 /// One DfE-style annual figure: the year to 30 September `year`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct AnnualFigure {

@@ -9,7 +9,17 @@ use wfsim::engine::metrics::Metric;
 
 const TIMESERIES_HEADER: &str = "scenario,month,date,metric,mean,p5,p10,p25,p50,p75,p90,p95";
 const ANNUAL_HEADER: &str = "scenario,year,metric,mean,p5,p10,p25,p50,p75,p90,p95";
-const OUTPUT_FILES: [&str; 3] = ["timeseries.csv", "annual.csv", "manifest.json"];
+/// Every file `wfsim run` writes at the top of the output directory (charts go in `charts/`).
+const OUTPUT_FILES: [&str; 8] = [
+    "annual.csv",
+    "assumptions.csv",
+    "differences.csv",
+    "manifest.json",
+    "probabilities.csv",
+    "report.html",
+    "results.xlsx",
+    "timeseries.csv",
+];
 
 /// A small valid scenario, with a name that needs quoting in CSV.
 const MINI: &str = r#"
@@ -118,12 +128,21 @@ fn scenario_names(manifest: &serde_json::Value) -> Vec<String> {
     manifest["scenarios"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap().to_string()).collect()
 }
 
-/// Checks the three result files in `out` against the output contract.
+/// Checks the result files in `out` against the output contract.
 fn check_contract(out: &Path, scenario_count: usize, months: usize) {
     let mut names_in_dir: Vec<String> =
         std::fs::read_dir(out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     names_in_dir.sort();
-    assert_eq!(names_in_dir, ["annual.csv", "manifest.json", "timeseries.csv"], "no temporary files left");
+    let mut expected: Vec<&str> = OUTPUT_FILES.iter().copied().chain(["charts"]).collect();
+    expected.sort();
+    assert_eq!(names_in_dir, expected, "no temporary files left");
+    let charts = std::fs::read_dir(out.join("charts")).unwrap().map(|e| e.unwrap().file_name());
+    assert!(
+        charts
+            .map(|name| name.to_string_lossy().into_owned())
+            .all(|name| name.ends_with(".png") || name.ends_with(".svg")),
+        "no temporary files left in charts/"
+    );
 
     let manifest = read_manifest(out);
     let names = scenario_names(&manifest);

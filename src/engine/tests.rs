@@ -17,6 +17,7 @@ fn scenario(text: &str) -> Scenario {
         start,
         resolved_toml: String::new(),
         sha256: String::new(),
+        assumptions: Vec::new(),
     }
 }
 

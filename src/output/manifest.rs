@@ -20,6 +20,8 @@ pub struct Manifest {
     pub seed: u64,
     pub replications: u32,
     pub quantile_method: &'static str,
+    /// The scenario the options are compared with (`differences.csv`, the report).
+    pub baseline: Option<String>,
     pub scenarios: Vec<ScenarioEntry>,
     pub metrics: Vec<MetricEntry>,
 }
@@ -27,6 +29,7 @@ pub struct Manifest {
 #[derive(Debug, Serialize)]
 pub struct ScenarioEntry {
     pub name: String,
+    pub description: String,
     /// The file as given on the command line or found in `scenarios/`.
     pub file: String,
     /// sha256 of the resolved scenario (the `extends` chain merged).
@@ -50,6 +53,7 @@ impl Manifest {
             .iter()
             .map(|run| ScenarioEntry {
                 name: run.name.clone(),
+                description: run.description.clone(),
                 file: run.file.to_string_lossy().into_owned(),
                 sha256: run.sha256.clone(),
                 start: run.date(1),
@@ -72,6 +76,7 @@ impl Manifest {
             seed: settings.seed,
             replications: settings.replications,
             quantile_method: QUANTILE_METHOD,
+            baseline: crate::run::baseline(runs).map(|run| run.name.clone()),
             scenarios,
             metrics,
         }

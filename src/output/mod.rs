@@ -5,7 +5,10 @@
 //! interrupted or failed run leaves the previous results intact and never a half-written file.
 
 pub mod annual;
+pub mod assumptions;
+pub mod differences;
 pub mod manifest;
+pub mod probabilities;
 pub mod timeseries;
 
 use std::io::{self, Write};
@@ -14,7 +17,10 @@ use std::path::{Path, PathBuf};
 use tempfile::NamedTempFile;
 
 pub use annual::AnnualCsv;
+pub use assumptions::AssumptionsCsv;
+pub use differences::DifferencesCsv;
 pub use manifest::Manifest;
+pub use probabilities::ProbabilitiesCsv;
 pub use timeseries::TimeseriesCsv;
 
 /// One result file: its name in the output directory and how to write its bytes.
@@ -35,14 +41,17 @@ pub enum OutputError {
 }
 
 /// Writes `files` into `dir` (created if need be): all to temporary files first, synced to
-/// disk, then each renamed onto its final name. Returns the paths written, in order.
+/// disk, then each renamed onto its final name. A file name may include a subdirectory
+/// (`charts/fan.svg`), created as needed. Returns the paths written, in order.
 pub fn write_all(dir: &Path, files: &[&dyn OutputFile]) -> Result<Vec<PathBuf>, OutputError> {
-    std::fs::create_dir_all(dir).map_err(|source| OutputError::CreateDir { path: dir.to_path_buf(), source })?;
     let mut finished = Vec::with_capacity(files.len());
     for file in files {
         let path = dir.join(file.file_name());
+        let folder = path.parent().unwrap_or(dir);
+        std::fs::create_dir_all(folder)
+            .map_err(|source| OutputError::CreateDir { path: folder.to_path_buf(), source })?;
         let temporary =
-            write_temporary(dir, *file).map_err(|source| OutputError::Write { path: path.clone(), source })?;
+            write_temporary(folder, *file).map_err(|source| OutputError::Write { path: path.clone(), source })?;
         finished.push((temporary, path));
     }
     let mut written = Vec::with_capacity(finished.len());
@@ -51,6 +60,23 @@ pub fn write_all(dir: &Path, files: &[&dyn OutputFile]) -> Result<Vec<PathBuf>, 
         written.push(path);
     }
     Ok(written)
+}
+
+/// A file whose bytes are already made (a chart, the report, the workbook).
+pub struct BytesFile {
+    /// Path relative to the output directory.
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+impl OutputFile for BytesFile {
+    fn file_name(&self) -> &str {
+        &self.name
+    }
+
+    fn write(&self, out: &mut dyn Write) -> io::Result<()> {
+        out.write_all(&self.bytes)
+    }
 }
 
 /// Writes one file's bytes to a new temporary file in `dir`, flushed and synced.

@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
-use super::{LoadError, LoadErrors, Scenario, ScenarioSpec, check};
+use super::{Assumption, LoadError, LoadErrors, Scenario, ScenarioSpec, check};
 
 /// Reads, merges and checks one scenario file and the files it `extends`.
 pub fn load(path: &Path) -> Result<Scenario, LoadErrors> {
@@ -74,6 +74,7 @@ fn load_traced(path: &Path) -> Result<Loaded, LoadErrors> {
     merged.remove("extends");
     let name = scenario_name(&merged, path);
     let provenance = Provenance::new(path, chain.files, &merged);
+    let assumptions = provenance.assumptions(&merged, &name);
 
     let mut table = to_toml_table(merged);
     table.insert("name".to_string(), toml::Value::String(name.clone()));
@@ -90,7 +91,7 @@ fn load_traced(path: &Path) -> Result<Loaded, LoadErrors> {
         .ok_or_else(|| provenance.error("start", "`start` is required: expected a month like \"2024-10\""))?;
     let name_position = provenance.key_error("name", String::new());
     let sha256 = sha256_hex(&resolved_toml);
-    let scenario = Scenario { name, file: path.to_path_buf(), spec, start, resolved_toml, sha256 };
+    let scenario = Scenario { name, file: path.to_path_buf(), spec, start, resolved_toml, sha256, assumptions };
     Ok(Loaded { scenario, name_position })
 }
 
@@ -153,6 +154,33 @@ impl SourceFile {
         let line_start = self.line_starts.get(line - 1).copied().unwrap_or(0);
         let column = self.text.get(line_start..offset).map_or(offset - line_start, |before| before.chars().count());
         (line, column + 1)
+    }
+
+    /// The comment that documents a key: the comment at the end of the line where its value
+    /// ends, or else the comment lines just above the key.
+    fn comment_for(&self, origin: &Origin) -> Option<String> {
+        let (value_line, _) = self.line_column(origin.value.end.saturating_sub(1).max(origin.value.start));
+        if let Some(comment) = self.line(value_line).and_then(trailing_comment) {
+            return Some(comment);
+        }
+        let (key_line, _) = self.line_column(origin.key.start);
+        let mut above = Vec::new();
+        for line in (1..key_line).rev() {
+            match self.line(line).map(str::trim) {
+                Some(text) if text.starts_with('#') => above.push(text.trim_start_matches('#').trim()),
+                _ => break,
+            }
+        }
+        above.reverse();
+        let joined = above.join(" ");
+        (!joined.is_empty()).then_some(joined)
+    }
+
+    /// The text of a 1-based line, without its line break.
+    fn line(&self, line: usize) -> Option<&str> {
+        let start = *self.line_starts.get(line.checked_sub(1)?)?;
+        let end = self.line_starts.get(line).copied().unwrap_or(self.text.len());
+        self.text.get(start..end).map(|text| text.trim_end_matches(['\n', '\r']))
     }
 
     /// An error at a byte offset of this file.
@@ -485,6 +513,43 @@ fn to_toml_value(tree: Tree) -> toml::Value {
     }
 }
 
+/// The comment at the end of a line of TOML, if any: a `#` outside quoted strings.
+fn trailing_comment(line: &str) -> Option<String> {
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for (at, c) in line.char_indices() {
+        match quote {
+            Some(q) => {
+                if escaped {
+                    escaped = false;
+                } else if c == '\\' && q == '"' {
+                    escaped = true;
+                } else if c == q {
+                    quote = None;
+                }
+            }
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None if c == '#' => {
+                let comment = line[at + 1..].trim();
+                return (!comment.is_empty()).then(|| comment.to_string());
+            }
+            None => {}
+        }
+    }
+    None
+}
+
+/// A node's value as plain TOML, for comparing parameters between scenarios.
+fn to_value_ref(tree: &Tree) -> toml::Value {
+    match tree {
+        Tree::Leaf(value) => value.clone(),
+        Tree::Table(table) => {
+            toml::Value::Table(table.iter().map(|(key, node)| (key.clone(), to_value_ref(&node.tree))).collect())
+        }
+        Tree::Array(items) => toml::Value::Array(items.iter().map(|node| to_value_ref(&node.tree)).collect()),
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Key paths
 
@@ -588,6 +653,69 @@ impl Provenance {
     /// An error about the scenario as a whole.
     fn scenario_error(&self, message: impl Into<String>) -> LoadError {
         LoadError::in_file(&self.scenario_file, message)
+    }
+
+    /// Every parameter of the merged scenario as written, with its source comment, in key
+    /// order. A parameter is a plain value, a list of plain values or a distribution; sections
+    /// and lists of tables are walked into. `name` is the scenario's final name.
+    fn assumptions(&self, merged: &Table, name: &str) -> Vec<Assumption> {
+        let mut found = Vec::new();
+        let mut ancestors = Vec::new();
+        for (key, node) in merged {
+            self.collect(node, join_key("", key), &mut ancestors, &mut found);
+        }
+        if !found.iter().any(|a| a.parameter == "name") {
+            let value = format!("{name:?}");
+            let file = self.scenario_file.clone();
+            found.push(Assumption {
+                parameter: "name".into(),
+                canonical: value.clone(),
+                value,
+                source: String::new(),
+                file,
+            });
+            found.sort_by(|a, b| a.parameter.cmp(&b.parameter));
+        }
+        found
+    }
+
+    fn collect<'n>(&self, node: &'n Node, path: String, ancestors: &mut Vec<&'n Origin>, found: &mut Vec<Assumption>) {
+        let walk_into = match &node.tree {
+            Tree::Table(table) if !is_distribution(table) => {
+                Some(table.iter().map(|(k, n)| (join_key(&path, k), n)).collect::<Vec<_>>())
+            }
+            Tree::Array(items)
+                if items.iter().any(|item| matches!(&item.tree, Tree::Table(t) if !is_distribution(t))) =>
+            {
+                Some(items.iter().enumerate().map(|(i, n)| (format!("{path}[{i}]"), n)).collect())
+            }
+            _ => None,
+        };
+        match walk_into {
+            Some(children) => {
+                ancestors.push(&node.origin);
+                for (child_path, child) in children {
+                    self.collect(child, child_path, ancestors, found);
+                }
+                ancestors.pop();
+            }
+            None => {
+                let Some(file) = self.files.get(node.origin.file) else { return };
+                let value = file.text.get(node.origin.value.clone()).unwrap_or_default().trim().to_string();
+                let source = std::iter::once(&node.origin)
+                    .chain(ancestors.iter().rev().copied())
+                    .filter(|origin| origin.file == node.origin.file)
+                    .find_map(|origin| file.comment_for(origin))
+                    .unwrap_or_default();
+                found.push(Assumption {
+                    parameter: path,
+                    value,
+                    canonical: to_value_ref(&node.tree).to_string(),
+                    source,
+                    file: file.path.clone(),
+                });
+            }
+        }
     }
 }
 

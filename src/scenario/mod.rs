@@ -39,4 +39,21 @@ pub struct Scenario {
     pub resolved_toml: String,
     /// sha256 of `resolved_toml`, hex.
     pub sha256: String,
+    /// Every parameter as written, with its source comment: for the report's assumptions table.
+    pub assumptions: Vec<Assumption>,
+}
+
+/// One parameter of a scenario as its files set it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assumption {
+    /// Dotted path: `retention.allowance.hazard_ratio`, `routes.step_up.cohorts[0].size`.
+    pub parameter: String,
+    /// The value as written in the file.
+    pub value: String,
+    /// The value as plain TOML, to compare parameters between scenarios whatever the layout.
+    pub canonical: String,
+    /// The comment beside or above it (or its section), or "" if none.
+    pub source: String,
+    /// The file that set it.
+    pub file: PathBuf,
 }

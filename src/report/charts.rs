@@ -1,0 +1,917 @@
+//! Charts for planners and scrutiny members: fan charts (one scenario, with its uncertainty),
+//! comparison charts (every scenario's median on one chart) and difference charts (an option
+//! minus the baseline, paired by replication).
+//!
+//! Each chart is described once as a [`Plot`] (what to draw, in data units) and drawn twice from
+//! that description, to SVG for the HTML report and to PNG for documents, so the two always
+//! show the same picture. Text is drawn with DejaVu Sans compiled into the binary (plotters'
+//! `ab_glyph` feature): the charts render on a server with no fonts installed.
+//!
+//! Rendering is deterministic: the same [`Results`] give byte-identical PNG and SVG.
+
+use std::collections::BTreeSet;
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use plotters::coord::Shift;
+use plotters::coord::ranged1d::{BoldPoints, DefaultFormatting, KeyPointHint};
+use plotters::coord::types::RangedCoordf64;
+use plotters::element::DashedPathElement;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::results::SeriesRow;
+use super::{Chart, ChartKind, ReportError, Results};
+use crate::calendar::YearMonth;
+use crate::stats::Summary;
+
+/// Size of every chart, PNG and SVG alike.
+pub const WIDTH: u32 = 900;
+pub const HEIGHT: u32 = 500;
+
+/// Metrics with a fan chart per scenario, in the order they are rendered.
+pub const FAN_METRICS: [&str; 5] = ["vacancy_rate", "agency_rate", "fte_in_post", "avg_caseload", "turnover_rate"];
+
+/// Metrics with a comparison chart and difference charts: the two that scrutiny asks about.
+pub const COMPARISON_METRICS: [&str; 2] = ["vacancy_rate", "agency_rate"];
+
+/// The family every text is drawn in; [`register_fonts`] maps it to the bundled font.
+const FONT: &str = "sans-serif";
+
+// Colours. The Okabe-Ito palette (Okabe & Ito, "Color Universal Design", 2008) stays
+// distinguishable under the common forms of colour blindness. Colour alone does not survive
+// greyscale printing, so every option line also has its own dash pattern (or markers), and the
+// baseline is a thicker solid black line: lines can be told apart without colour at all.
+const OI_BLUE: RGBColor = RGBColor(0, 114, 178);
+const OI_VERMILLION: RGBColor = RGBColor(213, 94, 0);
+const OI_BLUISH_GREEN: RGBColor = RGBColor(0, 158, 115);
+const OI_REDDISH_PURPLE: RGBColor = RGBColor(204, 121, 167);
+const OI_ORANGE: RGBColor = RGBColor(230, 159, 0);
+const OI_SKY_BLUE: RGBColor = RGBColor(86, 180, 233);
+
+/// Option colours, darkest first so that the first options (the common case) print best.
+/// Okabe-Ito yellow is left out: it is unreadable as a line on white.
+const OPTION_COLOURS: [RGBColor; 6] =
+    [OI_BLUE, OI_VERMILLION, OI_BLUISH_GREEN, OI_REDDISH_PURPLE, OI_ORANGE, OI_SKY_BLUE];
+
+/// Option line patterns, cycled alongside the colours (4 patterns × 6 colours give 12 distinct
+/// combinations before any repeats). None is plain solid, which is kept for the baseline.
+const OPTION_DASHES: [Dash; 4] = [Dash::Dashed(12, 5), Dash::Dashed(5, 4), Dash::Dashed(2, 3), Dash::Markers];
+
+const BASELINE_COLOUR: RGBColor = RGBColor(0, 0, 0);
+const GRID_BOLD: RGBColor = RGBColor(215, 215, 215);
+const GRID_LIGHT: RGBColor = RGBColor(240, 240, 240);
+const SEPTEMBER_MARKER: RGBColor = RGBColor(120, 120, 120);
+const TEXT: RGBColor = RGBColor(30, 30, 30);
+
+/// Band opacities: nested bands get darker towards the median, in colour and in grey alike.
+const FAN_OUTER_OPACITY: f64 = 0.18;
+const FAN_INNER_OPACITY: f64 = 0.40;
+const COMPARISON_BAND_OPACITY: f64 = 0.12;
+
+/// Longest scenario name drawn in a title or legend before it is shortened with "…".
+const TITLE_CHARS: usize = 90;
+const LEGEND_CHARS: usize = 40;
+
+/// Longest slug (before a `_2` suffix): chart names become file names.
+pub const SLUG_CHARS: usize = 60;
+
+/// Renders every chart of `results`, in a fixed order: fan charts (scenario by scenario, in
+/// run order), comparison charts, then difference charts (option by option).
+///
+/// A metric the results do not contain at all is skipped; a scenario whose values are all
+/// missing gets a chart saying so, so that every scenario has the same set of charts.
+pub fn render_all(results: &Results) -> Result<Vec<Chart>, ReportError> {
+    register_fonts()?;
+    let scenarios = results.scenario_names();
+    let slugs = unique_slugs(&scenarios);
+    let has_metric = |metric: &str| results.timeseries.iter().any(|r| r.metric == metric);
+    let baseline = results.baseline().filter(|b| scenarios.contains(b));
+
+    let mut charts = Vec::new();
+    for (scenario, slug) in scenarios.iter().zip(&slugs) {
+        for metric in FAN_METRICS.into_iter().filter(|m| has_metric(m)) {
+            let name = format!("fan_{metric}_{slug}");
+            charts.push(render(name, ChartKind::Fan, metric, Some(scenario), fan_plot(results, scenario, metric))?);
+        }
+    }
+    for metric in COMPARISON_METRICS.into_iter().filter(|m| has_metric(m)) {
+        let name = format!("compare_{metric}");
+        charts.push(render(name, ChartKind::Comparison, metric, None, comparison_plot(results, metric))?);
+    }
+    if let Some(baseline) = baseline {
+        for (option, slug) in scenarios.iter().zip(&slugs).filter(|(s, _)| **s != baseline) {
+            for metric in COMPARISON_METRICS.into_iter().filter(|m| has_metric(m)) {
+                let name = format!("difference_{metric}_{slug}");
+                let plot = difference_plot(results, option, baseline, metric);
+                charts.push(render(name, ChartKind::Difference, metric, Some(option), plot)?);
+            }
+        }
+    }
+    Ok(charts)
+}
+
+/// Makes plotters' "sans-serif" the bundled DejaVu Sans, once per process: with the `ab_glyph`
+/// feature plotters knows no fonts but those registered.
+fn register_fonts() -> Result<(), ReportError> {
+    static REGISTERED: OnceLock<bool> = OnceLock::new();
+    let ok = *REGISTERED.get_or_init(|| {
+        let normal = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+        let bold = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
+        plotters::style::register_font(FONT, FontStyle::Normal, normal).is_ok()
+            && plotters::style::register_font(FONT, FontStyle::Bold, bold).is_ok()
+    });
+    if ok {
+        Ok(())
+    } else {
+        Err(ReportError::Chart { name: "(fonts)".into(), message: "the bundled DejaVu Sans font is invalid".into() })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Names
+
+/// A file-name-safe form of a scenario name: lowercase ASCII letters and digits, every run of
+/// anything else one `_`, none at either end ("scenario" if nothing is left), at most
+/// [`SLUG_CHARS`] long so that file names stay well within file system limits.
+pub fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if out.len() >= SLUG_CHARS {
+            break;
+        }
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.is_empty() && !out.ends_with('_') {
+            out.push('_');
+        }
+    }
+    while out.ends_with('_') {
+        out.pop();
+    }
+    if out.is_empty() { "scenario".to_string() } else { out }
+}
+
+/// Slugs of `names`, in order, made unique by appending `_2`, `_3`, ... to later duplicates.
+pub fn unique_slugs(names: &[&str]) -> Vec<String> {
+    let mut taken = BTreeSet::new();
+    names
+        .iter()
+        .map(|name| {
+            let base = slug(name);
+            let mut candidate = base.clone();
+            let mut n = 2;
+            while taken.contains(&candidate) {
+                candidate = format!("{base}_{n}");
+                n += 1;
+            }
+            taken.insert(candidate.clone());
+            candidate
+        })
+        .collect()
+}
+
+/// Text safe to draw and to put in XML: control characters (and the two non-characters XML
+/// forbids) become U+FFFD, so a hostile scenario name cannot break the SVG.
+fn clean_text(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}' { '\u{FFFD}' } else { c }).collect()
+}
+
+/// `text` cut to at most `max` characters, ending in "…" if it was cut.
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
+        out.push('…');
+        out
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Metrics and units
+
+/// How a metric is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unit {
+    /// A fraction, shown as a percentage (differences in percentage points).
+    Rate,
+    Fte,
+    CasesPerFte,
+    Other,
+}
+
+impl Unit {
+    /// Factor from stored values to drawn values.
+    fn scale(self) -> f64 {
+        if self == Unit::Rate { 100.0 } else { 1.0 }
+    }
+}
+
+/// Readable label and unit of a metric.
+fn describe(metric: &str) -> (String, Unit) {
+    let (label, unit) = match metric {
+        "vacancy_rate" => ("Vacancy rate", Unit::Rate),
+        "agency_rate" => ("Agency rate", Unit::Rate),
+        "turnover_rate" => ("Turnover rate", Unit::Rate),
+        "absence_rate" => ("Absence rate", Unit::Rate),
+        "nqsw_share" => ("NQSW share", Unit::Rate),
+        "fte_in_post" => ("FTE in post", Unit::Fte),
+        "agency_fte" => ("Agency FTE", Unit::Fte),
+        "vacancy_fte" => ("Vacancy FTE", Unit::Fte),
+        "avg_caseload" => ("Average caseload (cases per FTE)", Unit::CasesPerFte),
+        other => return (other.to_string(), Unit::Other),
+    };
+    (label.to_string(), unit)
+}
+
+/// The y axis label of a metric's level.
+fn level_axis_label(metric: &str) -> String {
+    let (label, unit) = describe(metric);
+    match unit {
+        Unit::Rate => format!("{label} (%)"),
+        Unit::Fte => "FTE".to_string(),
+        Unit::CasesPerFte => "Cases per FTE".to_string(),
+        Unit::Other => label,
+    }
+}
+
+/// The y axis label of a difference in a metric.
+fn difference_axis_label(metric: &str) -> String {
+    let (label, unit) = describe(metric);
+    let short = label.split(" (").next().unwrap_or(&label).to_string();
+    match unit {
+        Unit::Rate => format!("{short} difference (percentage points)"),
+        Unit::Fte => format!("{short} difference (FTE)"),
+        Unit::CasesPerFte => format!("{short} difference (cases per FTE)"),
+        Unit::Other => format!("{short} difference"),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// What to draw
+
+/// A chart in data units, independent of the backend it is drawn on.
+struct Plot {
+    title: String,
+    y_label: String,
+    /// `None` when there is nothing to draw: the chart then says "no data".
+    frame: Option<Frame>,
+    layers: Vec<Layer>,
+    legend: Vec<(Swatch, String)>,
+}
+
+/// The axes: months from `start` to `start + last`, and the y range.
+#[derive(Debug, Clone, Copy)]
+struct Frame {
+    start: YearMonth,
+    last: i32,
+    y: (f64, f64),
+}
+
+enum Layer {
+    /// A filled band between two values at each x; missing values break it.
+    Band { points: Vec<(f64, f64, f64)>, colour: RGBColor, opacity: f64 },
+    /// A line; missing values break it.
+    Line { points: Vec<(f64, f64)>, stroke: Stroke },
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Stroke {
+    colour: RGBColor,
+    /// Pixels. Keep it even (or 1): plotters' bitmap rasteriser rounds the two edges of an
+    /// odd-width line differently, which puts a kink at each end of a flat line.
+    width: u32,
+    dash: Dash,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Dash {
+    Solid,
+    /// Dash length and gap, in pixels.
+    Dashed(u32, u32),
+    /// Solid with a dot at every month.
+    Markers,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Swatch {
+    Line(Stroke),
+    Band(RGBColor, f64),
+    /// The 30 September marker.
+    September,
+}
+
+/// Monthly values of one series in drawing units: x is months since the frame start.
+struct Points {
+    rows: Vec<(f64, Summary)>,
+}
+
+impl Points {
+    /// `rows` in date order, x counted in months from `start`, values multiplied by `scale`.
+    fn new(rows: &[&SeriesRow], scale: f64, start: YearMonth) -> Points {
+        let mut rows: Vec<(f64, Summary)> =
+            rows.iter().map(|r| (f64::from(r.date.months_since(start)), scaled(&r.summary, scale))).collect();
+        rows.sort_by(|a, b| a.0.total_cmp(&b.0));
+        Points { rows }
+    }
+
+    fn line(&self, pick: fn(&Summary) -> f64) -> Vec<(f64, f64)> {
+        self.rows.iter().map(|(x, s)| (*x, pick(s))).collect()
+    }
+
+    fn band(&self, low: fn(&Summary) -> f64, high: fn(&Summary) -> f64) -> Vec<(f64, f64, f64)> {
+        self.rows.iter().map(|(x, s)| (*x, low(s), high(s))).collect()
+    }
+}
+
+/// Months since January of year 0 (so that month arithmetic is subtraction).
+fn month_number(date: YearMonth) -> i32 {
+    date.year() * 12 + date.month() as i32 - 1
+}
+
+fn scaled(s: &Summary, k: f64) -> Summary {
+    Summary {
+        mean: s.mean * k,
+        p5: s.p5 * k,
+        p10: s.p10 * k,
+        p25: s.p25 * k,
+        p50: s.p50 * k,
+        p75: s.p75 * k,
+        p90: s.p90 * k,
+        p95: s.p95 * k,
+    }
+}
+
+/// The month span covering every row of `series` (`None` if there are no rows).
+fn month_span<'a>(series: impl IntoIterator<Item = &'a SeriesRow>) -> Option<(YearMonth, i32)> {
+    let dates: Vec<YearMonth> = series.into_iter().map(|r| r.date).collect();
+    let first = *dates.iter().min()?;
+    let last = *dates.iter().max()?;
+    Some((first, last.months_since(first)))
+}
+
+/// A y range covering `values` (non-finite ones ignored) with a margin, `None` if no value is
+/// finite. A constant series gets a range of its own (±10%, at least ±1) so that it is drawn
+/// mid-chart, and with `floor_at_zero`, data that are all ≥ 0 never get a negative axis.
+fn padded_range(values: impl IntoIterator<Item = f64>, floor_at_zero: bool) -> Option<(f64, f64)> {
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for v in values.into_iter().filter(|v| v.is_finite()) {
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    if lo > hi {
+        return None;
+    }
+    let span = hi - lo;
+    let pad = if span > 0.0 { span * 0.08 } else { (lo.abs() * 0.1).max(1.0) };
+    let mut low = lo - pad;
+    if floor_at_zero && lo >= 0.0 && low < 0.0 {
+        low = 0.0;
+    }
+    let high = hi + pad;
+    (low.is_finite() && high.is_finite() && high > low).then_some((low, high))
+}
+
+fn all_values(points: &Points, picks: &[fn(&Summary) -> f64]) -> Vec<f64> {
+    points.rows.iter().flat_map(|(_, s)| picks.iter().map(move |pick| pick(s))).collect()
+}
+
+const P5: fn(&Summary) -> f64 = |s| s.p5;
+const P25: fn(&Summary) -> f64 = |s| s.p25;
+const P50: fn(&Summary) -> f64 = |s| s.p50;
+const P75: fn(&Summary) -> f64 = |s| s.p75;
+const P95: fn(&Summary) -> f64 = |s| s.p95;
+
+/// One scenario: median with 25-75% and 5-95% bands.
+fn fan_plot(results: &Results, scenario: &str, metric: &str) -> Plot {
+    let (label, unit) = describe(metric);
+    let rows = results.series(scenario, metric);
+    let colour = OI_BLUE;
+    let mut plot = Plot {
+        title: clean_text(&format!("{label}: {scenario}")),
+        y_label: level_axis_label(metric),
+        frame: None,
+        layers: Vec::new(),
+        legend: vec![
+            (Swatch::Line(Stroke { colour, width: 4, dash: Dash::Solid }), "Median".into()),
+            (Swatch::Band(colour, FAN_INNER_OPACITY), "25–75% of runs".into()),
+            (Swatch::Band(colour, FAN_OUTER_OPACITY), "5–95% of runs".into()),
+        ],
+    };
+    let Some((start, last)) = month_span(rows.iter().copied()) else { return plot };
+    let points = Points::new(&rows, unit.scale(), start);
+    let Some(y) = padded_range(all_values(&points, &[P5, P25, P50, P75, P95]), true) else { return plot };
+    plot.frame = Some(Frame { start, last, y });
+    plot.layers = vec![
+        Layer::Band { points: points.band(P5, P95), colour, opacity: FAN_OUTER_OPACITY },
+        Layer::Band { points: points.band(P25, P75), colour, opacity: FAN_INNER_OPACITY },
+        Layer::Line { points: points.line(P50), stroke: Stroke { colour, width: 4, dash: Dash::Solid } },
+    ];
+    plot
+}
+
+/// Every scenario's median with a light 25-75% band; the baseline thick, black and on top.
+fn comparison_plot(results: &Results, metric: &str) -> Plot {
+    let (label, unit) = describe(metric);
+    let baseline = results.baseline();
+    let scenarios = results.scenario_names();
+    let mut plot = Plot {
+        title: format!("{label}: all scenarios (median and 25–75% band)"),
+        y_label: level_axis_label(metric),
+        frame: None,
+        layers: Vec::new(),
+        legend: Vec::new(),
+    };
+    let series: Vec<(&str, Vec<&SeriesRow>)> = scenarios.iter().map(|s| (*s, results.series(s, metric))).collect();
+    let Some((start, last)) = month_span(series.iter().flat_map(|(_, rows)| rows.iter().copied())) else {
+        return plot;
+    };
+    let mut bands = Vec::new();
+    let mut lines = Vec::new();
+    let mut baseline_layers = None;
+    let mut values = Vec::new();
+    let mut option_index = 0;
+    for (scenario, rows) in &series {
+        let points = Points::new(rows, unit.scale(), start);
+        values.extend(all_values(&points, &[P25, P50, P75]));
+        let name = shorten(&clean_text(scenario), LEGEND_CHARS);
+        if Some(*scenario) == baseline {
+            let stroke = Stroke { colour: BASELINE_COLOUR, width: 4, dash: Dash::Solid };
+            let band = Layer::Band { points: points.band(P25, P75), colour: BASELINE_COLOUR, opacity: 0.10 };
+            baseline_layers = Some((band, Layer::Line { points: points.line(P50), stroke }));
+            let label = if name.eq_ignore_ascii_case("baseline") { name } else { format!("{name} (baseline)") };
+            plot.legend.insert(0, (Swatch::Line(stroke), label));
+        } else {
+            let stroke = option_stroke(option_index);
+            option_index += 1;
+            bands.push(Layer::Band {
+                points: points.band(P25, P75),
+                colour: stroke.colour,
+                opacity: COMPARISON_BAND_OPACITY,
+            });
+            lines.push(Layer::Line { points: points.line(P50), stroke });
+            plot.legend.push((Swatch::Line(stroke), name));
+        }
+    }
+    let Some(y) = padded_range(values, true) else { return plot };
+    plot.frame = Some(Frame { start, last, y });
+    // Bands under lines; the baseline's line last, so nothing hides it.
+    let (baseline_band, baseline_line) = baseline_layers.map_or((None, None), |(b, l)| (Some(b), Some(l)));
+    plot.layers = baseline_band.into_iter().chain(bands).chain(lines).chain(baseline_line).collect();
+    plot
+}
+
+/// The stroke of the `index`th option (baseline excluded): colour and pattern both vary.
+fn option_stroke(index: usize) -> Stroke {
+    Stroke {
+        colour: OPTION_COLOURS[index % OPTION_COLOURS.len()],
+        width: 2,
+        dash: OPTION_DASHES[index % OPTION_DASHES.len()],
+    }
+}
+
+/// One option minus the baseline, paired by replication: median difference, 5-95% band, zero.
+fn difference_plot(results: &Results, option: &str, baseline: &str, metric: &str) -> Plot {
+    let (label, unit) = describe(metric);
+    let rows = results.difference_series(option, metric);
+    let colour = OI_VERMILLION;
+    let median = Stroke { colour, width: 4, dash: Dash::Solid };
+    let zero = Stroke { colour: BASELINE_COLOUR, width: 1, dash: Dash::Solid };
+    let mut plot = Plot {
+        title: clean_text(&format!("{label}: {option} minus {baseline}")),
+        y_label: difference_axis_label(metric),
+        frame: None,
+        layers: Vec::new(),
+        legend: vec![
+            (Swatch::Line(median), "Median difference (paired runs)".into()),
+            (Swatch::Band(colour, 0.25), "5–95% of paired runs".into()),
+            (Swatch::Line(zero), "No difference".into()),
+        ],
+    };
+    let Some((start, last)) = month_span(rows.iter().copied()) else { return plot };
+    let points = Points::new(&rows, unit.scale(), start);
+    let values = all_values(&points, &[P5, P50, P95]);
+    if !values.iter().any(|v| v.is_finite()) {
+        return plot;
+    }
+    // The zero line is always in view: it is what the reader compares against.
+    let Some(y) = padded_range(values.into_iter().chain([0.0]), false) else { return plot };
+    plot.frame = Some(Frame { start, last, y });
+    plot.layers = vec![
+        Layer::Band { points: points.band(P5, P95), colour, opacity: 0.25 },
+        Layer::Line { points: vec![(0.0, 0.0), (last.max(1) as f64, 0.0)], stroke: zero },
+        Layer::Line { points: points.line(P50), stroke: median },
+    ];
+    plot
+}
+
+// ---------------------------------------------------------------------------------------------
+// Drawing
+
+/// Draws `plot` to SVG and PNG.
+fn render(
+    name: String,
+    kind: ChartKind,
+    metric: &str,
+    scenario: Option<&str>,
+    plot: Plot,
+) -> Result<Chart, ReportError> {
+    let fail = |message: String| ReportError::Chart { name: name.clone(), message };
+
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        draw(&root, &plot).map_err(|e| fail(e.to_string()))?;
+        root.present().map_err(|e| fail(e.to_string()))?;
+    }
+
+    let mut rgb = vec![0u8; WIDTH as usize * HEIGHT as usize * 3];
+    {
+        let root = BitMapBackend::with_buffer(&mut rgb, (WIDTH, HEIGHT)).into_drawing_area();
+        draw(&root, &plot).map_err(|e| fail(e.to_string()))?;
+        root.present().map_err(|e| fail(e.to_string()))?;
+    }
+    let png = encode_png(&rgb).map_err(|e| fail(format!("PNG encoding: {e}")))?;
+
+    Ok(Chart {
+        name,
+        title: plot.title,
+        kind,
+        metric: metric.to_string(),
+        scenario: scenario.map(str::to_string),
+        width: WIDTH,
+        height: HEIGHT,
+        png,
+        svg,
+    })
+}
+
+/// Encodes an RGB8 buffer of WIDTH × HEIGHT as PNG (plotters' own encoder would pull in the
+/// `image` crate).
+fn encode_png(rgb: &[u8]) -> Result<Vec<u8>, png::EncodingError> {
+    let mut out = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut out, WIDTH, HEIGHT);
+        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header()?;
+        writer.write_image_data(rgb)?;
+        writer.finish()?;
+    }
+    Ok(out)
+}
+
+type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+type Area<DB> = DrawingArea<DB, Shift>;
+
+fn font(size: f64) -> FontDesc<'static> {
+    FontDesc::new(FontFamily::Name(FONT), size, FontStyle::Normal)
+}
+
+fn bold_font(size: f64) -> FontDesc<'static> {
+    FontDesc::new(FontFamily::Name(FONT), size, FontStyle::Bold)
+}
+
+/// Draws a whole chart: title, axes, data and the legend strip below.
+fn draw<DB: DrawingBackend>(root: &Area<DB>, plot: &Plot) -> DrawResult<DB> {
+    root.fill(&WHITE)?;
+    let title_style = bold_font(20.0).color(&TEXT);
+    let title = fit_title(root, &plot.title, &title_style)?;
+
+    let Some(frame) = plot.frame else {
+        let body = root.titled(&title, title_style)?;
+        let (w, h) = body.dim_in_pixel();
+        let note = font(16.0).color(&TEXT).pos(Pos::new(HPos::Center, VPos::Center));
+        body.draw(&Text::new(
+            "No data: the results hold no values for this chart",
+            (w as i32 / 2, h as i32 / 2),
+            note,
+        ))?;
+        return Ok(());
+    };
+
+    let mut legend = plot.legend.clone();
+    legend.push((Swatch::September, "30 September (DfE census date)".into()));
+    let rows = layout_legend(root, &legend)?;
+    let legend_height = rows.len() as i32 * LEGEND_ROW + 10;
+    let (upper, lower) = root.split_vertically(HEIGHT as i32 - legend_height);
+
+    let x_axis = MonthAxis { last: frame.last.max(1) as f64, start: frame.start };
+    let (y_lo, y_hi) = frame.y;
+    let mut chart = ChartBuilder::on(&upper)
+        .caption(&title, title_style)
+        .margin(12)
+        .margin_right(24)
+        .x_label_area_size(40)
+        .y_label_area_size(64)
+        .build_cartesian_2d(x_axis, y_lo..y_hi)?;
+
+    let x_format = |x: &f64| month_label(frame.start.plus(x.round() as i32));
+    let decimals = tick_decimals(y_lo..y_hi, Y_LABELS);
+    let y_format = |y: &f64| format_tick(*y, decimals);
+    chart
+        .configure_mesh()
+        .x_labels(9)
+        .y_labels(Y_LABELS)
+        .y_max_light_lines(2)
+        .x_label_formatter(&x_format)
+        .y_label_formatter(&y_format)
+        .x_desc("Month")
+        .y_desc(plot.y_label.as_str())
+        .label_style(font(13.0).color(&TEXT))
+        .axis_desc_style(font(15.0).color(&TEXT))
+        .bold_line_style(GRID_BOLD)
+        .light_line_style(GRID_LIGHT)
+        .axis_style(TEXT)
+        .draw()?;
+
+    // 30 September markers behind the data: the DfE census date, where the annual figures are.
+    for x in (0..=frame.last).filter(|m| frame.start.plus(*m).month() == 9) {
+        let x = x as f64;
+        chart.plotting_area().draw(&DashedPathElement::new(
+            vec![(x, y_lo), (x, y_hi)],
+            4,
+            4,
+            SEPTEMBER_MARKER.stroke_width(1),
+        ))?;
+    }
+
+    for layer in &plot.layers {
+        match layer {
+            Layer::Band { points, colour, opacity } => {
+                for segment in band_segments(points) {
+                    let outline: Vec<(f64, f64)> = segment
+                        .iter()
+                        .map(|&(x, _, hi)| (x, hi))
+                        .chain(segment.iter().rev().map(|&(x, lo, _)| (x, lo)))
+                        .collect();
+                    chart.plotting_area().draw(&Polygon::new(outline, colour.mix(*opacity).filled()))?;
+                }
+            }
+            Layer::Line { points, stroke } => {
+                for segment in line_segments(points) {
+                    draw_line(chart.plotting_area(), &segment, *stroke)?;
+                }
+            }
+        }
+    }
+
+    draw_legend(&lower, &legend, &rows)
+}
+
+/// `title`, shortened with "…" until it fits the chart width (long scenario names).
+fn fit_title<DB: DrawingBackend>(
+    root: &Area<DB>,
+    title: &str,
+    style: &TextStyle,
+) -> Result<String, DrawingAreaErrorKind<DB::ErrorType>> {
+    let mut chars = title.chars().count().min(TITLE_CHARS);
+    loop {
+        let candidate = shorten(title, chars);
+        let (width, _) = root.estimate_text_size(&candidate, style)?;
+        if width + 24 <= WIDTH || chars <= 10 {
+            return Ok(candidate);
+        }
+        chars -= 1;
+    }
+}
+
+/// Draws one unbroken line in `stroke`'s style (a lone point as a dot, so it is not lost).
+fn draw_line<DB: DrawingBackend, CT: CoordTranslate<From = P>, P: Copy + 'static>(
+    area: &DrawingArea<DB, CT>,
+    points: &[P],
+    stroke: Stroke,
+) -> DrawResult<DB> {
+    let style = stroke.colour.stroke_width(stroke.width);
+    if points.len() == 1 {
+        return area.draw(&Circle::new(points[0], stroke.width.max(2) + 1, stroke.colour.filled()));
+    }
+    match stroke.dash {
+        Dash::Solid => area.draw(&PathElement::new(points.to_vec(), style)),
+        Dash::Dashed(dash, gap) => area.draw(&DashedPathElement::new(points.iter().copied(), dash, gap, style)),
+        Dash::Markers => {
+            area.draw(&PathElement::new(points.to_vec(), style))?;
+            for &point in points {
+                area.draw(&Circle::new(point, 3, stroke.colour.filled()))?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Runs of consecutive points with a finite value (a missing value breaks the line).
+fn line_segments(points: &[(f64, f64)]) -> Vec<Vec<(f64, f64)>> {
+    points
+        .split(|(x, y)| !x.is_finite() || !y.is_finite())
+        .filter(|segment| !segment.is_empty())
+        .map(<[_]>::to_vec)
+        .collect()
+}
+
+/// Runs of consecutive points where both ends of the band are finite.
+fn band_segments(points: &[(f64, f64, f64)]) -> Vec<Vec<(f64, f64, f64)>> {
+    points
+        .split(|(x, lo, hi)| !x.is_finite() || !lo.is_finite() || !hi.is_finite())
+        .filter(|segment| !segment.is_empty())
+        .map(<[_]>::to_vec)
+        .collect()
+}
+
+/// Legend entries by row: (x of the swatch, index of the entry).
+type LegendRows = Vec<Vec<(i32, usize)>>;
+
+const LEGEND_ROW: i32 = 22;
+const SWATCH_WIDTH: i32 = 36;
+const LEGEND_LEFT: i32 = 76;
+
+/// Legend entries packed into rows that fit the chart width.
+fn layout_legend<DB: DrawingBackend>(
+    root: &Area<DB>,
+    legend: &[(Swatch, String)],
+) -> Result<LegendRows, DrawingAreaErrorKind<DB::ErrorType>> {
+    let style = TextStyle::from(font(13.0));
+    let mut rows: Vec<Vec<(i32, usize)>> = vec![Vec::new()];
+    let mut x = LEGEND_LEFT;
+    for (index, (_, label)) in legend.iter().enumerate() {
+        let (text_width, _) = root.estimate_text_size(label, &style)?;
+        let width = SWATCH_WIDTH + 6 + text_width as i32;
+        let row_is_empty = rows.last().is_none_or(Vec::is_empty);
+        if x + width > WIDTH as i32 - 12 && !row_is_empty {
+            rows.push(Vec::new());
+            x = LEGEND_LEFT;
+        }
+        if let Some(row) = rows.last_mut() {
+            row.push((x, index));
+        }
+        x += width + 22;
+    }
+    Ok(rows)
+}
+
+/// The legend strip under the chart: outside the plot, so it never hides data.
+fn draw_legend<DB: DrawingBackend>(area: &Area<DB>, legend: &[(Swatch, String)], rows: &LegendRows) -> DrawResult<DB> {
+    let text = font(13.0).color(&TEXT).pos(Pos::new(HPos::Left, VPos::Center));
+    for (row_index, row) in rows.iter().enumerate() {
+        let y = 4 + row_index as i32 * LEGEND_ROW + LEGEND_ROW / 2;
+        for &(x, index) in row {
+            let (swatch, label) = &legend[index];
+            let (x0, x1) = (x, x + SWATCH_WIDTH);
+            match swatch {
+                Swatch::Line(stroke) => draw_line(area, &[(x0, y), (x1, y)], *stroke)?,
+                Swatch::Band(colour, opacity) => {
+                    area.draw(&Rectangle::new([(x0, y - 6), (x1, y + 6)], colour.mix(*opacity).filled()))?
+                }
+                Swatch::September => area.draw(&DashedPathElement::new(
+                    [(x0 + SWATCH_WIDTH / 2, y - 8), (x0 + SWATCH_WIDTH / 2, y + 8)],
+                    4,
+                    4,
+                    SEPTEMBER_MARKER.stroke_width(1),
+                ))?,
+            }
+            area.draw(&Text::new(label.clone(), (x1 + 6, y), text.clone()))?;
+        }
+    }
+    Ok(())
+}
+
+/// The x axis: months since `start`, with ticks on whole months chosen so that they fall on
+/// 30 September when yearly (and on quarter ends when quarterly).
+#[derive(Debug, Clone, Copy)]
+struct MonthAxis {
+    start: YearMonth,
+    last: f64,
+}
+
+impl Ranged for MonthAxis {
+    type FormatOption = DefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        let t = value / self.last;
+        limit.0 + (t * f64::from(limit.1 - limit.0)).round() as i32
+    }
+
+    fn key_points<Hint: KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
+        // Light grid lines only where the labelled ones are: monthly lines would crowd out the
+        // September markers.
+        let max = hint.bold_points().max(1);
+        let last = self.last as i32;
+        for step in [1, 2, 3, 6, 12, 24, 60, 120, 240, 600] {
+            // Month number 8 (September of year 0) is a multiple of every step from the anchor.
+            let ticks: Vec<f64> = (0..=last)
+                .filter(|m| (month_number(self.start.plus(*m)) - 8).rem_euclid(step) == 0)
+                .map(f64::from)
+                .collect();
+            if ticks.len() <= max {
+                return ticks;
+            }
+        }
+        Vec::new()
+    }
+
+    fn range(&self) -> Range<f64> {
+        0.0..self.last
+    }
+}
+
+const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/// `Sep 2025`.
+fn month_label(date: YearMonth) -> String {
+    format!("{} {}", MONTHS[(date.month() as usize - 1) % 12], date.year())
+}
+
+const Y_LABELS: usize = 8;
+
+/// Decimals for the y tick labels: the fewest that show every tick plotters will label exactly
+/// (so "15", "16" rather than "15.0", but "12.5" where the ticks are halves).
+fn tick_decimals(range: Range<f64>, labels: usize) -> usize {
+    let ticks = RangedCoordf64::from(range).key_points(BoldPoints(labels));
+    (0..6)
+        .find(|&d| {
+            let unit = 10f64.powi(-(d as i32));
+            ticks.iter().all(|t| ((t / unit).round() * unit - t).abs() <= unit * 1e-6)
+        })
+        .unwrap_or(6)
+}
+
+fn format_tick(value: f64, decimals: usize) -> String {
+    let text = format!("{value:.decimals$}");
+    // No "-0.0" on the axis.
+    if text.starts_with('-') && text[1..].chars().all(|c| c == '0' || c == '.') { text[1..].to_string() } else { text }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_safe_and_unique() {
+        assert_eq!(slug("Baseline"), "baseline");
+        assert_eq!(slug("20 apprentices / year"), "20_apprentices_year");
+        assert_eq!(slug("<script>alert(1)</script>"), "script_alert_1_script");
+        assert_eq!(slug("Café option"), "caf_option");
+        assert_eq!(slug("***"), "scenario");
+        assert_eq!(slug(""), "scenario");
+        assert_eq!(slug(&"ab ".repeat(100)).len(), SLUG_CHARS - 1);
+        let slugs = unique_slugs(&["A b", "a-b", "a_b_2", "a b", "ü"]);
+        assert_eq!(slugs, ["a_b", "a_b_2", "a_b_2_2", "a_b_3", "scenario"]);
+    }
+
+    #[test]
+    fn y_range_is_padded_and_never_empty() {
+        let (lo, hi) = padded_range([10.0, 20.0], true).unwrap();
+        assert!(lo < 10.0 && hi > 20.0);
+        // Constant series, including all zeros, still get a range of their own.
+        assert_eq!(padded_range([0.0, 0.0], true), Some((0.0, 1.0)));
+        assert_eq!(padded_range([0.0], false), Some((-1.0, 1.0)));
+        assert_eq!(padded_range([50.0, 50.0], true), Some((45.0, 55.0)));
+        // Non-negative data are not given a negative axis; differences may be.
+        assert_eq!(padded_range([0.0, 10.0], true).unwrap().0, 0.0);
+        assert!(padded_range([0.0, 10.0], false).unwrap().0 < 0.0);
+        // Missing values are ignored; nothing finite gives no range.
+        assert_eq!(padded_range([f64::NAN, 5.0, f64::INFINITY], true), Some((4.0, 6.0)));
+        assert_eq!(padded_range([f64::NAN], true), None);
+        assert_eq!(padded_range([], true), None);
+    }
+
+    #[test]
+    fn segments_skip_missing_values() {
+        let line = [(0.0, 1.0), (1.0, f64::NAN), (2.0, 3.0), (3.0, 4.0)];
+        assert_eq!(line_segments(&line), vec![vec![(0.0, 1.0)], vec![(2.0, 3.0), (3.0, 4.0)]]);
+        assert!(line_segments(&[(0.0, f64::NAN)]).is_empty());
+        let band = [(0.0, 1.0, 2.0), (1.0, 1.0, f64::NAN), (2.0, 1.0, 2.0)];
+        assert_eq!(band_segments(&band).len(), 2);
+    }
+
+    #[test]
+    fn axis_labels_read_well() {
+        assert_eq!(month_label(YearMonth::new(2025, 9).unwrap()), "Sep 2025");
+        assert_eq!(format_tick(-0.0001, 2), "0.00");
+        assert_eq!(format_tick(12.5, 1), "12.5");
+        assert_eq!(tick_decimals(0.0..40.0, 8), 0);
+        assert_eq!(tick_decimals(9.0..15.5, 8), 0);
+        assert_eq!(tick_decimals(10.0..12.0, 8), 1);
+        assert_eq!(tick_decimals(0.0..0.04, 8), 2);
+        assert_eq!(level_axis_label("vacancy_rate"), "Vacancy rate (%)");
+        assert_eq!(level_axis_label("fte_in_post"), "FTE");
+        assert_eq!(level_axis_label("avg_caseload"), "Cases per FTE");
+        assert_eq!(difference_axis_label("agency_rate"), "Agency rate difference (percentage points)");
+    }
+
+    #[test]
+    fn yearly_ticks_fall_on_september() {
+        let axis = MonthAxis { start: YearMonth::new(2024, 10).unwrap(), last: 60.0 };
+        let ticks = axis.key_points(6usize);
+        assert!(!ticks.is_empty() && ticks.len() <= 6);
+        assert!(ticks.iter().all(|t| axis.start.plus(*t as i32).month() == 9), "{ticks:?}");
+    }
+
+    #[test]
+    fn hostile_text_is_made_xml_safe() {
+        assert_eq!(clean_text("a\u{0}b\u{1b}c\u{FFFF}"), "a\u{FFFD}b\u{FFFD}c\u{FFFD}");
+        assert_eq!(shorten("abcdef", 4), "abc…");
+        assert_eq!(shorten("abc", 4), "abc");
+    }
+}
