@@ -282,6 +282,8 @@ fn report_contains_the_annual_summary_figures() {
                 if scenario == "baseline" || year == 2026 {
                     assert!(summary.contains(&stated), "summary lacks {scenario} {year} {metric}: {stated}");
                 }
+                // Every year of every scenario is in the summary's tables.
+                assert!(summary.contains(&format!("{}{} to {}", pct(p50), pct(p5), pct(p95))), "{scenario} {year}");
                 assert!(table.contains(&format!("{}{} to {}", pct(p50), pct(p5), pct(p95))));
             }
             "turnover_rate" => assert!(table.contains(&format!("{}{} to {}", pct(p50), pct(p5), pct(p95)))),

@@ -499,6 +499,9 @@ fn summary_section(out: &mut String, results: &Results) {
          workers as a share of all workers) projected at 30 September each year, as the DfE measures them, and how \
          often the vacancy rate falls below 10% and 5%.</p>\n",
     );
+    for (metric, label) in [(VACANCY, "Vacancy rate"), (AGENCY, "Agency rate")] {
+        yearly_table(out, results, metric, label);
+    }
     for scenario in ordered_scenarios(results) {
         let _ = writeln!(out, "<section class=\"scenario-summary\">\n<h3>{}</h3>", scenario_heading(results, scenario));
         out.push_str(&description(scenario));
@@ -515,6 +518,37 @@ fn summary_section(out: &mut String, results: &Results) {
         out.push_str("</section>\n");
     }
     out.push_str("</section>\n");
+}
+
+/// One rate for every scenario at each projected 30 September: median with the 90% interval
+/// beneath, so that every option's path can be read at a glance.
+fn yearly_table(out: &mut String, results: &Results, metric: &str, label: &str) {
+    let Some(reference) = results.baseline().or_else(|| results.scenario_names().first().copied()) else { return };
+    let years = projected_years(results, reference);
+    if years.is_empty() {
+        return;
+    }
+    out.push_str("<div class=\"table-wrap\">\n<table class=\"sticky\">\n");
+    let _ = writeln!(out, "<caption>{} at 30 September: median, 90% interval beneath</caption>", escape(label));
+    out.push_str("<thead><tr><th scope=\"col\">Scenario</th>");
+    for year in &years {
+        let _ = write!(out, "<th scope=\"col\" class=\"num\">{year}</th>");
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    for scenario in ordered_scenarios(results) {
+        let is_baseline = results.baseline() == Some(scenario.name.as_str());
+        let _ = write!(
+            out,
+            "<tr{}><th scope=\"row\">{}</th>",
+            if is_baseline { " class=\"baseline\"" } else { "" },
+            scenario_heading(results, scenario)
+        );
+        for &year in &years {
+            out.push_str(&figure_cell(annual_summary(results, &scenario.name, metric, year), pct));
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody>\n</table>\n</div>\n");
 }
 
 /// The years of the side-by-side tables: the last 30 September, then the first after the
