@@ -12,13 +12,15 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::appraisal::{self, BreakEven};
 use crate::engine::metrics::Metric;
 use crate::output::{
-    self, AnnualCsv, AssumptionsCsv, DifferencesCsv, Manifest, OutputError, ProbabilitiesCsv, TimeseriesCsv,
+    self, AnnualCsv, AppraisalCsv, AssumptionsCsv, BreakEvenCsv, CostsCsv, DifferencesCsv, Manifest, OutputError,
+    ProbabilitiesCsv, TimeseriesCsv,
 };
 use crate::report::{self, Results};
 use crate::run::{self, RunSettings, ScenarioRun};
-use crate::scenario::{self, LoadErrors};
+use crate::scenario::{self, LoadErrors, Scenario};
 use crate::stats;
 
 /// Exit status for a failure that is not the user's input (for example an unwritable output
@@ -156,12 +158,16 @@ fn run_command(args: &RunArgs) -> Result<(), Failure> {
     let simulate_and_write = || -> Result<(Vec<ScenarioRun>, Vec<PathBuf>), OutputError> {
         let runs = run::run_all(&scenarios, &settings);
         let manifest = Manifest::new(&runs, &settings);
-        let files: [&dyn output::OutputFile; 6] = [
+        let break_even = BreakEvenCsv { rows: break_even_rows(&scenarios, &runs, &settings) };
+        let files: [&dyn output::OutputFile; 9] = [
             &TimeseriesCsv { runs: &runs },
             &AnnualCsv { runs: &runs },
             &DifferencesCsv { runs: &runs },
             &ProbabilitiesCsv { runs: &runs },
             &AssumptionsCsv { runs: &runs },
+            &CostsCsv { runs: &runs },
+            &AppraisalCsv { runs: &runs },
+            &break_even,
             &manifest,
         ];
         let written = output::write_all(&args.out, &files)?;
@@ -183,6 +189,17 @@ fn run_command(args: &RunArgs) -> Result<(), Failure> {
     }
     print_summary(&runs, &settings, &written);
     Ok(())
+}
+
+/// The allowance break-even of the baseline and of every option that changes its allowance.
+fn break_even_rows(scenarios: &[Scenario], runs: &[ScenarioRun], settings: &RunSettings) -> Vec<(String, BreakEven)> {
+    let Some(baseline) = run::baseline(runs) else { return Vec::new() };
+    appraisal::allowance_scenarios(scenarios, &baseline.name)
+        .into_iter()
+        .filter_map(|scenario| {
+            appraisal::break_even(scenario, settings).map(|outcome| (scenario.name.clone(), outcome))
+        })
+        .collect()
 }
 
 /// `wfsim report DIR`: charts, report and workbook from a finished run, without simulating.

@@ -9,6 +9,7 @@
 //! - [`output`]: the result files, written atomically;
 //! - [`cli`]: the `wfsim` command.
 
+pub mod appraisal;
 pub mod calendar;
 pub mod cli;
 pub mod engine;

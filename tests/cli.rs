@@ -10,9 +10,12 @@ use wfsim::engine::metrics::Metric;
 const TIMESERIES_HEADER: &str = "scenario,month,date,metric,mean,p5,p10,p25,p50,p75,p90,p95";
 const ANNUAL_HEADER: &str = "scenario,year,metric,mean,p5,p10,p25,p50,p75,p90,p95";
 /// Every file `wfsim run` writes at the top of the output directory (charts go in `charts/`).
-const OUTPUT_FILES: [&str; 8] = [
+const OUTPUT_FILES: [&str; 11] = [
     "annual.csv",
+    "appraisal.csv",
     "assumptions.csv",
+    "breakeven.csv",
+    "costs.csv",
     "differences.csv",
     "manifest.json",
     "probabilities.csv",

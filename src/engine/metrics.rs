@@ -76,6 +76,15 @@ metrics! {
     TraineesStepUp => "trainees_step_up", Stock, "Step Up trainees in training.";
     TraineesFrontline => "trainees_frontline", Stock, "Frontline trainees in their bursary year.";
     TraineesOverseas => "trainees_overseas", Stock, "Overseas social workers awaiting registration.";
+    CostTotalGbp => "cost_total_gbp", Flow, "Cost in the month, pounds: all the costs below less grant income.";
+    CostSalaryGbp => "cost_salary_gbp", Flow, "Salaries of permanent workers with on-costs, after pay awards.";
+    CostSupplementGbp => "cost_supplement_gbp", Flow, "Market supplements with on-costs.";
+    CostAllowanceGbp => "cost_allowance_gbp", Flow, "Retention allowance with on-costs.";
+    CostWelcomeGbp => "cost_welcome_gbp", Flow, "Welcome payments made, less clawback repaid by leavers.";
+    CostAgencyGbp => "cost_agency_gbp", Flow, "Agency workers: a social worker's salary and on-costs plus the premium.";
+    CostRecruitmentGbp => "cost_recruitment_gbp", Flow, "Recruitment cost of the month's starters.";
+    CostTrainingGbp => "cost_training_gbp", Flow, "Trainees in the pipelines (salaries, backfill, employer costs).";
+    GrantIncomeGbp => "grant_income_gbp", Flow, "Grants received (ASYE grant for NQSWs in their first year).";
 }
 
 /// Number of metrics recorded per month.
@@ -98,6 +107,20 @@ pub const LEAVERS_BY_DESTINATION: [Metric; 5] = [
     Metric::LeaversLeftProfessionFte,
     Metric::LeaversInternalMoveFte,
     Metric::LeaversRetirementFte,
+];
+
+/// The cost categories of `costs.csv`, in order; `CostTotalGbp` is the first less the
+/// grant income.
+pub const COSTS: [Metric; 9] = [
+    Metric::CostTotalGbp,
+    Metric::CostSalaryGbp,
+    Metric::CostSupplementGbp,
+    Metric::CostAllowanceGbp,
+    Metric::CostWelcomeGbp,
+    Metric::CostAgencyGbp,
+    Metric::CostRecruitmentGbp,
+    Metric::CostTrainingGbp,
+    Metric::GrantIncomeGbp,
 ];
 
 /// Trainees in each pipeline route (apprenticeship, Step Up, Frontline, overseas); they add

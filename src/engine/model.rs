@@ -5,7 +5,7 @@
 
 use super::Route;
 use super::rng::{Key, Process, name_hash};
-use super::workforce::{StockTemplate, build_stock_template};
+use super::workforce::{Grade, StockTemplate, Worker, build_stock_template};
 use crate::calendar::YearMonth;
 use crate::scenario::Scenario;
 use crate::scenario::param::{Domain, GrowthRate, NonNegative, Param, Probability};
@@ -27,6 +27,51 @@ pub struct Model {
     pub(super) absence: Option<AbsenceModel>,
     pub(super) demand: Option<DemandModel>,
     pub(super) caseload: CaseloadModel,
+    pub(super) costs: Option<CostModel>,
+    /// Months after qualifying from which a case holder is a senior practitioner.
+    pub(super) senior_after_months: i32,
+}
+
+/// Prices: what each month of the workforce costs (see `CostsSpec`).
+#[derive(Debug, Clone)]
+pub(super) struct CostModel {
+    /// Annual salary and market supplement per FTE, by `Grade::index`.
+    pub salary_gbp: [f64; Grade::COUNT],
+    pub supplement_gbp: [f64; Grade::COUNT],
+    pub oncost_rate: f64,
+    pub annual_pay_award: Param<GrowthRate>,
+    pub agency_premium: Param<NonNegative>,
+    pub hire_newly_qualified_gbp: f64,
+    pub hire_experienced_gbp: f64,
+    /// Per trainee per month, by `Route::index`.
+    pub trainee_monthly_gbp: [f64; Route::COUNT],
+    pub asye_grant_gbp: f64,
+    /// The retention allowance a year per FTE (0 without an allowance).
+    pub allowance_gbp: f64,
+    pub welcome: Option<WelcomeCost>,
+}
+
+/// What a welcome payment pays and what a leaver repays.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct WelcomeCost {
+    pub amount_gbp: f64,
+    pub salary_share: f64,
+    pub clawback: schema::Clawback,
+    pub clawback_months: u32,
+}
+
+impl WelcomeCost {
+    /// What a leaver repays of a `paid` welcome payment with `months_left` of the clawback
+    /// period still to run.
+    pub fn repayment(&self, paid: f64, months_left: i32) -> f64 {
+        match self.clawback {
+            schema::Clawback::Full => paid,
+            schema::Clawback::ProRata if self.clawback_months > 0 => {
+                paid * f64::from(months_left.max(0)) / f64::from(self.clawback_months)
+            }
+            schema::Clawback::ProRata => 0.0,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -57,6 +102,8 @@ pub(super) struct AllowanceModel {
     pub eligible_share: f64,
     pub min_service_months: u32,
     pub hazard_ratio: Param<NonNegative>,
+    /// By `Grade::index`: may this grade's posts be eligible.
+    pub eligible_grades: [bool; Grade::COUNT],
 }
 
 #[derive(Debug, Clone)]
@@ -185,6 +232,15 @@ impl Model {
                 eligible_share: a.eligible_share,
                 min_service_months: a.min_service_months,
                 hazard_ratio: a.hazard_ratio,
+                eligible_grades: if a.eligible_grades.is_empty() {
+                    [true; Grade::COUNT]
+                } else {
+                    let mut grades = [false; Grade::COUNT];
+                    for &name in &a.eligible_grades {
+                        grades[Grade::from(name).index()] = true;
+                    }
+                    grades
+                },
             }),
             pressure: r.caseload_pressure.as_ref().filter(|p| enabled(p.enabled)).map(|p| PressureModel {
                 threshold_cases: p.threshold_cases,
@@ -264,6 +320,41 @@ impl Model {
             cap_cases_per_fte: spec.caseload.cap_cases_per_fte,
         };
 
+        let allowance_gbp = retention_spec
+            .and_then(|r| r.allowance.as_ref())
+            .filter(|a| enabled(a.enabled))
+            .map_or(0.0, |a| a.amount_gbp);
+        let welcome_cost = spec.welcome_payment.as_ref().filter(|w| enabled(w.enabled)).map(|w| WelcomeCost {
+            amount_gbp: w.amount_gbp,
+            salary_share: w.salary_share,
+            clawback: w.clawback,
+            clawback_months: w.clawback_months,
+        });
+        let costs_spec = spec.costs.as_ref().filter(|c| enabled(c.enabled));
+        let costs = costs_spec.map(|c| {
+            let grades = |g: &schema::GradeSalaries| [g.nqsw, g.social_worker, g.senior, g.manager];
+            let trainees = &c.trainee_monthly_gbp;
+            let mut trainee_monthly_gbp = [0.0; Route::COUNT];
+            trainee_monthly_gbp[Route::Apprenticeship.index()] = trainees.apprenticeship;
+            trainee_monthly_gbp[Route::StepUp.index()] = trainees.step_up;
+            trainee_monthly_gbp[Route::Frontline.index()] = trainees.frontline;
+            trainee_monthly_gbp[Route::Overseas.index()] = trainees.overseas;
+            CostModel {
+                salary_gbp: grades(&c.salary_gbp),
+                supplement_gbp: grades(&c.market_supplement_gbp),
+                oncost_rate: c.oncost_rate,
+                annual_pay_award: c.annual_pay_award,
+                agency_premium: c.agency_premium,
+                hire_newly_qualified_gbp: c.recruitment_per_hire_gbp.newly_qualified,
+                hire_experienced_gbp: c.recruitment_per_hire_gbp.experienced,
+                trainee_monthly_gbp,
+                asye_grant_gbp: c.asye_grant_gbp,
+                allowance_gbp,
+                welcome: welcome_cost,
+            }
+        });
+        let senior_after_months = costs_spec.map_or(60, |c| c.senior_after_months) as i32;
+
         Model {
             first_date,
             stock,
@@ -278,7 +369,21 @@ impl Model {
             absence,
             demand,
             caseload,
+            costs,
+            senior_after_months,
         }
+    }
+
+    /// Whether a worker's post is paid the retention allowance (and gets its effect), given
+    /// months with the council and grade.
+    #[inline]
+    pub(super) fn allowance_applies(&self, worker: &Worker, tenure_months: i32, grade: Grade) -> bool {
+        worker.allowance
+            && self
+                .retention
+                .as_ref()
+                .and_then(|r| r.allowance.as_ref())
+                .is_some_and(|a| tenure_months >= a.min_service_months as i32 && a.eligible_grades[grade.index()])
     }
 
     /// The date of month 0, the starting position.
@@ -395,6 +500,8 @@ pub(super) struct RepParams {
     pub absence_start_prob: f64,
     pub absence_mean_months: f64,
     pub demand_monthly_log_growth: f64,
+    pub annual_pay_award: f64,
+    pub agency_premium: f64,
 }
 
 impl RepParams {
@@ -464,6 +571,8 @@ impl RepParams {
                 .demand
                 .as_ref()
                 .map_or(0.0, |d| (1.0 + draw("demand.annual_growth", &d.annual_growth)).max(1e-9).ln() / 12.0),
+            annual_pay_award: model.costs.as_ref().map_or(0.0, |c| draw("costs.annual_pay_award", &c.annual_pay_award)),
+            agency_premium: model.costs.as_ref().map_or(0.0, |c| draw("costs.agency_premium", &c.agency_premium)),
         }
     }
 }

@@ -4,7 +4,7 @@
 use super::metrics::{COUNT, LEAVERS_BY_DESTINATION, Metric, STARTERS_BY_ROUTE, TRAINEES_BY_ROUTE};
 use super::model::{Model, RepParams};
 use super::rng::{Key, Process};
-use super::workforce::{Census, Trainee, Worker};
+use super::workforce::{Census, Grade, Trainee, Worker};
 use super::{Destination, Route};
 
 /// Simulates replication `replication` of `model` for `months` months and writes one row of
@@ -14,9 +14,10 @@ pub fn simulate(model: &Model, seed: u64, replication: u64, months: u32, out: &m
     assert_eq!(out.len(), (months as usize + 1) * COUNT, "output buffer has the wrong length");
     let mut rep = Replication::start(model, Key::replication(seed, replication));
     let census = rep.census(0);
-    rep.record(&census, &Flows::default(), &mut out[..COUNT]);
+    rep.record(0, &census, &Flows::default(), &mut out[..COUNT]);
     for month in 1..=months as i32 {
         let mut flows = Flows::default();
+        rep.pay_award(month);
         rep.demand(month);
         rep.establishment(month);
         rep.pipelines(month, &mut flows);
@@ -24,7 +25,7 @@ pub fn simulate(model: &Model, seed: u64, replication: u64, months: u32, out: &m
         rep.recruitment(month, &mut census, &mut flows);
         rep.agency(month, &census);
         let row = month as usize * COUNT;
-        rep.record(&census, &flows, &mut out[row..row + COUNT]);
+        rep.record(month, &census, &flows, &mut out[row..row + COUNT]);
     }
 }
 
@@ -32,7 +33,19 @@ pub fn simulate(model: &Model, seed: u64, replication: u64, months: u32, out: &m
 #[derive(Debug, Clone, Copy, Default)]
 struct Flows {
     starters_fte: [f64; Route::COUNT],
+    starters_headcount: [u32; Route::COUNT],
     leavers_fte: [f64; 5],
+    /// Welcome payments made to this month's starters, and repaid by this month's leavers.
+    welcome_paid_gbp: f64,
+    welcome_repaid_gbp: f64,
+}
+
+impl Flows {
+    fn record_starter(&mut self, worker: &Worker) {
+        self.starters_fte[worker.route.index()] += worker.fte;
+        self.starters_headcount[worker.route.index()] += 1;
+        self.welcome_paid_gbp += worker.welcome_gbp;
+    }
 }
 
 /// The state of one replication between months.
@@ -60,6 +73,8 @@ struct Replication<'a> {
     hire_carry: f64,
     /// The last census taken: what April's caseload-cap review sees.
     last_census: Census,
+    /// Salaries and agency rates relative to the start, after the pay awards so far.
+    pay_factor: f64,
 }
 
 impl<'a> Replication<'a> {
@@ -108,10 +123,18 @@ impl<'a> Replication<'a> {
             recent_caseloads: Vec::with_capacity(averaging),
             hire_carry: 0.0,
             last_census: Census::default(),
+            pay_factor: 1.0,
         };
         // Cohorts already training at the start join their pipelines now.
         rep.start_cohorts(0);
         rep
+    }
+
+    /// 0. Prices: the pay award each April after the start (salaries and agency rates).
+    fn pay_award(&mut self, month: i32) {
+        if month >= 2 && self.model.first_date.plus(month).month() == 4 {
+            self.pay_factor *= 1.0 + self.params.annual_pay_award;
+        }
     }
 
     /// 1. Demand: open cases follow a random walk in logs around the trend.
@@ -160,8 +183,8 @@ impl<'a> Replication<'a> {
         });
         for trainee in qualified {
             let joined_qualified = month - trainee.prior_experience_months as i32;
-            let worker = self.new_worker(trainee.key, trainee.route, trainee.fte, month, joined_qualified);
-            flows.starters_fte[trainee.route.index()] += worker.fte;
+            let worker = self.new_worker(trainee.key, trainee.route, trainee.fte, month, joined_qualified, false);
+            flows.record_starter(&worker);
             self.workers.push(worker);
         }
         self.start_cohorts(month);
@@ -200,15 +223,14 @@ impl<'a> Replication<'a> {
         let (clawback_tail, ratio_during, ratio_after) = welcome.map_or((0, 1.0, 1.0), |w| {
             (w.months_after as i32, params.welcome_ratio_during, params.welcome_ratio_after)
         });
-        let allowance_min_service =
-            model.retention.as_ref().and_then(|r| r.allowance.as_ref()).map_or(0, |a| a.min_service_months as i32);
+        let clawback = model.costs.as_ref().and_then(|c| c.welcome);
         let band_edges: &[u32] = model.retention.as_ref().map_or(&[], |r| &r.band_edges_months);
         let destination_cdf = model.retention.as_ref().map(|r| &r.destination_cdf);
         let absence_on = model.absence.is_some();
-        let capacity = |months_qualified| model.caseload.capacity_per_fte(months_qualified);
 
         let mut census = Census::default();
         let mut leavers = [0.0; 5];
+        let mut repaid = 0.0;
         self.workers.retain_mut(|worker| {
             if worker.joined < month {
                 // Leaving.
@@ -216,7 +238,7 @@ impl<'a> Replication<'a> {
                     let tenure = month - 1 - worker.joined;
                     let band = band_edges.iter().take_while(|&&edge| tenure >= edge as i32).count();
                     let mut hazard = params.monthly_hazard[worker.route.index()][band] * pressure;
-                    if worker.allowance && tenure >= allowance_min_service {
+                    if model.allowance_applies(worker, tenure, worker.grade(month - 1, model.senior_after_months)) {
                         hazard *= params.allowance_hazard_ratio;
                     }
                     if month <= worker.clawback_until {
@@ -228,6 +250,11 @@ impl<'a> Replication<'a> {
                         let u = worker.leave_key.child(DESTINATION_DRAW).uniform(month as u64);
                         let destination = cdf[worker.route.index()].iter().position(|&c| u < c).unwrap_or(4);
                         leavers[destination] += worker.fte;
+                        if let Some(clawback) = clawback
+                            && month <= worker.clawback_until
+                        {
+                            repaid += clawback.repayment(worker.welcome_gbp, worker.clawback_until - month);
+                        }
                         return false;
                     }
                 }
@@ -240,9 +267,10 @@ impl<'a> Replication<'a> {
                         month + absence_length(worker.absence_key, month, params.absence_mean_months) - 1;
                 }
             }
-            census.add(worker, month, capacity);
+            census.add(worker, month, model);
             true
         });
+        flows.welcome_repaid_gbp = repaid;
         let slot = month as usize % 12;
         self.leavers_window[slot] = leavers.iter().sum();
         self.attrition_window[slot] =
@@ -275,7 +303,7 @@ impl<'a> Replication<'a> {
             }
             for i in 0..intake {
                 let key = stream.child(Route::University as u64).child(i as u64);
-                let worker = self.new_worker(key, Route::University, university.fte, month, month);
+                let worker = self.new_worker(key, Route::University, university.fte, month, month, false);
                 self.hire(worker, month, census, flows);
             }
         }
@@ -301,8 +329,8 @@ impl<'a> Replication<'a> {
                 let key = stream.child(Route::Experienced as u64).child(i as u64);
                 let part_time = key.child(PART_TIME_DRAW).uniform(0) < experienced.part_time_share;
                 let fte = if part_time { self.model.initial.part_time_fte } else { 1.0 };
-                let mut worker = self.new_worker(key, Route::Experienced, fte, month, month - prior);
-                worker.manager = key.child(MANAGER_DRAW).uniform(0) < experienced.manager_share;
+                let manager = key.child(MANAGER_DRAW).uniform(0) < experienced.manager_share;
+                let worker = self.new_worker(key, Route::Experienced, fte, month, month - prior, manager);
                 self.hire(worker, month, census, flows);
             }
         }
@@ -310,14 +338,16 @@ impl<'a> Replication<'a> {
 
     /// Puts a worker who joins this month in post and counts it in the census.
     fn hire(&mut self, worker: Worker, month: i32, census: &mut Census, flows: &mut Flows) {
-        census.add(&worker, month, |m| self.model.caseload.capacity_per_fte(m));
-        flows.starters_fte[worker.route.index()] += worker.fte;
+        census.add(&worker, month, self.model);
+        flows.record_starter(&worker);
         self.workers.push(worker);
     }
 
-    /// A worker joining this month: allowance eligibility and any welcome-payment clawback.
-    fn new_worker(&self, key: Key, route: Route, fte: f64, month: i32, qualified: i32) -> Worker {
+    /// A worker joining this month: allowance eligibility, and any welcome payment with its
+    /// clawback period.
+    fn new_worker(&self, key: Key, route: Route, fte: f64, month: i32, qualified: i32, manager: bool) -> Worker {
         let mut worker = Worker::new(key, route, fte, month, qualified);
+        worker.manager = manager;
         if let Some(allowance) = self.model.retention.as_ref().and_then(|r| r.allowance.as_ref()) {
             worker.allowance = key.child(ALLOWANCE_DRAW).uniform(0) < allowance.eligible_share;
         }
@@ -325,6 +355,13 @@ impl<'a> Replication<'a> {
             && welcome.routes[route.index()]
         {
             worker.clawback_until = month + welcome.clawback_months as i32;
+            if let Some(costs) = &self.model.costs
+                && let Some(payment) = costs.welcome
+            {
+                let grade = worker.grade(month, self.model.senior_after_months);
+                let salary = costs.salary_gbp[grade.index()] * self.pay_factor;
+                worker.welcome_gbp = payment.amount_gbp + payment.salary_share * salary * fte;
+            }
         }
         worker
     }
@@ -351,13 +388,14 @@ impl<'a> Replication<'a> {
     fn census(&self, month: i32) -> Census {
         let mut census = Census::default();
         for worker in &self.workers {
-            census.add(worker, month, |m| self.model.caseload.capacity_per_fte(m));
+            census.add(worker, month, self.model);
         }
         census
     }
 
     /// 8 and 9. Caseload, then every metric for this month into `row`.
-    fn record(&mut self, census: &Census, flows: &Flows, row: &mut [f64]) {
+    fn record(&mut self, month: i32, census: &Census, flows: &Flows, row: &mut [f64]) {
+        row.fill(0.0);
         let caseload = &self.model.caseload;
         let fte = census.fte;
         let establishment = self.establishment_fte();
@@ -402,9 +440,48 @@ impl<'a> Replication<'a> {
         for (metric, value) in LEAVERS_BY_DESTINATION.into_iter().zip(flows.leavers_fte) {
             set(metric, value);
         }
+        let mut trainees = [0u32; Route::COUNT];
+        for trainee in &self.trainees {
+            trainees[trainee.route.index()] += 1;
+        }
         let pipelines = [Route::Apprenticeship, Route::StepUp, Route::Frontline, Route::Overseas];
         for (metric, route) in TRAINEES_BY_ROUTE.into_iter().zip(pipelines) {
-            set(metric, self.trainees.iter().filter(|t| t.route == route).count() as f64);
+            set(metric, f64::from(trainees[route.index()]));
+        }
+        // Costs are flows: none at month 0, which is a position.
+        if let (Some(costs), true) = (&self.model.costs, month > 0) {
+            let month_of = |annual: f64| annual / 12.0;
+            let oncost = 1.0 + costs.oncost_rate;
+            let salary = month_of(census.salary_gbp_a_year * self.pay_factor * oncost);
+            let supplement = month_of(census.supplement_gbp_a_year * oncost);
+            let allowance = month_of(census.allowance_fte * costs.allowance_gbp * oncost);
+            let agency_salary = costs.salary_gbp[Grade::SocialWorker.index()] * self.pay_factor * oncost;
+            let agency_cost = month_of(agency * agency_salary * (1.0 + self.params.agency_premium));
+            let recruitment: f64 = Route::ALL
+                .iter()
+                .map(|&route| {
+                    let per_hire = if route.joins_newly_qualified() {
+                        costs.hire_newly_qualified_gbp
+                    } else {
+                        costs.hire_experienced_gbp
+                    };
+                    f64::from(flows.starters_headcount[route.index()]) * per_hire
+                })
+                .sum();
+            let training: f64 =
+                Route::ALL.iter().map(|&r| f64::from(trainees[r.index()]) * costs.trainee_monthly_gbp[r.index()]).sum();
+            let welcome = flows.welcome_paid_gbp - flows.welcome_repaid_gbp;
+            let grants = month_of(f64::from(census.nqsw_headcount) * costs.asye_grant_gbp);
+            set(Metric::CostSalaryGbp, salary);
+            set(Metric::CostSupplementGbp, supplement);
+            set(Metric::CostAllowanceGbp, allowance);
+            set(Metric::CostWelcomeGbp, welcome);
+            set(Metric::CostAgencyGbp, agency_cost);
+            set(Metric::CostRecruitmentGbp, recruitment);
+            set(Metric::CostTrainingGbp, training);
+            set(Metric::GrantIncomeGbp, grants);
+            let total = salary + supplement + allowance + welcome + agency_cost + recruitment + training - grants;
+            set(Metric::CostTotalGbp, total);
         }
 
         // The caseload felt, for next month's pressure modifier: a cap protects workers.

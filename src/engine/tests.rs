@@ -224,3 +224,94 @@ fn cohorts_of_every_route_start_on_time() {
     assert_eq!(at(rows, 15, Metric::TraineesApprenticeship), 0.0);
     assert_eq!(at(rows, 16, Metric::TraineesApprenticeship), 4.0, "January 2026 is month 16");
 }
+
+#[test]
+fn costs_by_financial_year_match_a_hand_calculation_to_the_penny() {
+    // Two senior practitioners (48,000 a year) who never leave; each February one NQSW joins
+    // (30,000) with a welcome payment of 1,000 + 10% of salary, and leaves the next month,
+    // repaying it all. On-costs 25%, pay award 3% from April 2025, allowance 2,400 a year on
+    // every post, recruitment 500 per NQSW, ASYE grant 1,200 a year.
+    let text = r#"
+        start = "2025-01"
+        [initial]
+        fte_in_post = 2
+        headcount = 2
+        route_shares = { experienced = 1.0 }
+        [retention]
+        band_edges_months = []
+        annual_leave_prob = { default = [0.0], university = [1.0] }
+        allowance = { eligible_share = 1.0, amount_gbp = 2400 }
+        [routes.university]
+        annual_intake = 1
+        intake_months = [2]
+        intake_shares = [1.0]
+        [welcome_payment]
+        routes = ["university"]
+        clawback_months = 12
+        amount_gbp = 1000
+        salary_share = 0.1
+        clawback = "full"
+        [costs]
+        salary_gbp = { nqsw = 30000, social_worker = 36000, senior = 48000, manager = 55000 }
+        senior_after_months = 60
+        oncost_rate = 0.25
+        annual_pay_award = 0.03
+        recruitment_per_hire_gbp = { newly_qualified = 500, experienced = 3000 }
+        asye_grant_gbp = 1200
+    "#;
+    let rows = &run(text, 1, 15)[0];
+    let first_date = YearMonth::new(2024, 12).expect("valid month");
+    let fy_total = |metric: Metric, financial_year: i32| -> f64 {
+        (1..=15)
+            .filter(|&m| first_date.plus(m as i32).financial_year() == financial_year)
+            .map(|m| at(rows, m, metric))
+            .sum()
+    };
+    let penny = |a: f64, b: f64| (a - b).abs() < 0.005;
+    // Month by month: the welcome payment in February, repaid in March.
+    assert!(penny(at(rows, 2, Metric::CostWelcomeGbp), 4000.0));
+    assert!(penny(at(rows, 3, Metric::CostWelcomeGbp), -4000.0));
+    assert!(penny(at(rows, 14, Metric::CostWelcomeGbp), 1000.0 + 0.1 * 30000.0 * 1.03));
+    assert!(penny(at(rows, 15, Metric::CostWelcomeGbp), -(1000.0 + 0.1 * 30000.0 * 1.03)));
+    // Salaries cross April: 2 x 48,000 x 1.25 / 12 = 10,000 a month, then 10,300.
+    assert!(penny(at(rows, 3, Metric::CostSalaryGbp), 10000.0));
+    assert!(penny(at(rows, 4, Metric::CostSalaryGbp), 10300.0));
+    // 2024-25 (January to March 2025): salaries 3 x 10,000 + one NQSW month 3,125;
+    // allowance 3 x 500 + 250; recruitment 500; grant 100.
+    assert!(penny(fy_total(Metric::CostSalaryGbp, 2024), 33125.0));
+    assert!(penny(fy_total(Metric::CostAllowanceGbp, 2024), 1750.0));
+    assert!(penny(fy_total(Metric::CostWelcomeGbp, 2024), 0.0));
+    assert!(penny(fy_total(Metric::CostRecruitmentGbp, 2024), 500.0));
+    assert!(penny(fy_total(Metric::GrantIncomeGbp, 2024), 100.0));
+    assert!(penny(fy_total(Metric::CostTotalGbp, 2024), 35275.0));
+    // 2025-26 (April 2025 to March 2026): 12 x 10,300 + 30,000 x 1.25 x 1.03 / 12.
+    assert!(penny(fy_total(Metric::CostSalaryGbp, 2025), 126818.75));
+    assert!(penny(fy_total(Metric::CostAllowanceGbp, 2025), 6250.0));
+    assert!(penny(fy_total(Metric::CostTotalGbp, 2025), 126818.75 + 6250.0 + 500.0 - 100.0));
+    assert_eq!(at(rows, 0, Metric::CostTotalGbp), 0.0, "no costs at the starting position");
+}
+
+#[test]
+fn pro_rata_clawback_repays_the_share_of_the_period_left() {
+    // Joins in February (month 2) with a 12-month clawback, leaves in March with 11 months
+    // of it left: repays 11/12 of 1,200.
+    let text = r#"
+        start = "2025-01"
+        [retention]
+        band_edges_months = []
+        annual_leave_prob = { default = [1.0] }
+        [routes.university]
+        annual_intake = 1
+        intake_months = [2]
+        intake_shares = [1.0]
+        [welcome_payment]
+        routes = ["university"]
+        clawback_months = 12
+        amount_gbp = 1200
+        clawback = "pro_rata"
+        [costs]
+    "#;
+    let rows = &run(text, 1, 3)[0];
+    assert_eq!(at(rows, 2, Metric::CostWelcomeGbp), 1200.0);
+    assert!((at(rows, 3, Metric::CostWelcomeGbp) + 1100.0).abs() < 1e-9);
+}

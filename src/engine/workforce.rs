@@ -2,7 +2,7 @@
 //! out from aggregate figures.
 
 use super::Route;
-use super::model::split_by_shares;
+use super::model::{Model, split_by_shares};
 use super::rng::{Key, Process};
 use crate::scenario::schema::InitialSpec;
 
@@ -25,6 +25,8 @@ pub struct Worker {
     pub absent_until: i32,
     /// Welcome-payment clawback ends after this month index, or `NEVER`.
     pub clawback_until: i32,
+    /// The welcome payment received on joining, in pounds (0 if none).
+    pub welcome_gbp: f64,
     pub route: Route,
     /// Manager or other non-case-holding post.
     pub manager: bool,
@@ -43,6 +45,7 @@ impl Worker {
             qualified,
             absent_until: NEVER,
             clawback_until: NEVER,
+            welcome_gbp: 0.0,
             route,
             manager: false,
             allowance: false,
@@ -52,6 +55,54 @@ impl Worker {
     #[inline]
     pub fn is_absent(&self, month: i32) -> bool {
         month <= self.absent_until
+    }
+
+    /// The grade, which sets pay: managers (non-case-holding posts) by their flag, the others
+    /// by months since qualifying.
+    #[inline]
+    pub fn grade(&self, month: i32, senior_after_months: i32) -> Grade {
+        let months_qualified = month - self.qualified;
+        if self.manager {
+            Grade::Manager
+        } else if months_qualified < 12 {
+            Grade::Nqsw
+        } else if months_qualified >= senior_after_months {
+            Grade::Senior
+        } else {
+            Grade::SocialWorker
+        }
+    }
+}
+
+/// Grade of a permanent worker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grade {
+    /// Newly qualified, in the ASYE year.
+    Nqsw = 0,
+    SocialWorker = 1,
+    /// Senior or advanced practitioner.
+    Senior = 2,
+    /// Manager or other non-case-holding post.
+    Manager = 3,
+}
+
+impl Grade {
+    pub const COUNT: usize = 4;
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+impl From<crate::scenario::schema::GradeName> for Grade {
+    fn from(name: crate::scenario::schema::GradeName) -> Grade {
+        use crate::scenario::schema::GradeName;
+        match name {
+            GradeName::Nqsw => Grade::Nqsw,
+            GradeName::SocialWorker => Grade::SocialWorker,
+            GradeName::Senior => Grade::Senior,
+            GradeName::Manager => Grade::Manager,
+        }
     }
 }
 
@@ -204,36 +255,52 @@ fn assign_managers(workers: &mut [StockWorker], initial: &InitialSpec) {
     }
 }
 
-/// Sums over the workers in post at the end of a month: what the metrics and the next
-/// processes need.
+/// Sums over the workers in post at the end of a month: what the metrics, the costs and the
+/// next processes need.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Census {
     pub fte: f64,
     pub headcount: u32,
     pub absent_fte: f64,
     pub nqsw_fte: f64,
+    pub nqsw_headcount: u32,
     /// Present, case-holding permanent FTE.
     pub case_holding_fte: f64,
     /// Cases the present permanent case holders can hold.
     pub capacity: f64,
     pub tenure_months_total: f64,
+    /// Annual salary bill at the start's prices (FTE x salary of grade), before on-costs.
+    pub salary_gbp_a_year: f64,
+    /// Annual market supplements (FTE x supplement of grade).
+    pub supplement_gbp_a_year: f64,
+    /// FTE on posts paid the retention allowance.
+    pub allowance_fte: f64,
 }
 
 impl Census {
     #[inline]
-    pub fn add(&mut self, worker: &Worker, month: i32, capacity_per_fte: impl Fn(i32) -> f64) {
+    pub fn add(&mut self, worker: &Worker, month: i32, model: &Model) {
         self.fte += worker.fte;
         self.headcount += 1;
         self.tenure_months_total += (month - worker.joined) as f64;
         let months_qualified = month - worker.qualified;
         if months_qualified < 12 {
             self.nqsw_fte += worker.fte;
+            self.nqsw_headcount += 1;
         }
         if worker.is_absent(month) {
             self.absent_fte += worker.fte;
         } else if !worker.manager {
             self.case_holding_fte += worker.fte;
-            self.capacity += worker.fte * capacity_per_fte(months_qualified);
+            self.capacity += worker.fte * model.caseload.capacity_per_fte(months_qualified);
+        }
+        let grade = worker.grade(month, model.senior_after_months);
+        if let Some(costs) = &model.costs {
+            self.salary_gbp_a_year += worker.fte * costs.salary_gbp[grade.index()];
+            self.supplement_gbp_a_year += worker.fte * costs.supplement_gbp[grade.index()];
+        }
+        if model.allowance_applies(worker, month - worker.joined, grade) {
+            self.allowance_fte += worker.fte;
         }
     }
 }

@@ -5,7 +5,9 @@
 //! interrupted or failed run leaves the previous results intact and never a half-written file.
 
 pub mod annual;
+pub mod appraisal;
 pub mod assumptions;
+pub mod costs;
 pub mod differences;
 pub mod manifest;
 pub mod probabilities;
@@ -17,7 +19,9 @@ use std::path::{Path, PathBuf};
 use tempfile::NamedTempFile;
 
 pub use annual::AnnualCsv;
+pub use appraisal::{AppraisalCsv, BreakEvenCsv};
 pub use assumptions::AssumptionsCsv;
+pub use costs::CostsCsv;
 pub use differences::DifferencesCsv;
 pub use manifest::Manifest;
 pub use probabilities::ProbabilitiesCsv;

@@ -5,9 +5,9 @@
 use super::LoadError;
 use super::load::Provenance;
 use super::schema::{
-    AgencySpec, AllowanceSpec, CaseloadPressureSpec, CaseloadSpec, DemandSpec, DestinationShares, EstablishmentSpec,
-    ExperiencedSpec, InitialSpec, PipelineSpec, RetentionSpec, RouteName, RouteTable, ScenarioSpec, UniversitySpec,
-    WelcomePaymentSpec,
+    AgencySpec, AllowanceSpec, CaseloadPressureSpec, CaseloadSpec, CostsSpec, DemandSpec, DestinationShares,
+    EstablishmentSpec, ExperiencedSpec, InitialSpec, PipelineSpec, RetentionSpec, RouteName, RouteTable, ScenarioSpec,
+    UniversitySpec, WelcomePaymentSpec,
 };
 use crate::calendar::YearMonth;
 
@@ -60,6 +60,9 @@ pub(crate) fn check(spec: &ScenarioSpec, provenance: &Provenance) -> Vec<LoadErr
         checker.demand(demand);
     }
     checker.caseload(&spec.caseload);
+    if let Some(costs) = active(&spec.costs) {
+        checker.costs(costs);
+    }
     checker.errors
 }
 
@@ -90,6 +93,7 @@ sections!(
     WelcomePaymentSpec,
     AgencySpec,
     DemandSpec,
+    CostsSpec,
 );
 
 fn active<T: Section>(section: &Option<T>) -> Option<&T> {
@@ -419,6 +423,7 @@ impl Checker<'_> {
         }
         if let Some(allowance) = active(&retention.allowance) {
             self.probability("retention.allowance.eligible_share", allowance.eligible_share);
+            self.non_negative("retention.allowance.amount_gbp", allowance.amount_gbp);
         }
         if let Some(pressure) = active(&retention.caseload_pressure) {
             self.positive("retention.caseload_pressure.threshold_cases", pressure.threshold_cases);
@@ -541,6 +546,8 @@ impl Checker<'_> {
     }
 
     fn welcome_payment(&mut self, welcome: &WelcomePaymentSpec) {
+        self.non_negative("welcome_payment.amount_gbp", welcome.amount_gbp);
+        self.probability("welcome_payment.salary_share", welcome.salary_share);
         if welcome.routes.is_empty() {
             self.fail(
                 "welcome_payment.routes",
@@ -570,6 +577,33 @@ impl Checker<'_> {
             1.0,
             "a standard deviation between 0 and 1",
         );
+    }
+
+    /// Amounts are pounds of 0 or more; on-costs a share of salary.
+    fn costs(&mut self, costs: &CostsSpec) {
+        let salaries = &costs.salary_gbp;
+        for (grade, salary) in [
+            ("nqsw", salaries.nqsw),
+            ("social_worker", salaries.social_worker),
+            ("senior", salaries.senior),
+            ("manager", salaries.manager),
+        ] {
+            self.non_negative(&format!("costs.salary_gbp.{grade}"), salary);
+        }
+        self.within("costs.oncost_rate", costs.oncost_rate, 0.0, 1.0, "a share of salary between 0 and 1");
+        let hires = &costs.recruitment_per_hire_gbp;
+        self.non_negative("costs.recruitment_per_hire_gbp.newly_qualified", hires.newly_qualified);
+        self.non_negative("costs.recruitment_per_hire_gbp.experienced", hires.experienced);
+        let trainees = &costs.trainee_monthly_gbp;
+        for (route, cost) in [
+            ("apprenticeship", trainees.apprenticeship),
+            ("step_up", trainees.step_up),
+            ("frontline", trainees.frontline),
+            ("overseas", trainees.overseas),
+        ] {
+            self.non_negative(&format!("costs.trainee_monthly_gbp.{route}"), cost);
+        }
+        self.non_negative("costs.asye_grant_gbp", costs.asye_grant_gbp);
     }
 
     fn caseload(&mut self, caseload: &CaseloadSpec) {

@@ -45,6 +45,9 @@ pub struct ScenarioSpec {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub demand: Option<DemandSpec>,
     pub caseload: CaseloadSpec,
+    /// Money: salaries, agency, recruitment, training and grants. Without it nothing is costed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub costs: Option<CostsSpec>,
 }
 
 impl Default for ScenarioSpec {
@@ -64,6 +67,7 @@ impl Default for ScenarioSpec {
             absence: None,
             demand: None,
             caseload: CaseloadSpec::default(),
+            costs: None,
         }
     }
 }
@@ -213,6 +217,20 @@ pub struct AllowanceSpec {
     pub min_service_months: u32,
     /// Multiplies the leaving hazard of eligible workers; below 1 means the allowance works.
     pub hazard_ratio: Param<NonNegative>,
+    /// Paid a year per FTE on eligible posts (pro rata), not uprated by the pay award.
+    pub amount_gbp: f64,
+    /// Grades whose posts can be eligible; all grades if empty.
+    pub eligible_grades: Vec<GradeName>,
+}
+
+/// Grades as written in files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GradeName {
+    Nqsw,
+    SocialWorker,
+    Senior,
+    Manager,
 }
 
 impl Default for AllowanceSpec {
@@ -222,6 +240,8 @@ impl Default for AllowanceSpec {
             eligible_share: 0.0,
             min_service_months: 0,
             hazard_ratio: Param::fixed(1.0),
+            amount_gbp: 0.0,
+            eligible_grades: Vec::new(),
         }
     }
 }
@@ -419,6 +439,22 @@ pub struct WelcomePaymentSpec {
     pub months_after_clawback: u32,
     /// Multiplies university intake and the experienced fill probability.
     pub recruitment_multiplier: Param<NonNegative>,
+    /// A fixed payment on joining, in pounds ...
+    pub amount_gbp: f64,
+    /// ... plus this share of the starter's annual salary (0.15: 15% of salary).
+    pub salary_share: f64,
+    /// What a leaver inside the clawback period repays: all of it, or the share of the
+    /// period left.
+    pub clawback: Clawback,
+}
+
+/// How much of a welcome payment a leaver inside the clawback period repays.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Clawback {
+    #[default]
+    Full,
+    ProRata,
 }
 
 impl Default for WelcomePaymentSpec {
@@ -431,6 +467,9 @@ impl Default for WelcomePaymentSpec {
             hazard_ratio_after_clawback: Param::fixed(1.0),
             months_after_clawback: 0,
             recruitment_multiplier: Param::fixed(1.0),
+            amount_gbp: 0.0,
+            salary_share: 0.0,
+            clawback: Clawback::Full,
         }
     }
 }
@@ -551,4 +590,80 @@ impl Default for Enabled {
     fn default() -> Self {
         Enabled(true)
     }
+}
+
+/// The cost model. Amounts are at the prices of the scenario's start; salaries and agency
+/// rates rise by the pay award each April.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CostsSpec {
+    pub enabled: Enabled,
+    /// Annual salary per FTE by grade, before on-costs.
+    pub salary_gbp: GradeSalaries,
+    /// Months after qualifying from which a case holder is paid as a senior practitioner.
+    pub senior_after_months: u32,
+    /// Employer national insurance and pension, as a share of salary.
+    pub oncost_rate: f64,
+    /// The pay award each April (0.03: 3%), drawn once per replication.
+    pub annual_pay_award: Param<GrowthRate>,
+    /// Agency cost per FTE as a premium over a permanent social worker's salary and on-costs
+    /// (0.45: 45% more).
+    pub agency_premium: Param<NonNegative>,
+    /// Recruitment cost per starter (advertising, interviews, checks), by kind of starter.
+    pub recruitment_per_hire_gbp: HireCosts,
+    /// Cost per trainee per month while in a pipeline (apprentice salary and backfill, Step Up
+    /// and Frontline employer costs, overseas registration), by route.
+    pub trainee_monthly_gbp: TraineeCosts,
+    /// Grant received per NQSW in the ASYE year, a year (pro rata by month).
+    pub asye_grant_gbp: f64,
+    /// Market supplements a year per FTE by grade (on top of salary, not uprated).
+    pub market_supplement_gbp: GradeSalaries,
+}
+
+impl Default for CostsSpec {
+    fn default() -> Self {
+        CostsSpec {
+            enabled: Enabled::default(),
+            salary_gbp: GradeSalaries::default(),
+            senior_after_months: 60,
+            oncost_rate: 0.0,
+            annual_pay_award: Param::fixed(0.0),
+            agency_premium: Param::fixed(0.0),
+            recruitment_per_hire_gbp: HireCosts::default(),
+            trainee_monthly_gbp: TraineeCosts::default(),
+            asye_grant_gbp: 0.0,
+            market_supplement_gbp: GradeSalaries::default(),
+        }
+    }
+}
+
+/// Annual salary per FTE by grade.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct GradeSalaries {
+    /// Newly qualified, in the ASYE year.
+    pub nqsw: f64,
+    pub social_worker: f64,
+    /// Senior or advanced practitioner.
+    pub senior: f64,
+    /// Managers and other non-case-holding posts.
+    pub manager: f64,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HireCosts {
+    /// University NQSWs and qualifiers from the pipelines.
+    pub newly_qualified: f64,
+    /// Experienced and overseas hires.
+    pub experienced: f64,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TraineeCosts {
+    pub apprenticeship: f64,
+    pub step_up: f64,
+    pub frontline: f64,
+    pub overseas: f64,
 }

@@ -1,0 +1,82 @@
+//! Option appraisal: pairing really pays, and the allowance break-even search finds a ratio
+//! at which the allowance does pay for itself.
+
+use std::path::Path;
+
+use wfsim::appraisal::{self, BreakEven, Period, mean_break_even_cost, period_sums};
+use wfsim::engine::Model;
+use wfsim::engine::metrics::Metric;
+use wfsim::run::{RunSettings, run_all};
+use wfsim::scenario::param::Param;
+use wfsim::scenario::schema::Enabled;
+use wfsim::scenario::{Scenario, load};
+
+fn scenario(name: &str) -> Scenario {
+    load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(name)).expect("shipped scenario loads")
+}
+
+fn settings(seed: u64, replications: u32, months: u32) -> RunSettings {
+    RunSettings { replications, seed, months: Some(months), progress: false }
+}
+
+fn variance(values: &[f64]) -> f64 {
+    let mean = values.iter().sum::<f64>() / values.len() as f64;
+    values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (values.len() - 1) as f64
+}
+
+#[test]
+fn paired_differences_vary_far_less_than_independent_ones() {
+    let scenarios = [scenario("baseline.toml"), scenario("no_allowance.toml")];
+    let same_seed = run_all(&scenarios, &settings(1, 200, 36));
+    let other_seed = run_all(&scenarios[1..], &settings(2, 200, 36));
+    let total = |run: &wfsim::run::ScenarioRun| period_sums(run, Period::Total, Metric::CostTotalGbp);
+    let baseline = total(&same_seed[0]);
+    let difference = |option: &[f64]| option.iter().zip(&baseline).map(|(o, b)| o - b).collect::<Vec<f64>>();
+    let paired = variance(&difference(&total(&same_seed[1])));
+    let independent = variance(&difference(&total(&other_seed[0])));
+    assert!(paired < independent / 10.0, "paired variance {paired} vs independent {independent}");
+}
+
+#[test]
+fn an_identical_option_appraises_to_exactly_zero() {
+    let mut copy = scenario("baseline.toml");
+    copy.name = "copy".into();
+    let runs = run_all(&[scenario("baseline.toml"), copy], &settings(1, 50, 24));
+    let rows = appraisal::appraise(&runs[1], &runs[0]).expect("paired");
+    for row in rows {
+        match row.measure {
+            appraisal::Measure::ProbabilityCheaper => assert_eq!(row.mean, 0.0),
+            appraisal::Measure::CostPerVacancyFteMonthAvoidedGbp => assert!(row.mean.is_nan()),
+            _ => {
+                let spread = row.spread.expect("a spread");
+                assert_eq!(
+                    [row.mean, spread.p5, spread.p50, spread.p95],
+                    [0.0; 4],
+                    "{:?} {:?}",
+                    row.measure,
+                    row.period
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_break_even_ratio_fed_back_gives_a_net_cost_near_zero() {
+    // The baseline's £2,500 allowance: its break-even ratio lies in (0, 1).
+    let mut baseline = scenario("baseline.toml");
+    let settings = settings(3, 150, 48);
+    let Some(BreakEven::Found { hazard_ratio, .. }) = appraisal::break_even(&baseline, &settings) else {
+        panic!("expected a break-even ratio for the baseline allowance");
+    };
+    assert!((0.0..1.0).contains(&hazard_ratio));
+    let allowance = baseline.spec.retention.as_mut().and_then(|r| r.allowance.as_mut()).expect("allowance");
+    allowance.hazard_ratio = Param::fixed(hazard_ratio);
+    let with = mean_break_even_cost(&Model::build(&baseline), &settings, 48);
+    let allowance = baseline.spec.retention.as_mut().and_then(|r| r.allowance.as_mut()).expect("allowance");
+    allowance.enabled = Enabled(false);
+    let without = mean_break_even_cost(&Model::build(&baseline), &settings, 48);
+    // Within 1% of what the allowance costs over the horizon (2,500 x about 270 FTE x 1.3 x 4 years).
+    let tolerance = 0.01 * 2500.0 * 270.0 * 1.3 * 4.0;
+    assert!((with - without).abs() < tolerance, "net cost at the break-even ratio {hazard_ratio}: {}", with - without);
+}
