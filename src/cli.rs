@@ -1,5 +1,6 @@
 //! The command line: `wfsim run` simulates scenarios and writes the results, `wfsim validate`
-//! checks scenario files without running them.
+//! checks scenario files without running them, `wfsim sweep` runs one scenario over a range of
+//! values of one parameter.
 //!
 //! Exit status: 0 success, 2 bad input (scenario files, flags), 1 anything else (for example
 //! an output directory that cannot be written). Every scenario is loaded and checked before
@@ -22,6 +23,7 @@ use crate::report::{self, Results};
 use crate::run::{self, RunSettings, ScenarioRun};
 use crate::scenario::{self, LoadErrors, Scenario};
 use crate::stats;
+use crate::sweep;
 
 /// Exit status for a failure that is not the user's input (for example an unwritable output
 /// directory).
@@ -51,6 +53,35 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Rebuild the charts, report and workbook from a finished run's results.
     Report(ReportArgs),
+    /// Run one scenario with a parameter swept over a range of values, on common random numbers.
+    Sweep(SweepArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// The scenario file whose parameter is swept.
+    #[arg(value_name = "SCENARIO.toml")]
+    pub scenario: PathBuf,
+    /// The parameter and its values: a dotted key path in the resolved scenario, from, to
+    /// (included when the steps land on it) and step, e.g.
+    /// retention.allowance.amount_gbp=0..5000:500 (at most 200 values).
+    #[arg(long, value_name = "PATH=FROM..TO:STEP", allow_hyphen_values = true)]
+    pub param: String,
+    /// Replications per value (1 to 1,000,000).
+    #[arg(long, value_name = "N", default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub reps: u32,
+    /// Master seed: every value uses the same seed and replications (common random numbers).
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// Months to simulate (1 to 1200) [default: the scenario's horizon_months].
+    #[arg(long, value_name = "M", value_parser = clap::value_parser!(u32).range(1..=1200))]
+    pub months: Option<u32>,
+    /// Worker threads (1 to 1024) [default: one per CPU]. Results do not depend on it.
+    #[arg(long, value_name = "T", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub threads: Option<u32>,
+    /// Output directory, created if need be: sweep.csv, sweep.json and charts/sweep_*.
+    #[arg(long, value_name = "DIR", default_value = "output")]
+    pub out: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -127,6 +158,7 @@ where
         Command::Run(args) => run_command(args),
         Command::Validate(args) => validate_command(args),
         Command::Report(args) => report_command(args),
+        Command::Sweep(args) => sweep_command(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -188,6 +220,43 @@ fn run_command(args: &RunArgs) -> Result<(), Failure> {
         written.extend(write_report(&results, &args.out)?);
     }
     print_summary(&runs, &settings, &written);
+    Ok(())
+}
+
+/// `wfsim sweep`: parse the parameter, load and check the scenario at every value, then
+/// simulate them all with the scenario as given, write, summarise.
+fn sweep_command(args: &SweepArgs) -> Result<(), Failure> {
+    let param = sweep::parse_param(&args.param).map_err(|message| Failure::BadInput(vec![message]))?;
+    let reference = scenario::load(&args.scenario).map_err(|errors| Failure::BadInput(error_lines(&errors)))?;
+    let variants = sweep::variants(&reference, &param).map_err(Failure::BadInput)?;
+
+    let months = args.months.unwrap_or(reference.spec.horizon_months);
+    let settings = RunSettings { replications: args.reps, seed: args.seed, months: Some(months), progress: true };
+    let simulate_and_write = || -> Result<(sweep::SweepResults, Vec<PathBuf>), Failure> {
+        let results = sweep::simulate(&reference, &variants, &param, &settings);
+        let charts = sweep::chart_files(&results).map_err(|error| Failure::Other(error.to_string()))?;
+        let csv = sweep::SweepCsv { results: &results };
+        let manifest = sweep::SweepManifest::new(&results);
+        let mut files: Vec<&dyn output::OutputFile> = vec![&csv, &manifest];
+        files.extend(charts.iter().map(|file| file as &dyn output::OutputFile));
+        let written = output::write_all(&args.out, &files).map_err(|error| Failure::Other(error.to_string()))?;
+        Ok((results, written))
+    };
+    let (results, written) = match args.threads {
+        Some(threads) => rayon::ThreadPoolBuilder::new()
+            .num_threads(threads as usize)
+            .build()
+            .map_err(|error| Failure::Other(format!("cannot start {threads} worker threads: {error}")))?
+            .install(simulate_and_write),
+        None => simulate_and_write(),
+    }?;
+    let mut stdout = std::io::stdout().lock();
+    for line in sweep::summary_lines(&results) {
+        let _ = writeln!(stdout, "{line}");
+    }
+    for path in &written {
+        let _ = writeln!(stdout, "Wrote {}", path.display());
+    }
     Ok(())
 }
 

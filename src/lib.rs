@@ -7,6 +7,7 @@
 //! - [`run`]: runs scenarios × replications in parallel, reproducibly;
 //! - [`stats`]: quantiles and DfE-style annual figures;
 //! - [`output`]: the result files, written atomically;
+//! - [`sweep`]: one parameter over a range of values, on common random numbers;
 //! - [`cli`]: the `wfsim` command.
 
 pub mod appraisal;
@@ -18,3 +19,4 @@ pub mod report;
 pub mod run;
 pub mod scenario;
 pub mod stats;
+pub mod sweep;

@@ -106,6 +106,9 @@ fn results(baseline: bool) -> Results {
         differences,
         probabilities: Vec::new(),
         assumptions: Vec::new(),
+        costs: Vec::new(),
+        appraisal: Vec::new(),
+        break_even: Vec::new(),
     }
 }
 

@@ -4,8 +4,11 @@
 
 use scraper::{Html, Selector};
 use wfsim::calendar::YearMonth;
-use wfsim::report::html::{escape, render, runs_phrase, scenario_sentences, summary_sentences};
-use wfsim::report::results::{AnnualRow, AssumptionRow, ManifestMetric, ManifestScenario, ProbabilityRow, RunManifest};
+use wfsim::report::html::{break_even_sentence, escape, render, runs_phrase, scenario_sentences, summary_sentences};
+use wfsim::report::results::{
+    AnnualRow, AppraisalRow, AssumptionRow, BreakEvenRow, BreakEvenStatus, CostRow, ManifestMetric, ManifestScenario,
+    ProbabilityRow, RunManifest,
+};
 use wfsim::report::{Chart, ChartKind, Results};
 use wfsim::stats::Summary;
 
@@ -159,7 +162,105 @@ fn results() -> Results {
         assumption(HOSTILE, "agency.max_fte", "60", "", base, false),
         assumption(HOSTILE, "pipelines.apprenticeship.cohort_size", "20", "<img src=x>", "scenarios/evil.toml", true),
     ];
-    Results { manifest, timeseries: Vec::new(), annual, differences: Vec::new(), probabilities, assumptions }
+    Results {
+        manifest,
+        timeseries: Vec::new(),
+        annual,
+        differences: Vec::new(),
+        probabilities,
+        assumptions,
+        costs: costs(),
+        appraisal: appraisal(),
+        break_even: break_even(),
+    }
+}
+
+/// The financial years of a 24-month run from October 2024: two part-years and a full one.
+const FINANCIAL_YEARS: [&str; 4] = ["2024-25", "2025-26", "2026-27", "total"];
+
+/// Total and agency cost of each scenario in each financial year: (p5, p50, p95) scaled by
+/// the months covered, awkward doubles, the hostile option a little dearer.
+fn costs() -> Vec<CostRow> {
+    let mut rows = Vec::new();
+    for (s, name) in ["baseline", "larger_allowance", HOSTILE].into_iter().enumerate() {
+        for (year, months) in FINANCIAL_YEARS.into_iter().zip([6.0, 12.0, 6.0, 24.0]) {
+            let scale = months / 12.0 * (1.0 + 0.01 * s as f64);
+            for (category, p5, p50, p95) in [
+                ("total", 27_138_281.944, 27_443_087.987, 27_791_500.655),
+                ("agency", 1_635_759.498_9, 2_182_822.429, 2_800_305.433_9),
+            ] {
+                rows.push(CostRow {
+                    scenario: name.to_string(),
+                    financial_year: year.to_string(),
+                    category: category.to_string(),
+                    mean: p50 * scale + 0.5,
+                    p5: p5 * scale,
+                    p50: p50 * scale,
+                    p95: p95 * scale,
+                });
+            }
+        }
+    }
+    rows
+}
+
+/// The appraisal of both options: (measure, mean, p5, p50, p95) over the whole projection;
+/// each financial year's row is a share of it.
+fn appraisal() -> Vec<AppraisalRow> {
+    let nan = f64::NAN;
+    let larger = [
+        ("extra_cost_gbp", 10_122_488.2, 9_206_996.85, 10_106_280.2, 11_007_108.2),
+        ("agency_saving_gbp", 866_333.35, 369_203.99, 815_354.83, 1_528_498.06),
+        ("net_cost_gbp", 9_256_154.85, 8_746_353.19, 9_261_299.55, 9_736_769.0),
+        ("vacancy_fte_months_avoided", 222.8, 102.93, 213.5, 380.59),
+        ("agency_fte_months_saved", 132.17, 52.87, 125.21, 235.95),
+        ("cost_per_vacancy_fte_month_avoided_gbp", 41_543.7, nan, nan, nan),
+        ("probability_cheaper", 0.0, nan, nan, nan),
+    ];
+    let hostile = [
+        ("extra_cost_gbp", -900_000.0, -2_000_000.0, -950_000.0, 40_000.0),
+        ("agency_saving_gbp", 250_000.0, -30_000.0, 284_567.0, 600_000.0),
+        ("net_cost_gbp", -1_150_000.0, -2_500_000.0, -1_234_567.0, 120_000.0),
+        ("vacancy_fte_months_avoided", -40.4, -90.2, -40.4, 3.2),
+        ("agency_fte_months_saved", -20.0, -51.0, -19.6, 0.0),
+        ("cost_per_vacancy_fte_month_avoided_gbp", nan, nan, nan, nan),
+        ("probability_cheaper", 0.7, nan, nan, nan),
+    ];
+    let mut rows = Vec::new();
+    for (name, measures) in [("larger_allowance", larger), (HOSTILE, hostile)] {
+        for (year, share) in FINANCIAL_YEARS.into_iter().zip([0.25, 0.5, 0.25, 1.0]) {
+            for (measure, mean, p5, p50, p95) in measures {
+                // Ratios and probabilities are not shares; keep them as they are.
+                let share =
+                    if measure.starts_with("cost_per") || measure.starts_with("probability") { 1.0 } else { share };
+                rows.push(AppraisalRow {
+                    scenario: name.to_string(),
+                    financial_year: year.to_string(),
+                    measure: measure.to_string(),
+                    mean: mean * share,
+                    p5: p5 * share,
+                    p50: p50 * share,
+                    p95: p95 * share,
+                });
+            }
+        }
+    }
+    rows
+}
+
+/// One break-even outcome of each kind.
+fn break_even() -> Vec<BreakEvenRow> {
+    let row = |scenario: &str, status, hazard_ratio, net_cost_gbp| BreakEvenRow {
+        scenario: scenario.to_string(),
+        status,
+        hazard_ratio,
+        net_cost_gbp,
+    };
+    vec![
+        row("baseline", BreakEvenStatus::Found, 0.14041015625, 2_771.198),
+        row("larger_allowance", BreakEvenStatus::NeverPays, 0.0, 7_494_238.91),
+        row(HOSTILE, BreakEvenStatus::AlwaysPays, 1.0, -12_345.6),
+    ]
 }
 
 fn charts() -> Vec<Chart> {
@@ -241,7 +342,10 @@ fn report_parses_without_errors() {
     assert_eq!(document.select(&selector("meta[name=viewport]")).count(), 1);
     assert_eq!(document.select(&selector("style")).count(), 1);
     let headings: Vec<String> = document.select(&selector("h2")).map(|h| h.text().collect()).collect();
-    assert_eq!(headings, ["Summary", "Options side by side", "Charts", "Assumptions", "Method"]);
+    assert_eq!(
+        headings,
+        ["Summary", "Options side by side", "Costs and value for money", "Charts", "Assumptions", "Method"]
+    );
 }
 
 #[test]
@@ -251,7 +355,7 @@ fn report_contains_every_scenario_as_text() {
     let summary_headings: Vec<String> =
         document.select(&selector("#summary h3")).map(|h| h.text().collect::<String>()).collect();
     assert_eq!(summary_headings, ["baselinebaseline", "larger_allowance", HOSTILE]);
-    for section in ["#options tbody", "#assumptions", "#method tbody"] {
+    for section in ["#options tbody", "#costs tbody", "#assumptions", "#method tbody"] {
         let text: String = document.select(&selector(section)).flat_map(|e| e.text()).collect();
         for name in results.scenario_names() {
             assert!(text.contains(name), "{section} lacks {name}");
@@ -296,6 +400,140 @@ fn report_contains_the_annual_summary_figures() {
     assert!(table.contains("+1.1 pp"), "the hostile option 2026 is 1.1 points above the baseline");
     let captions: Vec<String> = document.select(&selector("#options caption")).map(|c| c.text().collect()).collect();
     assert_eq!(captions, ["30 September 2026 (end of the projection)", "30 September 2025 (first year)"]);
+}
+
+/// The cells of the table row in `table` (a selector) headed by `name`: header text, then each
+/// data cell's text.
+fn row_cells(document: &Html, table: &str, name: &str) -> Vec<String> {
+    let row = document
+        .select(&selector(&format!("{table} tbody tr")))
+        .find(|row| row.select(&selector("th")).next().is_some_and(|th| th.text().collect::<String>() == name))
+        .unwrap_or_else(|| panic!("no row {name} in {table}"));
+    row.select(&selector("td")).map(|cell| cell.text().collect()).collect()
+}
+
+#[test]
+fn costs_section_holds_the_costs_of_every_scenario() {
+    let document = Html::parse_document(&report());
+    let tables: Vec<_> = document.select(&selector("#costs table")).collect();
+    assert_eq!(tables.len(), 3, "total cost, options over the projection, net cost by year");
+    let captions: Vec<String> = document.select(&selector("#costs caption")).map(|c| c.text().collect()).collect();
+    assert!(captions[0].starts_with("Total cost by financial year"), "{captions:?}");
+    // Part-years are marked in the header, with the months covered.
+    let headers: Vec<String> = document.select(&selector("#total-cost thead th")).map(|h| h.text().collect()).collect();
+    assert_eq!(
+        headers,
+        [
+            "Scenario",
+            "2024-25part-year: Oct\u{2013}Mar",
+            "2025-26",
+            "2026-27part-year: Apr\u{2013}Sep",
+            "Whole projectionOct 2024 to Sep 2026"
+        ]
+    );
+    // The baseline's total cost, £27,443,088 in 2025-26 (£27,138,282 to £27,791,501); half of
+    // it in each part-year; twice it in total.
+    assert_eq!(
+        row_cells(&document, "#total-cost", "baselinebaseline"),
+        ["£13.7m£13.6m to £13.9m", "£27.4m£27.1m to £27.8m", "£13.7m£13.6m to £13.9m", "£54.9m£54.3m to £55.6m"]
+    );
+    // The hostile option, 2% dearer.
+    assert_eq!(row_cells(&document, "#total-cost", HOSTILE)[1], "£28.0m£27.7m to £28.3m");
+}
+
+#[test]
+fn costs_section_compares_each_option_with_the_baseline() {
+    let document = Html::parse_document(&report());
+    let whole = "#options-cost";
+    let headers: Vec<String> =
+        document.select(&selector(&format!("{whole} thead th"))).map(|h| h.text().collect()).collect();
+    assert_eq!(
+        headers,
+        [
+            "Option",
+            "Extra cost",
+            "Agency saving",
+            "Net cost",
+            "Vacant FTE-months avoided",
+            "Agency FTE-months saved",
+            "Net cost per vacant FTE-month avoided",
+            "Costs less than the baseline"
+        ]
+    );
+    assert_eq!(
+        row_cells(&document, whole, "larger_allowance"),
+        [
+            "£10.1m£9.2m to £11.0m",
+            "£815k£369k to £1.5m",
+            "£9.3m£8.7m to £9.7m",
+            "214103 to 381",
+            "12553 to 236",
+            "£42k",
+            "in no run"
+        ]
+    );
+    // Negative amounts carry a minus sign; no vacancy avoided, no cost per month.
+    assert_eq!(
+        row_cells(&document, whole, HOSTILE),
+        [
+            "\u{2212}£950k\u{2212}£2.0m to £40k",
+            "£285k\u{2212}£30k to £600k",
+            "\u{2212}£1.2m\u{2212}£2.5m to £120k",
+            "\u{2212}40\u{2212}90 to 3",
+            "\u{2212}20\u{2212}51 to 0",
+            "n/a",
+            "in 7 of 10 runs"
+        ]
+    );
+    // The baseline is not an option.
+    let options: Vec<String> =
+        document.select(&selector(&format!("{whole} tbody th"))).map(|h| h.text().collect()).collect();
+    assert_eq!(options, ["larger_allowance", HOSTILE]);
+    // Net cost by financial year: a quarter, a half and a quarter of the total.
+    let by_year = "#net-cost-by-year";
+    assert_eq!(
+        row_cells(&document, by_year, "larger_allowance"),
+        ["£2.3m£2.2m to £2.4m", "£4.6m£4.4m to £4.9m", "£2.3m£2.2m to £2.4m", "£9.3m£8.7m to £9.7m"]
+    );
+    let text: String = document.select(&selector("#costs")).flat_map(|e| e.text()).collect();
+    for needed in ["salaries", "agency", "pay awards", "October 2024 prices", "n/a when the option avoids none"] {
+        assert!(text.contains(needed), "the costs note lacks {needed:?}");
+    }
+}
+
+#[test]
+fn break_even_is_stated_for_each_outcome() {
+    let results = results();
+    let document = Html::parse_document(&render(&results, &charts()));
+    let sentences: Vec<String> = document.select(&selector("#costs li")).map(|li| li.text().collect()).collect();
+    assert_eq!(sentences.len(), 3);
+    assert_eq!(
+        sentences[0],
+        "The baseline's retention allowance pays for itself through lower agency and recruitment spend only if it \
+         cuts leaving among eligible workers by at least 86% (a hazard ratio of 0.14 or lower). The scenario \
+         assumes a hazard ratio of 0.90 (10% less leaving)."
+    );
+    assert_eq!(
+        sentences[1],
+        "The retention allowance in larger_allowance does not pay for itself through lower agency and recruitment \
+         spend even if no eligible worker ever left: even then it would cost £7.5m more than it saves over the two \
+         years. The scenario assumes a hazard ratio between 0.75 and 0.95 (5% to 25% less leaving)."
+    );
+    assert_eq!(
+        sentences[2],
+        format!(
+            "The retention allowance in {HOSTILE} pays for itself even with no effect on leaving. The scenario \
+             assumes a hazard ratio of 0.90 (10% less leaving)."
+        )
+    );
+    for (row, sentence) in results.break_even.iter().zip(&sentences) {
+        assert_eq!(&break_even_sentence(&results, row), sentence);
+    }
+    // Without any allowance, the section says so.
+    let none = Results { break_even: Vec::new(), ..results };
+    let document = Html::parse_document(&render(&none, &[]));
+    let text: String = document.select(&selector("#costs")).flat_map(|e| e.text()).collect();
+    assert!(text.contains("No scenario has a retention allowance to test."));
 }
 
 #[test]

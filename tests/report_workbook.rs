@@ -8,7 +8,8 @@ use std::process::Command;
 use calamine::{Data, Range, Reader, Xlsx, open_workbook};
 use wfsim::calendar::YearMonth;
 use wfsim::report::results::{
-    AnnualRow, AssumptionRow, ManifestMetric, ManifestScenario, Results, RunManifest, SeriesRow,
+    AnnualRow, AppraisalRow, AssumptionRow, BreakEvenRow, BreakEvenStatus, CostRow, ManifestMetric, ManifestScenario,
+    Results, RunManifest, SeriesRow,
 };
 use wfsim::report::workbook::{self, KEY_METRICS};
 use wfsim::stats::Summary;
@@ -19,7 +20,7 @@ const HOSTILE: &str = "<script>alert('x')</script> & \"co\"";
 fn expected_sheet_names() -> Vec<String> {
     let mut names = vec!["Summary".to_string()];
     names.extend(KEY_METRICS.iter().map(|m| m.to_string()));
-    names.extend(["Annual", "Assumptions", "Manifest"].map(String::from));
+    names.extend(["Annual", "Costs", "Appraisal", "Break-even", "Assumptions", "Manifest"].map(String::from));
     names
 }
 
@@ -159,7 +160,91 @@ fn fixture() -> Results {
         differences: Vec::new(),
         probabilities: Vec::new(),
         assumptions,
+        costs: costs(),
+        appraisal: appraisal(),
+        break_even: vec![
+            BreakEvenRow {
+                scenario: BASELINE.to_string(),
+                status: BreakEvenStatus::Found,
+                hazard_ratio: 0.17041015625,
+                net_cost_gbp: 2771.1980573534966,
+            },
+            BreakEvenRow {
+                scenario: HOSTILE.to_string(),
+                status: BreakEvenStatus::NeverPays,
+                hazard_ratio: 0.0,
+                net_cost_gbp: 7_494_238.909804292,
+            },
+            BreakEvenRow {
+                scenario: "always".to_string(),
+                status: BreakEvenStatus::AlwaysPays,
+                hazard_ratio: 1.0,
+                net_cost_gbp: -0.1 - 0.2,
+            },
+        ],
     }
+}
+
+/// The financial years of a 13-month run from October 2024, with the months of each.
+const FINANCIAL_YEARS: [(&str, u32); 3] = [("2024-25", 6), ("2025-26", 7), ("total", 13)];
+
+/// Every category of cost for both scenarios and financial years, awkward doubles.
+fn costs() -> Vec<CostRow> {
+    let categories =
+        ["total", "salary", "supplement", "allowance", "welcome", "agency", "recruitment", "training", "grant_income"];
+    let mut rows = Vec::new();
+    for (s, scenario) in [BASELINE, HOSTILE].into_iter().enumerate() {
+        for (year, months) in FINANCIAL_YEARS {
+            for (c, category) in categories.into_iter().enumerate() {
+                let base = f64::from(months) * 1_141_926.524453748 / (c as f64 + 1.0) + s as f64 / 3.0;
+                rows.push(CostRow {
+                    scenario: scenario.to_string(),
+                    financial_year: year.to_string(),
+                    category: category.to_string(),
+                    mean: base + 0.1 + 0.2,
+                    p5: base * 0.97,
+                    p50: base,
+                    p95: if category == "supplement" { 0.0 } else { base * std::f64::consts::E / 2.6 },
+                });
+            }
+        }
+    }
+    rows
+}
+
+/// The hostile option against the baseline: every measure, each year; the ratio and the
+/// probability without percentiles (NaN), one ratio NaN altogether.
+fn appraisal() -> Vec<AppraisalRow> {
+    let mut rows = Vec::new();
+    for (year, months) in FINANCIAL_YEARS {
+        let m = f64::from(months);
+        for (measure, mean, p5, p50, p95) in [
+            ("extra_cost_gbp", 84_372.1 * m, 80_000.3 * m, 84_000.7 / 3.0 * m, 90_001.9 * m),
+            ("agency_saving_gbp", -1_234.5 * m, -9_999.99 * m, -1_000.0 / 7.0 * m, 0.0),
+            ("net_cost_gbp", 85_606.6 * m, 81_000.1 * m, 85_000.0 / 3.0 * m, 99_999.5 * m),
+            ("vacancy_fte_months_avoided", 1.1 * m, -0.3 * m, 1.0 / 3.0 * m, 2.9 * m),
+            ("agency_fte_months_saved", 0.7 * m, 0.1 * m, 0.65 * m, 1.3 * m),
+            (
+                "cost_per_vacancy_fte_month_avoided_gbp",
+                if year == "2024-25" { f64::NAN } else { 77_824.181818 },
+                f64::NAN,
+                f64::NAN,
+                f64::NAN,
+            ),
+            ("probability_cheaper", 0.04, f64::NAN, f64::NAN, f64::NAN),
+        ] {
+            rows.push(AppraisalRow {
+                scenario: HOSTILE.to_string(),
+                financial_year: year.to_string(),
+                measure: measure.to_string(),
+                mean,
+                p5,
+                p50,
+                p95,
+            });
+        }
+    }
+    rows
 }
 
 /// Writes the workbook to a temporary file and opens it with calamine.
@@ -225,6 +310,54 @@ fn header(range: &Range<Data>, row: usize) -> Vec<String> {
     (0..range.width()).map(|col| text(range, row, col)).filter(|t| !t.is_empty()).collect()
 }
 
+const COSTS_HEADER: [&str; 8] = ["scenario", "financial_year", "category", "mean", "p5", "p50", "p95", "months"];
+const APPRAISAL_HEADER: [&str; 8] = ["scenario", "financial_year", "measure", "mean", "p5", "p50", "p95", "months"];
+const BREAK_EVEN_HEADER: [&str; 5] = ["scenario", "status", "hazard_ratio", "net_cost_gbp", "meaning"];
+
+/// The Costs, Appraisal and Break-even sheets hold exactly the rows of `results`, in order.
+fn check_costs(workbook: &mut Xlsx<std::io::BufReader<std::fs::File>>, results: &Results) {
+    let range = workbook.worksheet_range("Costs").unwrap();
+    assert_eq!(header(&range, 0), COSTS_HEADER);
+    assert_eq!(range.end().map_or(0, |(row, _)| row as usize), results.costs.len());
+    for (index, expected) in results.costs.iter().enumerate() {
+        let row = index + 1;
+        let context = format!("Costs, {} {} {}", expected.scenario, expected.financial_year, expected.category);
+        assert_eq!(text(&range, row, 0), expected.scenario, "{context}");
+        assert_eq!(text(&range, row, 1), expected.financial_year, "{context}");
+        assert_eq!(text(&range, row, 2), expected.category, "{context}");
+        for (offset, value) in [expected.mean, expected.p5, expected.p50, expected.p95].into_iter().enumerate() {
+            assert_number(&range, row, 3 + offset, value, &context);
+        }
+    }
+
+    let range = workbook.worksheet_range("Appraisal").unwrap();
+    assert_eq!(header(&range, 0), APPRAISAL_HEADER);
+    assert_eq!(range.end().map_or(0, |(row, _)| row as usize), results.appraisal.len());
+    for (index, expected) in results.appraisal.iter().enumerate() {
+        let row = index + 1;
+        let context = format!("Appraisal, {} {} {}", expected.scenario, expected.financial_year, expected.measure);
+        assert_eq!(text(&range, row, 0), expected.scenario, "{context}");
+        assert_eq!(text(&range, row, 1), expected.financial_year, "{context}");
+        assert_eq!(text(&range, row, 2), expected.measure, "{context}");
+        for (offset, value) in [expected.mean, expected.p5, expected.p50, expected.p95].into_iter().enumerate() {
+            assert_number(&range, row, 3 + offset, value, &context);
+        }
+    }
+
+    let range = workbook.worksheet_range("Break-even").unwrap();
+    assert_eq!(header(&range, 0), BREAK_EVEN_HEADER);
+    assert_eq!(range.end().map_or(0, |(row, _)| row as usize), results.break_even.len());
+    for (index, expected) in results.break_even.iter().enumerate() {
+        let row = index + 1;
+        let context = format!("Break-even, {}", expected.scenario);
+        assert_eq!(text(&range, row, 0), expected.scenario, "{context}");
+        assert_eq!(text(&range, row, 1), expected.status.name(), "{context}");
+        assert_number(&range, row, 2, expected.hazard_ratio, &context);
+        assert_number(&range, row, 3, expected.net_cost_gbp, &context);
+        assert!(!text(&range, row, 4).is_empty(), "{context}: its meaning in words");
+    }
+}
+
 const SERIES_HEADER: [&str; 11] = ["scenario", "month", "date", "mean", "p5", "p10", "p25", "p50", "p75", "p90", "p95"];
 const ANNUAL_HEADER: [&str; 11] =
     ["scenario", "year", "metric", "mean", "p5", "p10", "p25", "p50", "p75", "p90", "p95"];
@@ -276,6 +409,7 @@ fn workbook_reads_back_with_the_same_numbers() {
 
     assert_eq!(workbook.sheet_names(), expected_sheet_names());
     check_numbers(&mut workbook, &results);
+    check_costs(&mut workbook, &results);
 
     // The NaN and infinite values of avg_caseload at month 3 are empty cells.
     let range = workbook.worksheet_range("avg_caseload").unwrap();
@@ -293,6 +427,33 @@ fn workbook_reads_back_with_the_same_numbers() {
     let range = workbook.worksheet_range("leavers_fte").unwrap();
     assert_eq!(header(&range, 0), SERIES_HEADER);
     assert_eq!(range.height(), 1);
+}
+
+#[test]
+fn costs_sheets_mark_part_years_and_leave_missing_percentiles_empty() {
+    let results = fixture();
+    let (_file, mut workbook) = open(&workbook::render(&results).unwrap());
+    let range = workbook.worksheet_range("Costs").unwrap();
+    for (index, expected) in results.costs.iter().enumerate() {
+        let months = FINANCIAL_YEARS.iter().find(|(year, _)| *year == expected.financial_year).unwrap().1;
+        assert_eq!(number(&range, index + 1, 7), Some(f64::from(months)), "months simulated in the year");
+    }
+    let range = workbook.worksheet_range("Appraisal").unwrap();
+    for (index, expected) in results.appraisal.iter().enumerate() {
+        let row = index + 1;
+        if expected.measure == "probability_cheaper" || expected.measure.starts_with("cost_per") {
+            for col in 4..7 {
+                assert_eq!(cell(&range, row, col), Data::Empty, "{} has no percentiles", expected.measure);
+            }
+        }
+    }
+    // The ratio of 2024-25 is NaN throughout: an empty row of figures.
+    let row = 1 + results
+        .appraisal
+        .iter()
+        .position(|r| r.financial_year == "2024-25" && r.measure.starts_with("cost_per"))
+        .unwrap();
+    assert_eq!(cell(&range, row, 3), Data::Empty);
 }
 
 #[test]
@@ -352,6 +513,15 @@ fn summary_compares_every_scenario_with_the_baseline_first() {
         let difference = vacancy.p50 - annual(BASELINE, "vacancy_rate").p50;
         let header = "Vacancy rate, 30 Sep 2025: median minus baseline median (percentage points)";
         assert_eq!(number(&range, row, column(header)), Some(difference));
+        let total = results.costs.iter().find(|r| r.scenario == scenario && r.financial_year == "total");
+        let total = total.filter(|r| r.category == "total").unwrap();
+        assert_eq!(number(&range, row, column("Total cost over the projection (£): median")), Some(total.p50));
+        let net = results
+            .appraisal
+            .iter()
+            .find(|r| r.scenario == scenario && r.financial_year == "total" && r.measure == "net_cost_gbp")
+            .map(|r| r.p50);
+        assert_eq!(number(&range, row, column("Net cost against the baseline over the projection (£): median")), net);
     }
 }
 
@@ -432,6 +602,59 @@ fn csv_number(field: &str) -> f64 {
     if field.is_empty() { f64::NAN } else { field.parse().unwrap() }
 }
 
+/// Reads `costs.csv`, `appraisal.csv` and `breakeven.csv` independently of the report's reader.
+fn read_cost_rows(dir: &Path) -> (Vec<CostRow>, Vec<AppraisalRow>, Vec<BreakEvenRow>) {
+    let mut reader = csv::Reader::from_path(dir.join("costs.csv")).unwrap();
+    assert_eq!(reader.headers().unwrap().iter().collect::<Vec<_>>(), COSTS_HEADER[..7]);
+    let costs = reader
+        .records()
+        .map(|record| {
+            let record = record.unwrap();
+            CostRow {
+                scenario: record[0].to_string(),
+                financial_year: record[1].to_string(),
+                category: record[2].to_string(),
+                mean: csv_number(&record[3]),
+                p5: csv_number(&record[4]),
+                p50: csv_number(&record[5]),
+                p95: csv_number(&record[6]),
+            }
+        })
+        .collect();
+    let mut reader = csv::Reader::from_path(dir.join("appraisal.csv")).unwrap();
+    assert_eq!(reader.headers().unwrap().iter().collect::<Vec<_>>(), APPRAISAL_HEADER[..7]);
+    let appraisal = reader
+        .records()
+        .map(|record| {
+            let record = record.unwrap();
+            AppraisalRow {
+                scenario: record[0].to_string(),
+                financial_year: record[1].to_string(),
+                measure: record[2].to_string(),
+                mean: csv_number(&record[3]),
+                p5: csv_number(&record[4]),
+                p50: csv_number(&record[5]),
+                p95: csv_number(&record[6]),
+            }
+        })
+        .collect();
+    let mut reader = csv::Reader::from_path(dir.join("breakeven.csv")).unwrap();
+    assert_eq!(reader.headers().unwrap().iter().collect::<Vec<_>>(), BREAK_EVEN_HEADER[..4]);
+    let break_even = reader
+        .records()
+        .map(|record| {
+            let record = record.unwrap();
+            BreakEvenRow {
+                scenario: record[0].to_string(),
+                status: record[1].parse().unwrap(),
+                hazard_ratio: csv_number(&record[2]),
+                net_cost_gbp: csv_number(&record[3]),
+            }
+        })
+        .collect();
+    (costs, appraisal, break_even)
+}
+
 /// Reads the CSV outputs into the rows the workbook is compared with.
 fn read_csv_rows(dir: &Path) -> (Vec<SeriesRow>, Vec<AnnualRow>) {
     let summary = |record: &csv::StringRecord, first: usize| {
@@ -493,10 +716,16 @@ fn run_writes_a_workbook_that_matches_the_csv_files() {
 
     let (timeseries, annual) = read_csv_rows(out.path());
     assert!(!timeseries.is_empty() && !annual.is_empty());
-    let from_csv = Results { timeseries, annual, ..Results::read(out.path()).unwrap() };
+    let (costs, appraisal, break_even) = read_cost_rows(out.path());
+    assert!(!costs.is_empty() && !appraisal.is_empty() && !break_even.is_empty());
+    let read_back = Results::read(out.path()).unwrap();
+    assert_eq!(read_back.costs, costs, "Results::read reads costs.csv as it is");
+    assert_eq!(read_back.break_even, break_even);
+    let from_csv = Results { timeseries, annual, costs, appraisal, break_even, ..read_back };
     let mut workbook = open_workbook::<Xlsx<_>, _>(&path).unwrap();
     assert_eq!(workbook.sheet_names(), expected_sheet_names());
     check_numbers(&mut workbook, &from_csv);
+    check_costs(&mut workbook, &from_csv);
     let summary = workbook.worksheet_range("Summary").unwrap();
     for scenario in from_csv.scenario_names() {
         assert!(

@@ -550,9 +550,14 @@ fn render(
 /// Encodes an RGB8 buffer of WIDTH × HEIGHT as PNG (plotters' own encoder would pull in the
 /// `image` crate).
 fn encode_png(rgb: &[u8]) -> Result<Vec<u8>, png::EncodingError> {
+    encode_png_sized(rgb, WIDTH, HEIGHT)
+}
+
+/// Encodes an RGB8 buffer of `width` × `height` as PNG.
+fn encode_png_sized(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>, png::EncodingError> {
     let mut out = Vec::new();
     {
-        let mut encoder = png::Encoder::new(&mut out, WIDTH, HEIGHT);
+        let mut encoder = png::Encoder::new(&mut out, width, height);
         encoder.set_color(png::ColorType::Rgb);
         encoder.set_depth(png::BitDepth::Eight);
         let mut writer = encoder.write_header()?;
@@ -840,6 +845,169 @@ fn format_tick(value: f64, decimals: usize) -> String {
     let text = format!("{value:.decimals$}");
     // No "-0.0" on the axis.
     if text.starts_with('-') && text[1..].chars().all(|c| c == '0' || c == '.') { text[1..].to_string() } else { text }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sweep charts
+
+/// Height of a sweep chart (two panels, one above the other); its width is [`WIDTH`].
+pub const SWEEP_HEIGHT: u32 = 700;
+
+/// A parameter sweep to draw: quantities against the swept parameter's values.
+#[derive(Debug, Clone)]
+pub struct SweepPlot {
+    pub title: String,
+    /// The x axis label: the parameter.
+    pub x_label: String,
+    /// The swept values, ascending.
+    pub values: Vec<f64>,
+    /// The scenario's own value of the parameter, marked with a vertical line if given.
+    pub reference: Option<f64>,
+    /// Drawn one above the other, first at the top.
+    pub panels: Vec<SweepPanel>,
+}
+
+/// One panel of a sweep chart: a quantity's distribution across replications at each value.
+#[derive(Debug, Clone)]
+pub struct SweepPanel {
+    pub title: String,
+    pub y_label: String,
+    /// One summary per swept value, in stored units.
+    pub summaries: Vec<Summary>,
+    /// Factor from stored to drawn units (100 for a rate drawn in %).
+    pub scale: f64,
+    /// Draw (and always show) a line at zero: for differences from the scenario as given.
+    pub zero_line: bool,
+}
+
+/// Draws a sweep chart, [`WIDTH`] × [`SWEEP_HEIGHT`], with the same fonts, colours and axis
+/// style as the other charts: for each panel the median across replications (a line with a
+/// marker at each value) and its 25-75% and 5-95% bands. Returns the PNG and the SVG.
+pub fn sweep_chart(plot: &SweepPlot) -> Result<(Vec<u8>, String), ReportError> {
+    register_fonts()?;
+    let fail = |message: String| ReportError::Chart { name: "sweep".into(), message };
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, SWEEP_HEIGHT)).into_drawing_area();
+        draw_sweep(&root, plot).map_err(|e| fail(e.to_string()))?;
+        root.present().map_err(|e| fail(e.to_string()))?;
+    }
+    let mut rgb = vec![0u8; WIDTH as usize * SWEEP_HEIGHT as usize * 3];
+    {
+        let root = BitMapBackend::with_buffer(&mut rgb, (WIDTH, SWEEP_HEIGHT)).into_drawing_area();
+        draw_sweep(&root, plot).map_err(|e| fail(e.to_string()))?;
+        root.present().map_err(|e| fail(e.to_string()))?;
+    }
+    let png = encode_png_sized(&rgb, WIDTH, SWEEP_HEIGHT).map_err(|e| fail(format!("PNG encoding: {e}")))?;
+    Ok((png, svg))
+}
+
+const SWEEP_MEDIAN: Stroke = Stroke { colour: OI_BLUE, width: 4, dash: Dash::Solid };
+const SWEEP_REFERENCE: Stroke = Stroke { colour: SEPTEMBER_MARKER, width: 2, dash: Dash::Dashed(6, 4) };
+const SWEEP_ZERO: Stroke = Stroke { colour: BASELINE_COLOUR, width: 1, dash: Dash::Solid };
+
+/// Title on top, the panels one above the other, the legend strip below.
+fn draw_sweep<DB: DrawingBackend>(root: &Area<DB>, plot: &SweepPlot) -> DrawResult<DB> {
+    root.fill(&WHITE)?;
+    let title_style = bold_font(20.0).color(&TEXT);
+    let title = fit_title(root, &clean_text(&plot.title), &title_style)?;
+    let mut legend = vec![
+        (Swatch::Line(SWEEP_MEDIAN), "Median".to_string()),
+        (Swatch::Band(OI_BLUE, FAN_INNER_OPACITY), "25–75% of runs".to_string()),
+        (Swatch::Band(OI_BLUE, FAN_OUTER_OPACITY), "5–95% of runs".to_string()),
+    ];
+    if let Some(reference) = plot.reference.filter(|r| r.is_finite()) {
+        legend.push((Swatch::Line(SWEEP_REFERENCE), format!("Scenario as given ({})", format_value(reference))));
+    }
+    let rows = layout_legend(root, &legend)?;
+    let legend_height = rows.len() as i32 * LEGEND_ROW + 10;
+    let body = root.titled(&title, title_style)?;
+    let (_, body_height) = body.dim_in_pixel();
+    let (panels, lower) = body.split_vertically(body_height as i32 - legend_height);
+    let count = plot.panels.len().max(1);
+    for (area, panel) in panels.split_evenly((count, 1)).iter().zip(&plot.panels) {
+        draw_sweep_panel(area, plot, panel)?;
+    }
+    draw_legend(&lower, &legend, &rows)
+}
+
+fn draw_sweep_panel<DB: DrawingBackend>(area: &Area<DB>, plot: &SweepPlot, panel: &SweepPanel) -> DrawResult<DB> {
+    let caption_style = bold_font(15.0).color(&TEXT);
+    let points: Vec<(f64, Summary)> =
+        plot.values.iter().zip(&panel.summaries).map(|(x, s)| (*x, scaled(s, panel.scale))).collect();
+    let x_range = padded_range(plot.values.iter().copied().chain(plot.reference), false);
+    let mut ys: Vec<f64> = points.iter().flat_map(|(_, s)| [s.p5, s.p25, s.p50, s.p75, s.p95]).collect();
+    if panel.zero_line {
+        ys.push(0.0);
+    }
+    let (Some((x_lo, x_hi)), Some((y_lo, y_hi))) = (x_range, padded_range(ys, !panel.zero_line)) else {
+        let body = area.titled(&clean_text(&panel.title), caption_style)?;
+        let (w, h) = body.dim_in_pixel();
+        let note = font(16.0).color(&TEXT).pos(Pos::new(HPos::Center, VPos::Center));
+        return body.draw(&Text::new("No data for this panel", (w as i32 / 2, h as i32 / 2), note));
+    };
+    let mut chart = ChartBuilder::on(area)
+        .caption(clean_text(&panel.title), caption_style)
+        .margin(10)
+        .margin_right(24)
+        .x_label_area_size(40)
+        .y_label_area_size(72)
+        .build_cartesian_2d(x_lo..x_hi, y_lo..y_hi)?;
+    let x_decimals = tick_decimals(x_lo..x_hi, SWEEP_X_LABELS);
+    let y_decimals = tick_decimals(y_lo..y_hi, SWEEP_Y_LABELS);
+    let x_format = |x: &f64| format_tick(*x, x_decimals);
+    let y_format = |y: &f64| format_tick(*y, y_decimals);
+    let x_label = clean_text(&plot.x_label);
+    chart
+        .configure_mesh()
+        .x_labels(SWEEP_X_LABELS)
+        .y_labels(SWEEP_Y_LABELS)
+        .x_max_light_lines(1)
+        .y_max_light_lines(2)
+        .x_label_formatter(&x_format)
+        .y_label_formatter(&y_format)
+        .x_desc(x_label.as_str())
+        .y_desc(clean_text(&panel.y_label))
+        .label_style(font(13.0).color(&TEXT))
+        .axis_desc_style(font(15.0).color(&TEXT))
+        .bold_line_style(GRID_BOLD)
+        .light_line_style(GRID_LIGHT)
+        .axis_style(TEXT)
+        .draw()?;
+
+    if let Some(reference) = plot.reference.filter(|r| r.is_finite()) {
+        draw_line(chart.plotting_area(), &[(reference, y_lo), (reference, y_hi)], SWEEP_REFERENCE)?;
+    }
+    if panel.zero_line {
+        draw_line(chart.plotting_area(), &[(x_lo, 0.0), (x_hi, 0.0)], SWEEP_ZERO)?;
+    }
+    for (low, high, opacity) in [(P5, P95, FAN_OUTER_OPACITY), (P25, P75, FAN_INNER_OPACITY)] {
+        let band: Vec<(f64, f64, f64)> = points.iter().map(|(x, s)| (*x, low(s), high(s))).collect();
+        for segment in band_segments(&band) {
+            let outline: Vec<(f64, f64)> = segment
+                .iter()
+                .map(|&(x, _, hi)| (x, hi))
+                .chain(segment.iter().rev().map(|&(x, lo, _)| (x, lo)))
+                .collect();
+            chart.plotting_area().draw(&Polygon::new(outline, OI_BLUE.mix(opacity).filled()))?;
+        }
+    }
+    let median: Vec<(f64, f64)> = points.iter().map(|(x, s)| (*x, P50(s))).collect();
+    for segment in line_segments(&median) {
+        draw_line(chart.plotting_area(), &segment, SWEEP_MEDIAN)?;
+        for &point in &segment {
+            chart.plotting_area().draw(&Circle::new(point, 5, OI_BLUE.filled()))?;
+        }
+    }
+    Ok(())
+}
+
+const SWEEP_X_LABELS: usize = 10;
+const SWEEP_Y_LABELS: usize = 6;
+
+/// A parameter value as a reader would write it: `2500`, `0.85`.
+fn format_value(value: f64) -> String {
+    if value == 0.0 { "0".to_string() } else { value.to_string() }
 }
 
 #[cfg(test)]

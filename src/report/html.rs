@@ -3,8 +3,10 @@
 //! laptop or a phone and prints to A4.
 //!
 //! It opens with a plain-English summary ([`summary_sentences`]), then the options side by side
-//! at 30 September, the charts, every scenario's assumptions with their sources (what differs
-//! from the baseline marked) and a note on method.
+//! at 30 September, their costs and value for money (total cost by financial year, each option
+//! against the baseline, the break-even effect of retention allowances), the charts, every
+//! scenario's assumptions with their sources (what differs from the baseline marked) and a
+//! note on method.
 //!
 //! The document is built as a plain string. Every piece of data text (scenario names,
 //! descriptions, parameters, values, sources, file names, chart titles) goes through
@@ -14,7 +16,9 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use super::results::{AssumptionRow, ManifestScenario};
+use super::results::{
+    AppraisalRow, AssumptionRow, BreakEvenRow, BreakEvenStatus, CostRow, ManifestScenario, TOTAL, financial_year_start,
+};
 use super::{Chart, ChartKind, Results};
 use crate::calendar::YearMonth;
 use crate::stats::Summary;
@@ -24,6 +28,18 @@ const AGENCY: &str = "agency_rate";
 const FTE_IN_POST: &str = "fte_in_post";
 const TURNOVER: &str = "turnover_rate";
 const CASELOAD: &str = "avg_caseload";
+
+// The measures of `appraisal.csv`.
+const EXTRA_COST: &str = "extra_cost_gbp";
+const AGENCY_SAVING: &str = "agency_saving_gbp";
+const NET_COST: &str = "net_cost_gbp";
+const VACANCY_AVOIDED: &str = "vacancy_fte_months_avoided";
+const AGENCY_SAVED: &str = "agency_fte_months_saved";
+const COST_PER_MONTH: &str = "cost_per_vacancy_fte_month_avoided_gbp";
+const PROBABILITY_CHEAPER: &str = "probability_cheaper";
+
+/// The assumption that sets a retention allowance's effect on leaving.
+const ALLOWANCE_EFFECT: &str = "retention.allowance.hazard_ratio";
 
 /// The vacancy-rate thresholds of the probability statements, the main one first.
 const THRESHOLDS: [f64; 2] = [0.10, 0.05];
@@ -96,7 +112,8 @@ pub fn summary_sentences(results: &Results) -> Vec<String> {
 /// the baseline, and for an option that starts elsewhere); for an option, the headline — its
 /// vacancy and agency rates against the baseline's at the last 30 September (medians); the
 /// vacancy and agency rates at each 30 September after the start (median and 90% interval);
-/// and how often the vacancy rate is below 10% (and 5%) at a middle and the last 30 September.
+/// how often the vacancy rate is below 10% (and 5%) at a middle and the last 30 September; and
+/// what it costs over the horizon ([`cost_sentences`]).
 pub fn scenario_sentences(results: &Results, scenario: &str) -> Vec<String> {
     let mut sentences = Vec::new();
     if let Some(sentence) = starting_position(results, scenario) {
@@ -149,7 +166,109 @@ pub fn scenario_sentences(results: &Results, scenario: &str) -> Vec<String> {
             sentences.push(sentence);
         }
     }
+    sentences.extend(cost_sentences(results, scenario));
     sentences
+}
+
+/// What a scenario costs over the whole horizon. For an option compared with the baseline:
+/// its net cost against the baseline (median and 90% interval), how often it costs less, and
+/// the vacant FTE-months it avoids with the net cost of each. For the baseline (or an option
+/// that cannot be paired with it): its total cost and the agency spend within it.
+pub fn cost_sentences(results: &Results, scenario: &str) -> Vec<String> {
+    let over = format!("Over {}", horizon(results, scenario));
+    let appraisal = |measure: &str| results.appraisal(scenario, TOTAL, measure);
+    let Some(net) = appraisal(NET_COST) else {
+        let Some(total) = results.cost(scenario, TOTAL, "total").filter(|r| r.p50.is_finite()) else {
+            return Vec::new();
+        };
+        let agency = results
+            .cost(scenario, TOTAL, "agency")
+            .filter(|r| r.p50.is_finite())
+            .map(|r| format!(", including {} on agency staff", money(r.p50)))
+            .unwrap_or_default();
+        return vec![format!(
+            "{over} the workforce costs {} (90% interval {} to {}){agency}.",
+            money(total.p50),
+            money(total.p5),
+            money(total.p95)
+        )];
+    };
+    let mut sentences = Vec::new();
+    if net.p50.is_finite() {
+        let change = match change_words(net.p50, money, "more", "less") {
+            Some(words) => format!("{words} than the baseline"),
+            None => "about the same as the baseline".to_string(),
+        };
+        sentences.push(format!(
+            "{over} the option costs {change}, net of agency savings (90% interval {}).",
+            interval_words(net.p5, net.p95, money, "more", "less")
+        ));
+    }
+    if let Some(share) = appraisal(PROBABILITY_CHEAPER).map(|r| r.mean).filter(|s| !s.is_nan()) {
+        sentences.push(if share <= 0.0 {
+            "In no run does it cost less than the baseline.".to_string()
+        } else {
+            format!("In {} it costs less than the baseline.", runs_phrase(share))
+        });
+    }
+    if let Some(avoided) = appraisal(VACANCY_AVOIDED).filter(|r| r.p50.is_finite()) {
+        // A change in vacant FTE-months: positive is more vacancy than the baseline.
+        let (p50, p5, p95) = (-avoided.p50, -avoided.p95, -avoided.p5);
+        let sentence = if [p50, p5, p95].iter().all(|v| whole(*v) == "0") {
+            "It makes no difference to the number of vacant FTE-months.".to_string()
+        } else {
+            let change = match change_words(p50, whole, "more", "fewer") {
+                Some(words) => format!("{words} vacant FTE-months than the baseline"),
+                None => "about as many vacant FTE-months as the baseline".to_string(),
+            };
+            let each = appraisal(COST_PER_MONTH).map(|r| r.mean).filter(|v| v.is_finite());
+            let each = match each {
+                Some(per) if per > 0.0 => format!(", at a net cost of about {} for each one avoided", money(per)),
+                Some(_) => ", while saving money on average".to_string(),
+                None => String::new(),
+            };
+            format!("It has {change} (90% interval {}){each}.", interval_words(p5, p95, whole, "more", "fewer"))
+        };
+        sentences.push(sentence);
+    }
+    sentences
+}
+
+/// "the five years" (60 months), "the 18 months": the horizon of a scenario, from the manifest.
+fn horizon(results: &Results, scenario: &str) -> String {
+    const WORDS: [&str; 9] = ["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"];
+    let months = results.scenario(scenario).map_or(0, |s| s.months);
+    let years = months / 12;
+    if !months.is_multiple_of(12) || years < 2 {
+        format!("the {}", plural(months as usize, "month", "months"))
+    } else if let Some(word) = WORDS.get(years as usize - 2) {
+        format!("the {word} years")
+    } else {
+        format!("the {years} years")
+    }
+}
+
+/// "£9.3m more", "214 fewer": a signed change in words (positive is `more`), `None` when it
+/// rounds to zero.
+fn change_words(value: f64, format: fn(f64) -> String, more: &str, less: &str) -> Option<String> {
+    let shown = format(value.abs());
+    if shown == format(0.0) { None } else { Some(format!("{shown} {}", if value > 0.0 { more } else { less })) }
+}
+
+/// A 90% interval of a change in words: "£8.7m to £9.7m more", "£4.4m to £5.2m less",
+/// "£0.6m less to £7.7m more" (`low` <= `high`; positive is `more`).
+fn interval_words(low: f64, high: f64, format: fn(f64) -> String, more: &str, less: &str) -> String {
+    let zero = format(0.0);
+    let is_zero = |v: f64| format(v.abs()) == zero;
+    if is_zero(low) && is_zero(high) {
+        format!("{zero} to {zero}")
+    } else if low >= 0.0 || is_zero(low) {
+        format!("{} to {} {more}", format(low.max(0.0)), format(high.abs()))
+    } else if high <= 0.0 || is_zero(high) {
+        format!("{} to {} {less}", format(high.min(0.0).abs()), format(low.abs()))
+    } else {
+        format!("{} {less} to {} {more}", format(low.abs()), format(high))
+    }
 }
 
 /// "At 30 September 2024, the starting position, ...": for the baseline (or the first
@@ -311,6 +430,40 @@ fn thousands(value: u64) -> String {
     out
 }
 
+/// Pounds, rounded to a readable unit: "£27.4m" (millions, one decimal) from £999,500,
+/// "£350k" (thousands) from £9,999.50, "£4,246" (whole pounds) below; a minus sign (−) before
+/// a negative amount. "n/a" for a value that is not a number.
+fn money(value: f64) -> String {
+    if !value.is_finite() {
+        return "n/a".to_string();
+    }
+    let magnitude = value.abs();
+    let body = if (magnitude / 1e3).round() >= 1000.0 {
+        let tenths = (magnitude / 1e5).round() as u64;
+        format!("£{}.{}m", thousands(tenths / 10), tenths % 10)
+    } else if magnitude.round() >= 10_000.0 {
+        format!("£{}k", (magnitude / 1e3).round() as u64)
+    } else {
+        format!("£{}", thousands(magnitude.round() as u64))
+    };
+    if value < 0.0 && body != "£0" { format!("\u{2212}{body}") } else { body }
+}
+
+/// A whole number with thousands separators and a minus sign (−) if negative: "1,234".
+fn whole(value: f64) -> String {
+    if !value.is_finite() {
+        return "n/a".to_string();
+    }
+    let rounded = value.abs().round() as u64;
+    let sign = if value < 0.0 && rounded > 0 { "\u{2212}" } else { "" };
+    format!("{sign}{}", thousands(rounded))
+}
+
+/// A hazard ratio to two decimals: "0.17".
+fn ratio2(value: f64) -> String {
+    format!("{:.2}", (value * 100.0).round() / 100.0)
+}
+
 fn plural(count: usize, one: &str, many: &str) -> String {
     format!("{} {}", thousands(count as u64), if count == 1 { one } else { many })
 }
@@ -405,7 +558,7 @@ dd { margin: 0 0 0.5rem 1rem; }
   main { max-width: none; margin: 0; padding: 0; }
   h2 { margin-top: 1.5rem; }
   h2, h3, caption { break-after: avoid; page-break-after: avoid; }
-  #charts, #assumptions, #method { break-before: page; page-break-before: always; }
+  #costs, #charts, #assumptions, #method { break-before: page; page-break-before: always; }
   .table-wrap { overflow: visible; }
   table { font-size: 9pt; }
   thead { display: table-header-group; }
@@ -431,6 +584,7 @@ pub fn render(results: &Results, charts: &[Chart]) -> String {
     out.push_str("</header>\n");
     summary_section(&mut out, results);
     options_section(&mut out, results);
+    costs_section(&mut out, results);
     charts_section(&mut out, results, charts);
     assumptions_section(&mut out, results);
     method_section(&mut out, results);
@@ -497,7 +651,8 @@ fn summary_section(out: &mut String, results: &Results) {
     out.push_str(
         "<p>For each scenario: the vacancy rate (vacant posts as a share of all posts) and the agency rate (agency \
          workers as a share of all workers) projected at 30 September each year, as the DfE measures them, and how \
-         often the vacancy rate falls below 10% and 5%.</p>\n",
+         often the vacancy rate falls below 10% and 5%; then what each costs over the projection, and for each \
+         option what it costs against the baseline.</p>\n",
     );
     for (metric, label) in [(VACANCY, "Vacancy rate"), (AGENCY, "Agency rate")] {
         yearly_table(out, results, metric, label);
@@ -636,6 +791,339 @@ fn options_section(out: &mut String, results: &Results) {
         );
     }
     out.push_str("</section>\n");
+}
+
+const MONTH_ABBREVIATIONS: [&str; 12] =
+    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/// "Oct 2024".
+fn short_month(month: YearMonth) -> String {
+    format!("{} {}", MONTH_ABBREVIATIONS[month.month() as usize - 1], month.year())
+}
+
+/// The months of a financial year (`2024-25`) that a scenario simulates, if it simulates
+/// some but not all 12: "Oct–Mar", or "Oct" for a single month. `None` for a full year, a year
+/// the scenario does not reach, or `total`.
+fn part_year(scenario: &ManifestScenario, label: &str) -> Option<String> {
+    let months = scenario.months_in_financial_year(financial_year_start(label)?);
+    let (first, last) = (months.first()?, months.last()?);
+    if months.len() >= 12 {
+        return None;
+    }
+    let name = |month: &YearMonth| MONTH_ABBREVIATIONS[month.month() as usize - 1];
+    Some(if first == last { name(first).to_string() } else { format!("{}\u{2013}{}", name(first), name(last)) })
+}
+
+/// "Oct 2024 to Sep 2029": the months a scenario simulates.
+fn simulated_period(scenario: &ManifestScenario) -> String {
+    let last = scenario.start.plus(scenario.months.max(1) as i32 - 1);
+    format!("{} to {}", short_month(scenario.start), short_month(last))
+}
+
+/// The header cell of a financial-year column, marked when the reference scenario covers only
+/// part of the year; the `total` column names the period covered.
+fn year_header(reference: Option<&ManifestScenario>, label: &str) -> String {
+    if label == TOTAL {
+        let period =
+            reference.map(|r| format!("<span class=\"interval\">{}</span>", simulated_period(r))).unwrap_or_default();
+        return format!("<th scope=\"col\" class=\"num\">Whole projection{period}</th>");
+    }
+    let part = reference
+        .and_then(|r| part_year(r, label))
+        .map(|months| format!("<span class=\"interval\">part-year: {months}</span>"))
+        .unwrap_or_default();
+    format!("<th scope=\"col\" class=\"num\">{}{part}</th>", escape(label))
+}
+
+/// A note for a cell whose scenario covers a different part of the year (or a different
+/// period in total) from the reference that the column header describes; "" otherwise.
+fn coverage_note(scenario: &ManifestScenario, reference: Option<&ManifestScenario>, label: &str) -> String {
+    let Some(reference) = reference else { return String::new() };
+    match financial_year_start(label) {
+        Some(year) if scenario.months_in_financial_year(year) != reference.months_in_financial_year(year) => {
+            match part_year(scenario, label) {
+                Some(months) => format!("<span class=\"interval\">part-year: {months}</span>"),
+                None => "<span class=\"interval\">full year</span>".to_string(),
+            }
+        }
+        None if label == TOTAL && (scenario.start, scenario.months) != (reference.start, reference.months) => {
+            format!("<span class=\"interval\">{}</span>", simulated_period(scenario))
+        }
+        _ => String::new(),
+    }
+}
+
+/// A median with its 90% interval: `[p5, p50, p95]` of a `costs.csv` or `appraisal.csv` row.
+fn spread_of_cost(row: &CostRow) -> [f64; 3] {
+    [row.p5, row.p50, row.p95]
+}
+
+fn spread_of_appraisal(row: &AppraisalRow) -> [f64; 3] {
+    [row.p5, row.p50, row.p95]
+}
+
+/// A table cell with a median and, beneath, its 90% interval, then any (markup) note.
+fn spread_cell(spread: Option<[f64; 3]>, format: fn(f64) -> String, note: &str) -> String {
+    match spread {
+        Some([p5, p50, p95]) if p50.is_finite() => format!(
+            "<td class=\"num\">{}<span class=\"interval\">{} to {}</span>{note}</td>",
+            escape(&format(p50)),
+            escape(&format(p5)),
+            escape(&format(p95))
+        ),
+        _ => format!("<td class=\"num\"><span class=\"none\">n/a</span>{note}</td>"),
+    }
+}
+
+/// A table cell with a single figure, or "n/a".
+fn single_cell(value: Option<f64>, format: fn(f64) -> String) -> String {
+    match value.filter(|v| v.is_finite()) {
+        Some(value) => format!("<td class=\"num\">{}</td>", escape(&format(value))),
+        None => "<td class=\"num\"><span class=\"none\">n/a</span></td>".to_string(),
+    }
+}
+
+fn costs_section(out: &mut String, results: &Results) {
+    out.push_str("<section id=\"costs\">\n<h2>Costs and value for money</h2>\n");
+    let baseline = results.baseline();
+    let reference_name = baseline.or_else(|| results.scenario_names().first().copied());
+    let reference = reference_name.and_then(|name| results.scenario(name));
+    let prices = reference.map_or_else(|| "the start".to_string(), |r| month_name(r.start));
+    let _ = writeln!(
+        out,
+        "<p>What each scenario costs the council, by financial year (April to March) and over the whole \
+         projection, and what each option costs or saves against the baseline, run by run on the same luck. Money \
+         is rounded: £27.4m is £27.4 million, £350k is £350 thousand, smaller sums are to the pound. Figures \
+         are at {} prices plus the assumed pay awards each April, not discounted. A financial year the projection covers only in part is marked \
+         <em>part-year</em> with the months it covers; its cost is for those months alone.</p>",
+        escape(&prices)
+    );
+    total_cost_table(out, results, reference);
+    if baseline.is_some() {
+        appraisal_tables(out, results, reference);
+    }
+    break_even_list(out, results);
+    out.push_str(
+        "<p class=\"note\"><strong>What the costs include.</strong> Total cost is the salaries of permanent \
+         workers with on-costs, market supplements, retention allowances, welcome payments (less clawback), agency \
+         workers, recruitment and trainees, less grant income; overheads such as offices, management and IT are \
+         left out. <strong>Net cost</strong> is an option's total cost minus the baseline's: it counts the \
+         salaries of the posts the option fills, so an option that fills vacancies costs more in salaries even as \
+         it saves agency spend; and since agency workers cover only part of the vacancies, the agency spend saved \
+         can be less than the salaries of the posts filled. <strong>Extra \
+         cost</strong> is the change in everything but agency spend; <strong>agency saving</strong> the fall in \
+         agency spend (negative if it rises); net cost is extra cost less agency saving (negative if the option \
+         saves money). A <strong>vacant FTE-month</strong> is one funded full-time post empty for a month. The net \
+         cost per vacant FTE-month avoided is the average net cost divided by the average number avoided, so it \
+         has no interval, and is n/a when the option avoids none.</p>\n",
+    );
+    out.push_str("</section>\n");
+}
+
+/// Every scenario's total cost in each financial year and over the whole projection.
+fn total_cost_table(out: &mut String, results: &Results, reference: Option<&ManifestScenario>) {
+    let years = results.financial_years();
+    if years.is_empty() {
+        out.push_str("<p class=\"none\">No costs were recorded.</p>\n");
+        return;
+    }
+    out.push_str("<div class=\"table-wrap\">\n<table class=\"sticky\" id=\"total-cost\">\n");
+    out.push_str("<caption>Total cost by financial year: median, 90% interval beneath</caption>\n");
+    out.push_str("<thead><tr><th scope=\"col\">Scenario</th>");
+    for label in &years {
+        out.push_str(&year_header(reference, label));
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    for scenario in ordered_scenarios(results) {
+        let is_baseline = results.baseline() == Some(scenario.name.as_str());
+        let _ = write!(
+            out,
+            "<tr{}><th scope=\"row\">{}</th>",
+            if is_baseline { " class=\"baseline\"" } else { "" },
+            scenario_heading(results, scenario)
+        );
+        for label in &years {
+            let cost = results.cost(&scenario.name, label, "total").map(spread_of_cost);
+            out.push_str(&spread_cell(cost, money, &coverage_note(scenario, reference, label)));
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody>\n</table>\n</div>\n");
+}
+
+/// Each option against the baseline: over the whole projection, every measure; then the net
+/// cost in each financial year.
+fn appraisal_tables(out: &mut String, results: &Results, reference: Option<&ManifestScenario>) {
+    let baseline = results.baseline();
+    let options: Vec<&ManifestScenario> =
+        ordered_scenarios(results).into_iter().filter(|s| Some(s.name.as_str()) != baseline).collect();
+    if options.is_empty() {
+        return;
+    }
+    let (compared, apart): (Vec<&ManifestScenario>, Vec<&ManifestScenario>) =
+        options.into_iter().partition(|s| results.appraisal(&s.name, TOTAL, NET_COST).is_some());
+    if !compared.is_empty() {
+        out.push_str("<h3>Each option against the baseline</h3>\n");
+        out.push_str("<div class=\"table-wrap\">\n<table class=\"sticky\" id=\"options-cost\">\n");
+        let period = reference.map(|r| format!(" ({})", simulated_period(r))).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "<caption>Over the whole projection{}: median, 90% interval beneath</caption>",
+            escape(&period)
+        );
+        out.push_str(
+            "<thead><tr><th scope=\"col\">Option</th><th scope=\"col\" class=\"num\">Extra cost</th>\
+             <th scope=\"col\" class=\"num\">Agency saving</th><th scope=\"col\" class=\"num\">Net cost</th>\
+             <th scope=\"col\" class=\"num\">Vacant FTE-months avoided</th>\
+             <th scope=\"col\" class=\"num\">Agency FTE-months saved</th>\
+             <th scope=\"col\" class=\"num\">Net cost per vacant FTE-month avoided</th>\
+             <th scope=\"col\" class=\"num\">Costs less than the baseline</th></tr></thead>\n<tbody>\n",
+        );
+        for scenario in &compared {
+            let name = scenario.name.as_str();
+            let measure = |measure: &str| results.appraisal(name, TOTAL, measure);
+            let _ = write!(out, "<tr><th scope=\"row\">{}</th>", scenario_heading(results, scenario));
+            for (which, format) in [
+                (EXTRA_COST, money as fn(f64) -> String),
+                (AGENCY_SAVING, money),
+                (NET_COST, money),
+                (VACANCY_AVOIDED, whole),
+                (AGENCY_SAVED, whole),
+            ] {
+                out.push_str(&spread_cell(measure(which).map(spread_of_appraisal), format, ""));
+            }
+            out.push_str(&single_cell(measure(COST_PER_MONTH).map(|r| r.mean), money));
+            out.push_str(&single_cell(measure(PROBABILITY_CHEAPER).map(|r| r.mean).filter(|s| !s.is_nan()), |share| {
+                format!("in {}", runs_phrase(share))
+            }));
+            out.push_str("</tr>\n");
+        }
+        out.push_str("</tbody>\n</table>\n</div>\n");
+        out.push_str(
+            "<p class=\"note\">Net cost: positive, the option costs more than the baseline; negative \
+             (\u{2212}), it saves money. Costs less than the baseline: how many runs end the projection with a lower \
+             total cost than the baseline on the same luck.</p>\n",
+        );
+
+        let years: Vec<&str> = baseline.map(|b| results.financial_years_of(b)).unwrap_or_default();
+        out.push_str("<div class=\"table-wrap\">\n<table class=\"sticky\" id=\"net-cost-by-year\">\n");
+        out.push_str(
+            "<caption>Net cost against the baseline by financial year: median, 90% interval beneath</caption>\n",
+        );
+        out.push_str("<thead><tr><th scope=\"col\">Option</th>");
+        for label in &years {
+            out.push_str(&year_header(reference, label));
+        }
+        out.push_str("</tr></thead>\n<tbody>\n");
+        for scenario in &compared {
+            let _ = write!(out, "<tr><th scope=\"row\">{}</th>", scenario_heading(results, scenario));
+            for label in &years {
+                let net = results.appraisal(&scenario.name, label, NET_COST).map(spread_of_appraisal);
+                out.push_str(&spread_cell(net, money, ""));
+            }
+            out.push_str("</tr>\n");
+        }
+        out.push_str("</tbody>\n</table>\n</div>\n");
+    }
+    if !apart.is_empty() {
+        let names: Vec<String> = apart.iter().map(|s| escape(&s.name)).collect();
+        let _ = writeln!(
+            out,
+            "<p class=\"note\">Not compared with the baseline, as {} over a different period: {}.</p>",
+            if apart.len() == 1 { "it runs" } else { "they run" },
+            names.join(", ")
+        );
+    }
+}
+
+/// The break-even effect of each retention allowance searched for.
+fn break_even_list(out: &mut String, results: &Results) {
+    out.push_str("<h3>When a retention allowance pays for itself</h3>\n");
+    if results.break_even.is_empty() {
+        out.push_str("<p class=\"none\">No scenario has a retention allowance to test.</p>\n");
+        return;
+    }
+    out.push_str(
+        "<p>The effect of an allowance on leaving is uncertain. For the baseline's allowance, and for each option \
+         that changes it, the search below finds the effect at which it pays for itself: the allowance (with \
+         on-costs) against the agency and recruitment spend it saves over the projection, on average over the runs. \
+         The effect is a hazard ratio: 0.80 means eligible workers are 20% less likely to leave in any month.</p>\n",
+    );
+    out.push_str("<ul>\n");
+    let ordered: Vec<&BreakEvenRow> = ordered_scenarios(results)
+        .into_iter()
+        .filter_map(|s| results.break_even(&s.name))
+        .chain(results.break_even.iter().filter(|r| results.scenario(&r.scenario).is_none()))
+        .collect();
+    for row in ordered {
+        let _ = writeln!(out, "<li>{}</li>", escape(&break_even_sentence(results, row)));
+    }
+    out.push_str("</ul>\n");
+}
+
+/// "The baseline's retention allowance pays for itself ... only if it cuts leaving among
+/// eligible workers by at least 83% (a hazard ratio of 0.17 or lower)." The cut is 1 − the
+/// ratio as shown, so the two figures agree. Followed by what the scenario assumes, if known.
+pub fn break_even_sentence(results: &Results, row: &BreakEvenRow) -> String {
+    let subject = if results.baseline() == Some(row.scenario.as_str()) {
+        "The baseline's retention allowance".to_string()
+    } else {
+        format!("The retention allowance in {}", row.scenario)
+    };
+    let mut sentence = match row.status {
+        BreakEvenStatus::Found => {
+            let hundredths = (row.hazard_ratio * 100.0).round() as i64;
+            format!(
+                "{subject} pays for itself through lower agency and recruitment spend only if it cuts leaving among \
+                 eligible workers by at least {}% (a hazard ratio of {} or lower).",
+                100 - hundredths,
+                ratio2(row.hazard_ratio)
+            )
+        }
+        BreakEvenStatus::NeverPays => {
+            let still = if row.net_cost_gbp.is_finite() && row.net_cost_gbp > 0.0 {
+                format!(
+                    ": even then it would cost {} more than it saves over {}",
+                    money(row.net_cost_gbp),
+                    horizon(results, &row.scenario)
+                )
+            } else {
+                String::new()
+            };
+            format!(
+                "{subject} does not pay for itself through lower agency and recruitment spend even if no eligible \
+                 worker ever left{still}."
+            )
+        }
+        BreakEvenStatus::AlwaysPays => format!("{subject} pays for itself even with no effect on leaving."),
+    };
+    if let Some(assumed) = assumed_effect(results, &row.scenario) {
+        sentence.push_str(&format!(" The scenario assumes {assumed}."));
+    }
+    sentence
+}
+
+/// What a scenario assumes about its allowance's effect, from `assumptions.csv`: "a hazard
+/// ratio of 0.90 (10% less leaving)" or "a hazard ratio between 0.85 and 1.00 (0% to 15% less
+/// leaving)". `None` if it is not set or not a number or a range.
+fn assumed_effect(results: &Results, scenario: &str) -> Option<String> {
+    let value = &results.assumptions(scenario).into_iter().find(|r| r.parameter == ALLOWANCE_EFFECT)?.value;
+    let mut table: toml::Table = toml::from_str(&format!("value = {value}")).ok()?;
+    let value = table.remove("value")?;
+    let number = |v: &toml::Value| v.as_float().or_else(|| v.as_integer().map(|i| i as f64));
+    let cut = |ratio: f64| 100 - (ratio * 100.0).round() as i64;
+    if let Some(ratio) = number(&value) {
+        return Some(format!("a hazard ratio of {} ({}% less leaving)", ratio2(ratio), cut(ratio)));
+    }
+    let range = value.as_table()?;
+    let (min, max) = (number(range.get("min")?)?, number(range.get("max")?)?);
+    Some(format!(
+        "a hazard ratio between {} and {} ({}% to {}% less leaving)",
+        ratio2(min),
+        ratio2(max),
+        cut(max),
+        cut(min)
+    ))
 }
 
 /// The difference of two medians in percentage points, signed: "−2.3 pp".
@@ -869,8 +1357,16 @@ fn method_section(out: &mut String, results: &Results) {
          destinations; agency cover limited by supply and budget; funded posts; open cases and caseloads.</li>\n",
     );
     out.push_str(
-        "<li><strong>Not modelled:</strong> costs (not yet modelled, so this report shows no spending or savings); \
-         promotion between grades; movements between teams.</li>\n</ul>\n",
+        "<li><strong>Costs.</strong> Each run prices its workforce month by month: salaries by grade with on-costs \
+         and the pay award each April, allowances, welcome payments, agency workers at a premium over a permanent \
+         worker, recruitment and trainees, less grant income. An option's costs are compared with the baseline's \
+         run by run, on the same random numbers. The break-even effect of a retention allowance is found by \
+         searching (bisection) over its hazard ratio, re-running the scenario at each trial value, to within \
+         0.001.</li>\n",
+    );
+    out.push_str(
+        "<li><strong>Not modelled:</strong> promotion between grades; movements between teams; overheads such as \
+         office space, management and IT, which the costs leave out.</li>\n</ul>\n",
     );
     let descriptions = results.metric_descriptions();
     let defined: Vec<(&str, &str)> = [
@@ -916,4 +1412,67 @@ fn method_section(out: &mut String, results: &Results) {
         escape(&manifest.wfsim_version)
     );
     out.push_str("</section>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_is_rounded_to_a_readable_unit() {
+        assert_eq!(money(27_443_087.99), "£27.4m");
+        assert_eq!(money(143_032_702.3), "£143.0m");
+        assert_eq!(money(1_234_567_890.0), "£1,234.6m");
+        assert_eq!(money(999_499.0), "£999k");
+        assert_eq!(money(999_500.0), "£1.0m");
+        assert_eq!(money(63_586.88), "£64k");
+        assert_eq!(money(9_999.49), "£9,999");
+        assert_eq!(money(9_999.5), "£10k");
+        assert_eq!(money(714.2), "£714");
+        assert_eq!(money(-2_143_604.4), "\u{2212}£2.1m");
+        assert_eq!(money(-0.000_000_004), "£0");
+        assert_eq!(money(f64::NAN), "n/a");
+    }
+
+    #[test]
+    fn whole_numbers_and_ratios() {
+        assert_eq!(whole(213.5), "214");
+        assert_eq!(whole(-148.25), "\u{2212}148");
+        assert_eq!(whole(-0.4), "0");
+        assert_eq!(whole(12_345.0), "12,345");
+        assert_eq!(ratio2(0.17041015625), "0.17");
+        assert_eq!(ratio2(1.0), "1.00");
+    }
+
+    #[test]
+    fn changes_and_intervals_in_words() {
+        assert_eq!(change_words(9_261_299.5, money, "more", "less").as_deref(), Some("£9.3m more"));
+        assert_eq!(change_words(-4_739_560.2, money, "more", "less").as_deref(), Some("£4.7m less"));
+        assert_eq!(change_words(-0.4, money, "more", "less"), None);
+        assert_eq!(interval_words(8_746_353.0, 9_736_769.0, money, "more", "less"), "£8.7m to £9.7m more");
+        assert_eq!(interval_words(-5_210_045.0, -4_370_079.0, money, "more", "less"), "£4.4m to £5.2m less");
+        assert_eq!(interval_words(-600_000.0, 7_700_000.0, money, "more", "less"), "£600k less to £7.7m more");
+        assert_eq!(interval_words(-0.000_000_05, 7_700_000.0, money, "more", "less"), "£0 to £7.7m more");
+        assert_eq!(interval_words(0.0, 0.0, whole, "more", "fewer"), "0 to 0");
+    }
+
+    #[test]
+    fn part_years_name_their_months() {
+        let scenario = ManifestScenario {
+            name: "baseline".to_string(),
+            description: String::new(),
+            file: String::new(),
+            sha256: String::new(),
+            start: "2024-10".parse().unwrap(),
+            months: 60,
+        };
+        assert_eq!(part_year(&scenario, "2024-25").as_deref(), Some("Oct\u{2013}Mar"));
+        assert_eq!(part_year(&scenario, "2025-26"), None);
+        assert_eq!(part_year(&scenario, "2029-30").as_deref(), Some("Apr\u{2013}Sep"));
+        assert_eq!(part_year(&scenario, "2030-31"), None);
+        assert_eq!(part_year(&scenario, "total"), None);
+        let one_month = ManifestScenario { start: "2025-03".parse().unwrap(), months: 1, ..scenario };
+        assert_eq!(part_year(&one_month, "2024-25").as_deref(), Some("Mar"));
+        assert_eq!(simulated_period(&one_month), "Mar 2025 to Mar 2025");
+    }
 }

@@ -25,6 +25,13 @@ pub struct Results {
     pub probabilities: Vec<ProbabilityRow>,
     /// `assumptions.csv`: every parameter of every scenario, with its source comment.
     pub assumptions: Vec<AssumptionRow>,
+    /// `costs.csv`: each scenario's costs by financial year and in total, by category.
+    pub costs: Vec<CostRow>,
+    /// `appraisal.csv`: each option against the baseline, paired by replication, by financial
+    /// year and in total.
+    pub appraisal: Vec<AppraisalRow>,
+    /// `breakeven.csv`: the hazard ratio at which a retention allowance pays for itself.
+    pub break_even: Vec<BreakEvenRow>,
 }
 
 /// `manifest.json`: what produced the results.
@@ -106,6 +113,110 @@ pub struct AssumptionRow {
     pub differs_from_baseline: bool,
 }
 
+/// One row of `costs.csv`: one scenario's spend in one category over a financial year (or
+/// the whole horizon), pounds, across replications. Grant income is a positive amount that
+/// the total is net of.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CostRow {
+    pub scenario: String,
+    /// `2024-25` (April 2024 to March 2025) or `total` (the whole horizon).
+    pub financial_year: String,
+    /// `total`, `salary`, `supplement`, `allowance`, `welcome`, `agency`, `recruitment`,
+    /// `training` or `grant_income`.
+    pub category: String,
+    pub mean: f64,
+    pub p5: f64,
+    pub p50: f64,
+    pub p95: f64,
+}
+
+/// One row of `appraisal.csv`: a measure of an option against the baseline over a financial
+/// year (or the whole horizon). The ratio and the probability have a mean only: their
+/// percentiles read as NaN.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppraisalRow {
+    pub scenario: String,
+    /// `2024-25` or `total`.
+    pub financial_year: String,
+    /// `extra_cost_gbp`, `agency_saving_gbp`, `net_cost_gbp`, `vacancy_fte_months_avoided`,
+    /// `agency_fte_months_saved`, `cost_per_vacancy_fte_month_avoided_gbp` or
+    /// `probability_cheaper`.
+    pub measure: String,
+    pub mean: f64,
+    pub p5: f64,
+    pub p50: f64,
+    pub p95: f64,
+}
+
+/// The outcome of the break-even search for a retention allowance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BreakEvenStatus {
+    /// The allowance pays for itself at hazard ratios up to `hazard_ratio`.
+    Found,
+    /// It does not pay for itself even if no eligible worker ever left (hazard ratio 0).
+    NeverPays,
+    /// It pays for itself even with no effect on leaving (hazard ratio 1).
+    AlwaysPays,
+}
+
+impl BreakEvenStatus {
+    /// The status as written in `breakeven.csv`.
+    pub fn name(self) -> &'static str {
+        match self {
+            BreakEvenStatus::Found => "found",
+            BreakEvenStatus::NeverPays => "never_pays",
+            BreakEvenStatus::AlwaysPays => "always_pays",
+        }
+    }
+}
+
+impl std::str::FromStr for BreakEvenStatus {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        [BreakEvenStatus::Found, BreakEvenStatus::NeverPays, BreakEvenStatus::AlwaysPays]
+            .into_iter()
+            .find(|status| status.name() == text)
+            .ok_or_else(|| format!("expected found, never_pays or always_pays, got {text:?}"))
+    }
+}
+
+/// One row of `breakeven.csv`: for a scenario with a retention allowance, the allowance
+/// hazard ratio at which it pays for itself through lower agency and recruitment spend.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BreakEvenRow {
+    pub scenario: String,
+    pub status: BreakEvenStatus,
+    /// The break-even ratio if found; 0 for `never_pays`, 1 for `always_pays`.
+    pub hazard_ratio: f64,
+    /// The mean net cost (allowance less the agency and recruitment spend saved) over the
+    /// horizon at that ratio, pounds: about 0 when found.
+    pub net_cost_gbp: f64,
+}
+
+/// The label of the whole horizon in the `financial_year` column.
+pub const TOTAL: &str = "total";
+
+/// The first year of a financial-year label: `2024-25` is 2024 (April 2024 to March 2025).
+/// `None` for `total` or anything else.
+pub fn financial_year_start(label: &str) -> Option<i32> {
+    let (first, second) = label.split_once('-')?;
+    if first.len() != 4 || second.len() != 2 || !label.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
+        return None;
+    }
+    let year: i32 = first.parse().ok()?;
+    let next: i32 = second.parse().ok()?;
+    (next == (year + 1) % 100).then_some(year)
+}
+
+impl ManifestScenario {
+    /// The simulated months (`start` to `start + months - 1`) that fall in the financial year
+    /// starting in April of `year`, in order.
+    pub fn months_in_financial_year(&self, year: i32) -> Vec<YearMonth> {
+        (0..self.months as i32).map(|m| self.start.plus(m)).filter(|month| month.financial_year() == year).collect()
+    }
+}
+
 impl Results {
     /// Reads every result file of `dir`.
     pub fn read(dir: &Path) -> Result<Results, ReportError> {
@@ -124,6 +235,9 @@ impl Results {
             differences: read_rows(&dir.join("differences.csv"), series_row)?,
             probabilities: read_rows(&dir.join("probabilities.csv"), probability_row)?,
             assumptions: read_rows(&dir.join("assumptions.csv"), assumption_row)?,
+            costs: read_rows(&dir.join("costs.csv"), cost_row)?,
+            appraisal: read_rows(&dir.join("appraisal.csv"), appraisal_row)?,
+            break_even: read_rows(&dir.join("breakeven.csv"), break_even_row)?,
         })
     }
 
@@ -180,10 +294,47 @@ impl Results {
         self.assumptions.iter().filter(|r| r.scenario == scenario).collect()
     }
 
+    /// One scenario's cost in one category over a financial year (`2024-25`) or `total`.
+    pub fn cost(&self, scenario: &str, financial_year: &str, category: &str) -> Option<&CostRow> {
+        self.costs
+            .iter()
+            .find(|r| r.scenario == scenario && r.financial_year == financial_year && r.category == category)
+    }
+
+    /// One measure of an option against the baseline over a financial year or `total`.
+    pub fn appraisal(&self, scenario: &str, financial_year: &str, measure: &str) -> Option<&AppraisalRow> {
+        self.appraisal
+            .iter()
+            .find(|r| r.scenario == scenario && r.financial_year == financial_year && r.measure == measure)
+    }
+
+    /// The break-even search for one scenario's retention allowance, if it has one.
+    pub fn break_even(&self, scenario: &str) -> Option<&BreakEvenRow> {
+        self.break_even.iter().find(|r| r.scenario == scenario)
+    }
+
+    /// The financial years of `costs.csv`, in order, with `total` last.
+    pub fn financial_years(&self) -> Vec<&str> {
+        sorted_years(self.costs.iter().map(|r| r.financial_year.as_str()))
+    }
+
+    /// The financial years of one scenario's costs, in order, with `total` last.
+    pub fn financial_years_of(&self, scenario: &str) -> Vec<&str> {
+        sorted_years(self.costs.iter().filter(|r| r.scenario == scenario).map(|r| r.financial_year.as_str()))
+    }
+
     /// The description of each metric, by name.
     pub fn metric_descriptions(&self) -> BTreeMap<&str, &str> {
         self.manifest.metrics.iter().map(|m| (m.name.as_str(), m.description.as_str())).collect()
     }
+}
+
+/// Distinct financial-year labels in time order, `total` last.
+fn sorted_years<'a>(labels: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut years: Vec<&str> = labels.collect();
+    years.sort_by_key(|label| (*label == TOTAL, financial_year_start(label), *label));
+    years.dedup();
+    years
 }
 
 /// Reads a CSV with a header, turning each record into a row; errors name the file and line.
@@ -281,4 +432,107 @@ fn assumption_row(record: &csv::StringRecord, header: &Header) -> Result<Assumpt
             other => return Err(format!("column `differs_from_baseline`: expected true or false, got {other:?}")),
         },
     })
+}
+
+/// The `financial_year` column: `2024-25` or `total`.
+fn financial_year(record: &csv::StringRecord, header: &Header) -> Result<String, String> {
+    let label = header.get(record, "financial_year")?;
+    if label == TOTAL || financial_year_start(label).is_some() {
+        Ok(label.to_string())
+    } else {
+        Err(format!("column `financial_year`: expected a financial year such as 2024-25, or total, got {label:?}"))
+    }
+}
+
+fn cost_row(record: &csv::StringRecord, header: &Header) -> Result<CostRow, String> {
+    Ok(CostRow {
+        scenario: header.get(record, "scenario")?.to_string(),
+        financial_year: financial_year(record, header)?,
+        category: header.get(record, "category")?.to_string(),
+        mean: header.float(record, "mean")?,
+        p5: header.float(record, "p5")?,
+        p50: header.float(record, "p50")?,
+        p95: header.float(record, "p95")?,
+    })
+}
+
+fn appraisal_row(record: &csv::StringRecord, header: &Header) -> Result<AppraisalRow, String> {
+    Ok(AppraisalRow {
+        scenario: header.get(record, "scenario")?.to_string(),
+        financial_year: financial_year(record, header)?,
+        measure: header.get(record, "measure")?.to_string(),
+        mean: header.float(record, "mean")?,
+        p5: header.float(record, "p5")?,
+        p50: header.float(record, "p50")?,
+        p95: header.float(record, "p95")?,
+    })
+}
+
+fn break_even_row(record: &csv::StringRecord, header: &Header) -> Result<BreakEvenRow, String> {
+    Ok(BreakEvenRow {
+        scenario: header.get(record, "scenario")?.to_string(),
+        status: header.get(record, "status")?.parse().map_err(|e| format!("column `status`: {e}"))?,
+        hazard_ratio: header.float(record, "hazard_ratio")?,
+        net_cost_gbp: header.float(record, "net_cost_gbp")?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn financial_year_labels_parse() {
+        assert_eq!(financial_year_start("2024-25"), Some(2024));
+        assert_eq!(financial_year_start("2099-00"), Some(2099));
+        assert_eq!(financial_year_start("2024-26"), None);
+        assert_eq!(financial_year_start("total"), None);
+        assert_eq!(financial_year_start("+024-25"), None);
+        let years = sorted_years(["total", "2025-26", "2024-25", "total", "2099-00", "2100-01"].into_iter());
+        assert_eq!(years, ["2024-25", "2025-26", "2099-00", "2100-01", "total"]);
+    }
+
+    #[test]
+    fn bad_cost_files_are_named_with_their_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("breakeven.csv");
+        std::fs::write(&path, "scenario,status,hazard_ratio,net_cost_gbp\nbaseline,found,0.17,2771.2\nx,maybe,0,0\n")
+            .unwrap();
+        let error = read_rows(&path, break_even_row).unwrap_err().to_string();
+        assert!(error.contains("breakeven.csv:3:") && error.contains("maybe"), "{error}");
+
+        let path = dir.path().join("costs.csv");
+        std::fs::write(&path, "scenario,financial_year,category,mean,p5,p50,p95\nbaseline,2024,total,1,1,1,1\n")
+            .unwrap();
+        let error = read_rows(&path, cost_row).unwrap_err().to_string();
+        assert!(error.contains("costs.csv:2:") && error.contains("financial_year"), "{error}");
+
+        let path = dir.path().join("appraisal.csv");
+        std::fs::write(
+            &path,
+            "scenario,financial_year,measure,mean,p5,p50,p95\nopt,total,probability_cheaper,0.25,,,\n",
+        )
+        .unwrap();
+        let rows = read_rows(&path, appraisal_row).unwrap();
+        assert_eq!(rows[0].mean, 0.25);
+        assert!(rows[0].p5.is_nan() && rows[0].p50.is_nan() && rows[0].p95.is_nan());
+    }
+
+    #[test]
+    fn months_in_a_financial_year() {
+        let scenario = ManifestScenario {
+            name: "baseline".to_string(),
+            description: String::new(),
+            file: "baseline.toml".to_string(),
+            sha256: String::new(),
+            start: "2024-10".parse().unwrap(),
+            months: 60,
+        };
+        let months = |year| scenario.months_in_financial_year(year).iter().map(ToString::to_string).collect::<Vec<_>>();
+        assert_eq!(months(2024), ["2024-10", "2024-11", "2024-12", "2025-01", "2025-02", "2025-03"]);
+        assert_eq!(months(2025).len(), 12);
+        assert_eq!(months(2029).first().map(String::as_str), Some("2029-04"));
+        assert_eq!(months(2029).last().map(String::as_str), Some("2029-09"));
+        assert!(months(2030).is_empty());
+    }
 }

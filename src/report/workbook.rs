@@ -3,15 +3,20 @@
 //! Sheets, in order:
 //!
 //! 1. `Summary`: one row per scenario (the baseline first) with the vacancy and agency rates
-//!    (median and 90% interval) at the first full year's and the final 30 September, and FTE in
+//!    (median and 90% interval) at the first full year's and the final 30 September, FTE in
 //!    post, turnover, caseload and the vacancy rate's difference from the baseline at the final
-//!    one;
+//!    one, and the median total cost over the projection and net cost against the baseline;
 //! 2. one sheet per key metric ([`KEY_METRICS`]) of monthly percentiles, in the long layout of
 //!    `timeseries.csv` (scenario, month, date, mean, p5 ... p95);
 //! 3. `Annual`: every row of `annual.csv`;
-//! 4. `Assumptions`: every parameter of every scenario, rows that differ from the baseline
+//! 4. `Costs`: every row of `costs.csv` (each scenario's spend by financial year and category),
+//!    with the number of months simulated in each financial year, so that part-years show;
+//! 5. `Appraisal`: every row of `appraisal.csv` (each option against the baseline);
+//! 6. `Break-even`: every row of `breakeven.csv` (the hazard ratio at which a retention
+//!    allowance pays for itself), with its meaning in words;
+//! 7. `Assumptions`: every parameter of every scenario, rows that differ from the baseline
 //!    highlighted;
-//! 5. `Manifest`: what produced the results.
+//! 8. `Manifest`: what produced the results.
 //!
 //! Every figure is written as the number in the CSV files (a rate as the fraction 0.132 with a
 //! percent format, never multiplied by 100), so a cell equals its CSV field exactly. There are
@@ -31,13 +36,13 @@ use rust_xlsxwriter::{
 };
 
 use super::ReportError;
-use super::results::{AnnualRow, Results};
+use super::results::{AnnualRow, BreakEvenStatus, Results, TOTAL, financial_year_start};
 use crate::calendar::YearMonth;
 use crate::stats::{SUMMARY_COLUMNS, Summary};
 
 /// The metrics with a sheet of monthly percentiles, in sheet order. Each name is a valid
 /// sheet name (at most 31 characters, none of `[]:*?/\`).
-pub const KEY_METRICS: [&str; 8] = [
+pub const KEY_METRICS: [&str; 11] = [
     "vacancy_rate",
     "agency_rate",
     "fte_in_post",
@@ -46,6 +51,9 @@ pub const KEY_METRICS: [&str; 8] = [
     "case_shortfall",
     "starters_fte",
     "leavers_fte",
+    "cost_total_gbp",
+    "cost_agency_gbp",
+    "cost_allowance_gbp",
 ];
 
 /// The document's creation date (year, month, day): a constant rather than the clock, so
@@ -76,6 +84,9 @@ fn build(results: &Results) -> Result<Vec<u8>, XlsxError> {
         metric_sheet(workbook.add_worksheet(), results, metric, &formats)?;
     }
     annual_sheet(workbook.add_worksheet(), results, &formats)?;
+    costs_sheet(workbook.add_worksheet(), results, &formats)?;
+    appraisal_sheet(workbook.add_worksheet(), results, &formats)?;
+    break_even_sheet(workbook.add_worksheet(), results, &formats)?;
     assumptions_sheet(workbook.add_worksheet(), results, &formats)?;
     manifest_sheet(workbook.add_worksheet(), results, &formats)?;
     workbook.save_to_buffer()
@@ -129,6 +140,10 @@ struct Formats {
     integer: Format,
     date: Format,
     percent: Format,
+    /// A probability: `0%`.
+    percent_whole: Format,
+    /// A hazard ratio: `0.000`.
+    ratio: Format,
     /// A difference of fractions, signed: +1.2%.
     percent_change: Format,
     decimal: Format,
@@ -153,6 +168,8 @@ impl Formats {
             integer: Format::new().set_num_format("0"),
             date: Format::new().set_num_format("mmm yyyy").set_align(FormatAlign::Left),
             percent: Format::new().set_num_format("0.0%"),
+            percent_whole: Format::new().set_num_format("0%"),
+            ratio: Format::new().set_num_format("0.000"),
             percent_change: Format::new().set_num_format("+0.0%;-0.0%;0.0%"),
             decimal: Format::new().set_num_format("#,##0.0"),
             count: Format::new().set_num_format("#,##0"),
@@ -177,6 +194,7 @@ impl Formats {
 // Column widths, in Excel's character units.
 const WIDTH_SCENARIO: f64 = 22.0;
 const WIDTH_NUMBER: f64 = 10.0;
+const WIDTH_MONEY: f64 = 14.0;
 const WIDTH_SUMMARY_NUMBER: f64 = 13.0;
 const WIDTH_METRIC: f64 = 28.0;
 const WIDTH_PARAMETER: f64 = 42.0;
@@ -323,11 +341,24 @@ fn summary_sheet(sheet: &mut Worksheet, results: &Results, formats: &Formats) ->
             });
         }
     }
+    columns.push(SummaryColumn {
+        header: "Total cost over the projection (£): median".to_string(),
+        value: Box::new(|scenario: &str| results.cost(scenario, TOTAL, "total").map(|r| r.p50)),
+        format: &formats.money,
+    });
+    if baseline.is_some() {
+        columns.push(SummaryColumn {
+            header: "Net cost against the baseline over the projection (£): median".to_string(),
+            value: Box::new(|scenario: &str| results.appraisal(scenario, TOTAL, "net_cost_gbp").map(|r| r.p50)),
+            format: &formats.money,
+        });
+    }
 
     sheet.write_string_with_format(0, 0, "wfsim results: scenarios side by side at 30 September", &formats.title)?;
     let note = format!(
         "Medians and 90% intervals (5th to 95th percentiles) across {} replications; seed {}. \
-         Rates are shares of FTE shown as percentages.",
+         Rates are shares of FTE shown as percentages. Costs are pounds at the start's prices plus pay awards; \
+         net cost is an option's total cost minus the baseline's, run by run on the same random numbers.",
         manifest.replications, manifest.seed
     );
     sheet.write_string_with_format(1, 0, note, &formats.note)?;
@@ -426,6 +457,127 @@ fn annual_sheet(sheet: &mut Worksheet, results: &Results, formats: &Formats) -> 
     sheet.set_column_width(2, WIDTH_METRIC)?;
     for col in 3..headers.len() {
         sheet.set_column_width(col as ColNum, WIDTH_NUMBER)?;
+    }
+    Ok(())
+}
+
+/// The number of months a scenario simulates in a financial year (`2024-25`), or in all
+/// (`total`): 12 for a full year, fewer for a part-year.
+fn months_in(results: &Results, scenario: &str, financial_year: &str) -> Option<f64> {
+    let scenario = results.scenario(scenario)?;
+    if financial_year == TOTAL {
+        return Some(f64::from(scenario.months));
+    }
+    let year = financial_year_start(financial_year)?;
+    Some(scenario.months_in_financial_year(year).len() as f64)
+}
+
+/// The columns of the Costs and Appraisal sheets: the CSV file's, then the months simulated.
+const COST_HEADER_TAIL: [&str; 5] = ["mean", "p5", "p50", "p95", "months"];
+
+/// Every row of `costs.csv`: each scenario's spend by financial year and category, pounds.
+fn costs_sheet(sheet: &mut Worksheet, results: &Results, formats: &Formats) -> Result<(), XlsxError> {
+    sheet.set_name("Costs")?;
+    let mut headers = vec!["scenario", "financial_year", "category"];
+    headers.extend(COST_HEADER_TAIL);
+    write_header(sheet, 0, &headers, &formats.header, 0)?;
+    let mut row: RowNum = 0;
+    for cost in &results.costs {
+        row += 1;
+        write_text(sheet, row, 0, &cost.scenario, &formats.text)?;
+        write_text(sheet, row, 1, &cost.financial_year, &formats.text)?;
+        write_text(sheet, row, 2, &cost.category, &formats.text)?;
+        for (offset, value) in [cost.mean, cost.p5, cost.p50, cost.p95].into_iter().enumerate() {
+            write_number(sheet, row, 3 + offset as ColNum, value, &formats.money)?;
+        }
+        if let Some(months) = months_in(results, &cost.scenario, &cost.financial_year) {
+            write_number(sheet, row, 7, months, &formats.integer)?;
+        }
+    }
+    filter(sheet, 0, row, headers.len())?;
+    sheet.set_column_width(0, WIDTH_SCENARIO)?;
+    sheet.set_column_width(1, 14)?;
+    sheet.set_column_width(2, 14)?;
+    for col in 3..7 {
+        sheet.set_column_width(col as ColNum, WIDTH_MONEY)?;
+    }
+    sheet.set_column_width(7, 8)?;
+    Ok(())
+}
+
+/// The display of an appraisal measure: pounds, FTE-months or a probability.
+fn appraisal_format<'a>(formats: &'a Formats, measure: &str) -> &'a Format {
+    if measure.ends_with("_gbp") {
+        &formats.money
+    } else if measure.starts_with("probability") {
+        &formats.percent_whole
+    } else {
+        &formats.decimal
+    }
+}
+
+/// Every row of `appraisal.csv`: each option against the baseline, paired by replication.
+fn appraisal_sheet(sheet: &mut Worksheet, results: &Results, formats: &Formats) -> Result<(), XlsxError> {
+    sheet.set_name("Appraisal")?;
+    let mut headers = vec!["scenario", "financial_year", "measure"];
+    headers.extend(COST_HEADER_TAIL);
+    write_header(sheet, 0, &headers, &formats.header, 0)?;
+    let mut row: RowNum = 0;
+    for appraisal in &results.appraisal {
+        row += 1;
+        write_text(sheet, row, 0, &appraisal.scenario, &formats.text)?;
+        write_text(sheet, row, 1, &appraisal.financial_year, &formats.text)?;
+        write_text(sheet, row, 2, &appraisal.measure, &formats.text)?;
+        let format = appraisal_format(formats, &appraisal.measure);
+        for (offset, value) in [appraisal.mean, appraisal.p5, appraisal.p50, appraisal.p95].into_iter().enumerate() {
+            write_number(sheet, row, 3 + offset as ColNum, value, format)?;
+        }
+        if let Some(months) = months_in(results, &appraisal.scenario, &appraisal.financial_year) {
+            write_number(sheet, row, 7, months, &formats.integer)?;
+        }
+    }
+    filter(sheet, 0, row, headers.len())?;
+    sheet.set_column_width(0, WIDTH_SCENARIO)?;
+    sheet.set_column_width(1, 14)?;
+    sheet.set_column_width(2, 38)?;
+    for col in 3..7 {
+        sheet.set_column_width(col as ColNum, WIDTH_MONEY)?;
+    }
+    sheet.set_column_width(7, 8)?;
+    Ok(())
+}
+
+/// Every row of `breakeven.csv`, with what it means in words.
+fn break_even_sheet(sheet: &mut Worksheet, results: &Results, formats: &Formats) -> Result<(), XlsxError> {
+    sheet.set_name("Break-even")?;
+    let headers = ["scenario", "status", "hazard_ratio", "net_cost_gbp", "meaning"];
+    write_header(sheet, 0, &headers, &formats.header, 0)?;
+    let mut row: RowNum = 0;
+    for outcome in &results.break_even {
+        row += 1;
+        write_text(sheet, row, 0, &outcome.scenario, &formats.text)?;
+        write_text(sheet, row, 1, outcome.status.name(), &formats.text)?;
+        write_number(sheet, row, 2, outcome.hazard_ratio, &formats.ratio)?;
+        write_number(sheet, row, 3, outcome.net_cost_gbp, &formats.money)?;
+        let meaning = match outcome.status {
+            BreakEvenStatus::Found => format!(
+                "The allowance pays for itself through lower agency and recruitment spend at a hazard ratio of \
+                 {:.3} or lower (leaving cut by {:.1}% or more); net_cost_gbp is the mean net cost at that ratio.",
+                outcome.hazard_ratio,
+                (1.0 - outcome.hazard_ratio) * 100.0
+            ),
+            BreakEvenStatus::NeverPays => "The allowance does not pay for itself even if no eligible worker ever \
+                 left (hazard ratio 0); net_cost_gbp is the mean net cost then."
+                .to_string(),
+            BreakEvenStatus::AlwaysPays => "The allowance pays for itself even with no effect on leaving (hazard \
+                 ratio 1); net_cost_gbp is the mean net cost then."
+                .to_string(),
+        };
+        write_text(sheet, row, 4, &meaning, &formats.wrap)?;
+    }
+    filter(sheet, 0, row, headers.len())?;
+    for (col, width) in [WIDTH_SCENARIO, 12.0, 12.0, WIDTH_MONEY, 80.0].into_iter().enumerate() {
+        sheet.set_column_width(col as ColNum, width)?;
     }
     Ok(())
 }

@@ -72,8 +72,33 @@ fn load_traced(path: &Path) -> Result<Loaded, LoadErrors> {
     }
     let mut merged = merge_chain(chain.tables);
     merged.remove("extends");
+    check_merged(path, chain.files, merged)
+}
+
+/// Loads a scenario from TOML text that is already resolved (an `extends` chain merged, as in
+/// [`Scenario::resolved_toml`], possibly changed since): the text is read as a single scenario
+/// file named `file`, which need not exist on disk, and goes through the same schema and check
+/// stages as any file. Errors are positioned in `text` and name `file`, so `file` should say
+/// where the text came from, e.g. `scenarios/baseline.toml [retention.allowance.amount_gbp = 1500]`.
+/// The text may not `extends` another file.
+pub fn load_resolved(text: &str, file: &Path) -> Result<Scenario, LoadErrors> {
+    let source = SourceFile::new(file.to_path_buf(), text.to_string());
+    let mut errors = Vec::new();
+    let parsed = parse_file(&source, 0, &mut errors);
+    let Some(parsed) = parsed.filter(|_| errors.is_empty()) else {
+        return Err(LoadErrors(errors));
+    };
+    if let Some((_, origin)) = &parsed.extends {
+        let message = "a resolved scenario cannot `extends` another file: its parents are already merged";
+        return Err(source.error_at(origin.key.start, Some("extends".to_string()), message).into());
+    }
+    check_merged(file, vec![source], parsed.table).map(|loaded| loaded.scenario)
+}
+
+/// Stage 1's end and stage 2 for a merged scenario: name, provenance, schema, checks.
+fn check_merged(path: &Path, files: Vec<SourceFile>, merged: Table) -> Result<Loaded, LoadErrors> {
     let name = scenario_name(&merged, path);
-    let provenance = Provenance::new(path, chain.files, &merged);
+    let provenance = Provenance::new(path, files, &merged);
     let assumptions = provenance.assumptions(&merged, &name);
 
     let mut table = to_toml_table(merged);

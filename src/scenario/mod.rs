@@ -16,7 +16,7 @@ pub mod param;
 pub mod schema;
 
 pub use error::{LoadError, LoadErrors};
-pub use load::{load, load_all};
+pub use load::{load, load_all, load_resolved};
 pub use schema::ScenarioSpec;
 
 use std::path::PathBuf;
