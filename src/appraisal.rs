@@ -212,18 +212,41 @@ pub fn break_even(scenario: &Scenario, settings: &RunSettings) -> Option<BreakEv
     if at_high <= 0.0 {
         return Some(BreakEven::AlwaysPays { net_cost_at_one_gbp: at_high });
     }
-    // Net cost rises with the ratio: a weaker effect saves less.
+    // Net cost rises with the ratio (a weaker effect saves less), nearly in a straight line:
+    // the Illinois variant of false position brackets the root like bisection but needs far
+    // fewer simulations.
+    let (mut net_low, mut net_high) = (at_low, at_high);
+    let mut kept_side = 0i8;
+    let mut best = (low, at_low);
     while high - low > BREAK_EVEN_TOLERANCE {
-        let middle = (low + high) / 2.0;
-        if net_at(middle) > 0.0 {
-            high = middle;
+        let guess = (low * net_high - high * net_low) / (net_high - net_low);
+        // Keep each guess strictly inside, and narrow by at least the tolerance.
+        let guess = guess.clamp(low + BREAK_EVEN_TOLERANCE / 2.0, high - BREAK_EVEN_TOLERANCE / 2.0);
+        let net = net_at(guess);
+        best = if net.abs() < best.1.abs() { (guess, net) } else { best };
+        if net > 0.0 {
+            (high, net_high) = (guess, net);
+            if kept_side == -1 {
+                net_low /= 2.0;
+            }
+            kept_side = -1;
         } else {
-            low = middle;
+            (low, net_low) = (guess, net);
+            if kept_side == 1 {
+                net_high /= 2.0;
+            }
+            kept_side = 1;
+        }
+        if net.abs() < BREAK_EVEN_NET_TOLERANCE_GBP {
+            break;
         }
     }
-    let hazard_ratio = (low + high) / 2.0;
-    Some(BreakEven::Found { hazard_ratio, net_cost_gbp: net_at(hazard_ratio) })
+    Some(BreakEven::Found { hazard_ratio: best.0, net_cost_gbp: best.1 })
 }
+
+/// The search also stops once the mean net cost is within this of zero (pounds over the
+/// horizon): closer than the Monte Carlo error of any realistic run.
+pub const BREAK_EVEN_NET_TOLERANCE_GBP: f64 = 1000.0;
 
 /// Mean over replications of the break-even spend (`BREAK_EVEN_COSTS`) over the horizon,
 /// replications in parallel and summed in order (the same bits at any thread count).
