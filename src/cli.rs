@@ -1,6 +1,6 @@
 //! The command line: `wfsim run` simulates scenarios and writes the results, `wfsim validate`
 //! checks scenario files without running them, `wfsim sweep` runs one scenario over a range of
-//! values of one parameter.
+//! values of one parameter, `wfsim fit` fits retention from worker-level census records.
 //!
 //! Exit status: 0 success, 2 bad input (scenario files, flags), 1 anything else (for example
 //! an output directory that cannot be written). Every scenario is loaded and checked before
@@ -11,10 +11,13 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::appraisal::{self, BreakEven};
+use crate::dataset::{Dataset, Level};
 use crate::engine::metrics::Metric;
+use crate::fit::{self, Bands, FitOptions};
+use crate::init::{self, InitError};
 use crate::output::{
     self, AnnualCsv, AppraisalCsv, AssumptionsCsv, BreakEvenCsv, CostsCsv, DifferencesCsv, Manifest, OutputError,
     ProbabilitiesCsv, TimeseriesCsv,
@@ -51,10 +54,41 @@ pub enum Command {
     Run(RunArgs),
     /// Check scenario files without running them.
     Validate(ValidateArgs),
+    /// Write a council's (or region's, or England's) baseline scenario from the DfE data.
+    Init(InitArgs),
     /// Rebuild the charts, report and workbook from a finished run's results.
     Report(ReportArgs),
     /// Run one scenario with a parameter swept over a range of values, on common random numbers.
     Sweep(SweepArgs),
+    /// Fit retention (leaving by tenure band and route) from worker-level census records.
+    Fit(FitArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FitArgs {
+    /// Worker-level records: CSV files with the DfE census column names (SWENo, AgencyWorker,
+    /// RoleStartDate, RoleEndDate, CensusYear or ReferenceDate, ...) or CSWW census XML
+    /// returns. Several years' returns are merged per worker by SWENo.
+    #[arg(value_name = "RECORDS", required = true)]
+    pub records: Vec<PathBuf>,
+    /// Fit each route of entry too (routes with fewer than 5 leavers use the pooled fit).
+    #[arg(long, value_name = "GROUPING")]
+    pub by: Option<FitBy>,
+    /// Tenure band edges in months, starting at 0: 0,12,24,60 gives the bands 0-12, 12-24,
+    /// 24-60 and 60+ months.
+    #[arg(long, value_name = "EDGES", default_value = "0,12,24,60", value_parser = Bands::parse)]
+    pub bands: Bands,
+    /// Output directory, created if need be: retention.toml, survival.csv, hazards.csv and
+    /// charts/survival.png/.svg.
+    #[arg(long, value_name = "DIR", default_value = "output/fit")]
+    pub out: PathBuf,
+}
+
+/// How `wfsim fit` splits the workers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FitBy {
+    /// By route of entry: newly qualified (university), experienced, Step Up, Frontline, other.
+    Route,
 }
 
 #[derive(Debug, Args)]
@@ -126,6 +160,29 @@ pub struct ValidateArgs {
     pub files: Vec<PathBuf>,
 }
 
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// List every council (name, old and new codes, region, years with data), then the regions
+    /// and England.
+    #[arg(long, conflicts_with_all = ["la", "year", "out", "force"])]
+    pub list: bool,
+    /// The council, region or England: a name in any case ("County Durham"), an old code (840)
+    /// or a new code (E06000047).
+    #[arg(long, value_name = "QUERY", required_unless_present = "list")]
+    pub la: Option<String>,
+    /// The year of the 30 September position to start from, 2017 to 2024 [default: the
+    /// area's latest].
+    #[arg(long, value_name = "YEAR")]
+    pub year: Option<i32>,
+    /// The scenario file to write [default: scenarios/NAME_YEAR.toml, such as
+    /// scenarios/county_durham_2024.toml].
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Replace the file if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
 /// Why a command failed, and so which exit status it gets.
 #[derive(Debug)]
 enum Failure {
@@ -157,8 +214,10 @@ where
     let result = match &cli.command {
         Command::Run(args) => run_command(args),
         Command::Validate(args) => validate_command(args),
+        Command::Init(args) => init_command(args),
         Command::Report(args) => report_command(args),
         Command::Sweep(args) => sweep_command(args),
+        Command::Fit(args) => fit_command(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -260,6 +319,38 @@ fn sweep_command(args: &SweepArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+/// Most skipped-row messages and warnings printed by `wfsim fit` (the counts are always given).
+const FIT_MESSAGES_SHOWN: usize = 20;
+
+/// `wfsim fit`: read and check the records, fit, write, summarise. Records that are not
+/// records files, or hold values that cannot be read, are bad input and nothing is written.
+fn fit_command(args: &FitArgs) -> Result<(), Failure> {
+    let options = FitOptions { bands: args.bands.clone(), by_route: args.by == Some(FitBy::Route) };
+    let fitted = fit::fit(&args.records, &options).map_err(|error| Failure::BadInput(error.lines()))?;
+    {
+        let mut stderr = std::io::stderr().lock();
+        for (kind, issues) in [("skipped", &fitted.records.skipped), ("warning", &fitted.records.warnings)] {
+            for issue in issues.iter().take(FIT_MESSAGES_SHOWN) {
+                let _ = writeln!(stderr, "{kind}: {issue}");
+            }
+            if issues.len() > FIT_MESSAGES_SHOWN {
+                let _ = writeln!(stderr, "{kind}: ... and {} more", issues.len() - FIT_MESSAGES_SHOWN);
+            }
+        }
+    }
+    let files = fit::output::files(&fitted).map_err(|error| Failure::Other(error.to_string()))?;
+    let outputs: Vec<&dyn output::OutputFile> = files.iter().map(|file| file as &dyn output::OutputFile).collect();
+    let written = output::write_all(&args.out, &outputs).map_err(|error| Failure::Other(error.to_string()))?;
+    let mut stdout = std::io::stdout().lock();
+    for line in fit::output::summary_lines(&fitted) {
+        let _ = writeln!(stdout, "{line}");
+    }
+    for path in &written {
+        let _ = writeln!(stdout, "Wrote {}", path.display());
+    }
+    Ok(())
+}
+
 /// The allowance break-even of the baseline and of every option that changes its allowance.
 fn break_even_rows(scenarios: &[Scenario], runs: &[ScenarioRun], settings: &RunSettings) -> Vec<(String, BreakEven)> {
     let Some(baseline) = run::baseline(runs) else { return Vec::new() };
@@ -305,6 +396,112 @@ fn validate_command(args: &ValidateArgs) -> Result<(), Failure> {
         }
     }
     if all_good { Ok(()) } else { Err(Failure::BadInput(Vec::new())) }
+}
+
+/// `wfsim init`: list the areas, or build an area's baseline from the embedded DfE data,
+/// calibrate it and write it (never over an existing file without `--force`).
+fn init_command(args: &InitArgs) -> Result<(), Failure> {
+    let data = Dataset::embedded();
+    if args.list {
+        print_areas(data);
+        return Ok(());
+    }
+    let Some(query) = &args.la else {
+        return Err(Failure::BadInput(vec!["give the area with --la QUERY, or --list to list them".to_string()]));
+    };
+    let init_failure = |error: InitError| match error {
+        InitError::Invalid { .. } => Failure::Other(error.to_string()),
+        _ => Failure::BadInput(vec![error.to_string()]),
+    };
+    let area = init::resolve_area(data, query, args.year).map_err(init_failure)?;
+    let year = args.year.unwrap_or_else(|| area.last_year());
+    let out = args.out.clone().unwrap_or_else(|| Path::new(SCENARIO_DIR).join(format!("{}_{year}.toml", area.slug())));
+    let Some(file_name) = out.file_name().map(|name| name.to_string_lossy().into_owned()) else {
+        return Err(Failure::BadInput(vec![format!("--out {} is not a file name", out.display())]));
+    };
+    if out.is_dir() {
+        return Err(Failure::BadInput(vec![format!("{} is a directory: give a file name with --out", out.display())]));
+    }
+    if out.exists() && !args.force {
+        return Err(Failure::BadInput(vec![format!(
+            "{} already exists: add --force to replace it, or choose another file with --out FILE",
+            out.display()
+        )]));
+    }
+    let generated = init::baseline_scenario(data, &area.code, year).map_err(init_failure)?;
+    {
+        let mut stderr = std::io::stderr().lock();
+        for note in &generated.notes {
+            let _ = writeln!(stderr, "note: {note}");
+        }
+    }
+    let folder = out.parent().filter(|parent| !parent.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let file = output::BytesFile { name: file_name, bytes: generated.toml.clone().into_bytes() };
+    output::write_all(folder, &[&file]).map_err(|error| Failure::Other(error.to_string()))?;
+
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(stdout, "Wrote {}: {}, from the 30 September {year} position.", out.display(), area.label());
+    let calibration = &generated.calibration;
+    if let Some(simulated) = calibration.simulated_turnover {
+        let _ = writeln!(
+            stdout,
+            "Retention calibrated: hazard_scale {} gives a first-year turnover of {} ({} replications) against the DfE {} ({}).",
+            calibration.hazard_scale,
+            percent(simulated),
+            calibration.replications,
+            percent(calibration.target_turnover),
+            match calibration.target_years.as_slice() {
+                [] => "see the notes".to_string(),
+                [year] => year.to_string(),
+                years => format!("mean of {}", crate::dataset::years_label(years)),
+            }
+        );
+    }
+    if generated.notes.is_empty() {
+        let _ = writeln!(stdout, "Every figure is {}'s own for {year}.", area.name);
+    } else {
+        let _ = writeln!(
+            stdout,
+            "{} figure(s) fell back or were adjusted: see the notes above, also written at the top of the file.",
+            generated.notes.len()
+        );
+    }
+    let _ = writeln!(
+        stdout,
+        "The data give no planned training cohorts: add the council's own. Check with `wfsim validate {}`, run with `wfsim run {}`.",
+        out.display(),
+        out.display()
+    );
+    Ok(())
+}
+
+/// `wfsim init --list`: councils by name, then regions, then England.
+fn print_areas(data: &Dataset) {
+    let areas = data.areas();
+    let rows: Vec<[String; 5]> = areas
+        .iter()
+        .map(|area| {
+            let region = match area.level {
+                Level::LocalAuthority => area.region_name.clone().unwrap_or_default(),
+                Level::Region => "(region)".to_string(),
+                Level::England => "(country)".to_string(),
+            };
+            let old = area.old_la_code.clone().unwrap_or_else(|| "-".to_string());
+            [area.name.clone(), old, area.code.clone(), region, area.years_label()]
+        })
+        .collect();
+    let header = ["name", "old code", "new code", "region", "years"].map(String::from);
+    let mut widths = [0; 5];
+    for row in std::iter::once(&header).chain(&rows) {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let mut stdout = std::io::stdout().lock();
+    for row in std::iter::once(&header).chain(&rows) {
+        let line = row.iter().zip(widths).map(|(cell, width)| format!("{cell:width$}")).collect::<Vec<_>>().join("  ");
+        let _ = writeln!(stdout, "{}", line.trim_end());
+    }
 }
 
 /// One line per load error, as printed after `error: `.

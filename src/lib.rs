@@ -8,12 +8,18 @@
 //! - [`stats`]: quantiles and DfE-style annual figures;
 //! - [`output`]: the result files, written atomically;
 //! - [`sweep`]: one parameter over a range of values, on common random numbers;
+//! - [`dataset`]: the DfE workforce indicators for every council, embedded;
+//! - [`init`]: a council's baseline scenario built from them;
+//! - [`fit`]: retention fitted from worker-level census records (`wfsim fit`);
 //! - [`cli`]: the `wfsim` command.
 
 pub mod appraisal;
 pub mod calendar;
 pub mod cli;
+pub mod dataset;
 pub mod engine;
+pub mod fit;
+pub mod init;
 pub mod output;
 pub mod report;
 pub mod run;

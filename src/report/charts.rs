@@ -1010,6 +1010,194 @@ fn format_value(value: f64) -> String {
     if value == 0.0 { "0".to_string() } else { value.to_string() }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Survival charts
+
+/// Survival curves to draw (`wfsim fit`): step functions of the share still in post against
+/// months with the council, each with its confidence band.
+#[derive(Debug, Clone)]
+pub struct SurvivalPlot {
+    pub title: String,
+    /// The legend's label for the bands, e.g. "95% interval (Greenwood, log-log)".
+    pub interval_label: String,
+    pub series: Vec<SurvivalSeries>,
+}
+
+/// One survival curve.
+#[derive(Debug, Clone)]
+pub struct SurvivalSeries {
+    pub label: String,
+    /// (months, survival, lower, upper), survival and bounds as fractions, in time order: each
+    /// value holds from its time until the next.
+    pub steps: Vec<(f64, f64, f64, f64)>,
+    /// Drawn thick, solid and black (the pooled curve); the others take the option colours
+    /// and dash patterns in turn.
+    pub emphasis: bool,
+}
+
+/// Draws survival curves, [`WIDTH`] × [`HEIGHT`], with the fonts, colours and axis style of the
+/// other charts: y is the percentage still in post, x months with the council (ticks on whole
+/// years). Returns the PNG and the SVG.
+pub fn survival_chart(plot: &SurvivalPlot) -> Result<(Vec<u8>, String), ReportError> {
+    register_fonts()?;
+    let fail = |message: String| ReportError::Chart { name: "survival".into(), message };
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        draw_survival(&root, plot).map_err(|e| fail(e.to_string()))?;
+        root.present().map_err(|e| fail(e.to_string()))?;
+    }
+    let mut rgb = vec![0u8; WIDTH as usize * HEIGHT as usize * 3];
+    {
+        let root = BitMapBackend::with_buffer(&mut rgb, (WIDTH, HEIGHT)).into_drawing_area();
+        draw_survival(&root, plot).map_err(|e| fail(e.to_string()))?;
+        root.present().map_err(|e| fail(e.to_string()))?;
+    }
+    let png = encode_png(&rgb).map_err(|e| fail(format!("PNG encoding: {e}")))?;
+    Ok((png, svg))
+}
+
+/// The stroke of each survival series: the emphasised one black and thick, the others the
+/// option strokes in turn (solid instead of markers: a curve has too many points for them).
+fn survival_strokes(plot: &SurvivalPlot) -> Vec<Stroke> {
+    let mut option_index = 0;
+    plot.series
+        .iter()
+        .map(|series| {
+            if series.emphasis {
+                Stroke { colour: BASELINE_COLOUR, width: 4, dash: Dash::Solid }
+            } else {
+                option_index += 1;
+                let stroke = option_stroke(option_index - 1);
+                Stroke { dash: if stroke.dash == Dash::Markers { Dash::Solid } else { stroke.dash }, ..stroke }
+            }
+        })
+        .collect()
+}
+
+fn draw_survival<DB: DrawingBackend>(root: &Area<DB>, plot: &SurvivalPlot) -> DrawResult<DB> {
+    root.fill(&WHITE)?;
+    let title_style = bold_font(20.0).color(&TEXT);
+    let title = fit_title(root, &clean_text(&plot.title), &title_style)?;
+    let last = plot
+        .series
+        .iter()
+        .flat_map(|series| series.steps.iter().map(|step| step.0))
+        .filter(|t| t.is_finite())
+        .fold(0.0, f64::max);
+    if last <= 0.0 {
+        let body = root.titled(&title, title_style)?;
+        let (w, h) = body.dim_in_pixel();
+        let note = font(16.0).color(&TEXT).pos(Pos::new(HPos::Center, VPos::Center));
+        return body.draw(&Text::new("No data: no survival curve to draw", (w as i32 / 2, h as i32 / 2), note));
+    }
+    let strokes = survival_strokes(plot);
+    let mut legend: Vec<(Swatch, String)> = plot
+        .series
+        .iter()
+        .zip(&strokes)
+        .map(|(series, stroke)| (Swatch::Line(*stroke), shorten(&clean_text(&series.label), LEGEND_CHARS)))
+        .collect();
+    legend.push((Swatch::Band(SEPTEMBER_MARKER, 0.3), clean_text(&plot.interval_label)));
+    let rows = layout_legend(root, &legend)?;
+    let legend_height = rows.len() as i32 * LEGEND_ROW + 10;
+    let (upper, lower) = root.split_vertically(HEIGHT as i32 - legend_height);
+
+    let x_axis = TenureAxis { last };
+    let mut chart = ChartBuilder::on(&upper)
+        .caption(&title, title_style)
+        .margin(12)
+        .margin_right(24)
+        .x_label_area_size(40)
+        .y_label_area_size(64)
+        .build_cartesian_2d(x_axis, 0.0..100.0)?;
+    let x_format = |x: &f64| format!("{}", x.round() as i64);
+    let y_format = |y: &f64| format_tick(*y, 0);
+    chart
+        .configure_mesh()
+        .x_labels(12)
+        .y_labels(11)
+        .y_max_light_lines(1)
+        .x_label_formatter(&x_format)
+        .y_label_formatter(&y_format)
+        .x_desc("Months with the council")
+        .y_desc("Still in post (%)")
+        .label_style(font(13.0).color(&TEXT))
+        .axis_desc_style(font(15.0).color(&TEXT))
+        .bold_line_style(GRID_BOLD)
+        .light_line_style(GRID_LIGHT)
+        .axis_style(TEXT)
+        .draw()?;
+
+    for (series, stroke) in plot.series.iter().zip(&strokes) {
+        let opacity = if series.emphasis { 0.10 } else { COMPARISON_BAND_OPACITY };
+        let band: Vec<(f64, f64, f64)> = step_points(&series.steps).iter().map(|&(x, _, lo, hi)| (x, lo, hi)).collect();
+        for segment in band_segments(&band) {
+            let outline: Vec<(f64, f64)> = segment
+                .iter()
+                .map(|&(x, _, hi)| (x, hi))
+                .chain(segment.iter().rev().map(|&(x, lo, _)| (x, lo)))
+                .collect();
+            chart.plotting_area().draw(&Polygon::new(outline, stroke.colour.mix(opacity).filled()))?;
+        }
+    }
+    // Lines over every band; the emphasised line last, so nothing hides it.
+    let mut order: Vec<usize> = (0..plot.series.len()).collect();
+    order.sort_by_key(|&i| plot.series[i].emphasis);
+    for i in order {
+        let line: Vec<(f64, f64)> = step_points(&plot.series[i].steps).iter().map(|&(x, s, _, _)| (x, s)).collect();
+        for segment in line_segments(&line) {
+            draw_line(chart.plotting_area(), &segment, strokes[i])?;
+        }
+    }
+    draw_legend(&lower, &legend, &rows)
+}
+
+/// A step function as points to draw, in percent, each value held until the next time:
+/// (t₀, v₀), (t₁, v₀), (t₁, v₁), ... with v = (estimate, lower, upper).
+fn step_points(steps: &[(f64, f64, f64, f64)]) -> Vec<(f64, f64, f64, f64)> {
+    let mut points = Vec::with_capacity(2 * steps.len());
+    for (i, &(t, s, lo, hi)) in steps.iter().enumerate() {
+        if let Some(&(_, s0, lo0, hi0)) = i.checked_sub(1).and_then(|j| steps.get(j)) {
+            points.push((t, s0 * 100.0, lo0 * 100.0, hi0 * 100.0));
+        }
+        points.push((t, s * 100.0, lo * 100.0, hi * 100.0));
+    }
+    points
+}
+
+/// The x axis of survival charts: months with the council, ticks on whole years (or on
+/// multiples of 3 or 6 months for short spans).
+#[derive(Debug, Clone, Copy)]
+struct TenureAxis {
+    last: f64,
+}
+
+impl Ranged for TenureAxis {
+    type FormatOption = DefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        let t = value / self.last;
+        limit.0 + (t * f64::from(limit.1 - limit.0)).round() as i32
+    }
+
+    fn key_points<Hint: KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
+        let max = hint.bold_points().max(1);
+        let last = self.last.floor() as i64;
+        for step in [1, 3, 6, 12, 24, 36, 60, 120, 240, 600] {
+            if last / step < max as i64 {
+                return (0..=last / step).map(|k| (k * step) as f64).collect();
+            }
+        }
+        Vec::new()
+    }
+
+    fn range(&self) -> Range<f64> {
+        0.0..self.last
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
