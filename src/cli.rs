@@ -14,6 +14,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::appraisal::{self, BreakEven};
+use crate::backtest;
 use crate::dataset::{Dataset, Level};
 use crate::engine::metrics::Metric;
 use crate::fit::{self, Bands, FitOptions};
@@ -62,6 +63,33 @@ pub enum Command {
     Sweep(SweepArgs),
     /// Fit retention (leaving by tenure band and route) from worker-level census records.
     Fit(FitArgs),
+    /// Project councils' baselines from a past year and compare with what happened.
+    Backtest(BacktestArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BacktestArgs {
+    /// One council (or region, or England): a name, an old code or a new code.
+    #[arg(long, value_name = "QUERY", required_unless_present = "all", conflicts_with = "all")]
+    pub la: Option<String>,
+    /// Every council in the data.
+    #[arg(long)]
+    pub all: bool,
+    /// The year of the 30 September position to project from (2017 to 2023).
+    #[arg(long, value_name = "YEAR")]
+    pub from: i32,
+    /// Replications per council.
+    #[arg(long, value_name = "N", default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub reps: u32,
+    /// Master seed.
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// Worker threads [default: one per CPU]. Results do not depend on it.
+    #[arg(long, value_name = "T", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub threads: Option<u32>,
+    /// Output directory for backtest.csv and backtest_summary.csv.
+    #[arg(long, value_name = "DIR", default_value = "output/backtest")]
+    pub out: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -218,6 +246,7 @@ where
         Command::Report(args) => report_command(args),
         Command::Sweep(args) => sweep_command(args),
         Command::Fit(args) => fit_command(args),
+        Command::Backtest(args) => backtest_command(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -360,6 +389,85 @@ fn break_even_rows(scenarios: &[Scenario], runs: &[ScenarioRun], settings: &RunS
             appraisal::break_even(scenario, settings).map(|outcome| (scenario.name.clone(), outcome))
         })
         .collect()
+}
+
+/// `wfsim backtest`: project from a past year, compare with what happened, beside the naive
+/// "no change" forecast.
+fn backtest_command(args: &BacktestArgs) -> Result<(), Failure> {
+    let data = Dataset::embedded();
+    let bad = |message: String| Failure::BadInput(vec![message]);
+    if !(2017..2024).contains(&args.from) {
+        return Err(bad(format!(
+            "--from {}: expected a year from 2017 to 2023, so that a later year can be compared",
+            args.from
+        )));
+    }
+    let areas: Vec<&crate::dataset::Area> = match &args.la {
+        Some(query) => vec![init::resolve_area(data, query, Some(args.from)).map_err(|error| bad(error.to_string()))?],
+        None => backtest::councils(data),
+    };
+    let settings = backtest::BacktestSettings {
+        from_year: args.from,
+        replications: args.reps,
+        seed: args.seed,
+        calibration: init::Calibration::default(),
+    };
+    let work = || {
+        let (comparisons, skipped) = backtest::backtest_areas(data, &areas, &settings);
+        let accuracy = backtest::accuracy(&comparisons);
+        (comparisons, skipped, accuracy)
+    };
+    let (comparisons, skipped, accuracy) = match args.threads {
+        Some(threads) => rayon::ThreadPoolBuilder::new()
+            .num_threads(threads as usize)
+            .build()
+            .map_err(|error| Failure::Other(format!("cannot start {threads} worker threads: {error}")))?
+            .install(work),
+        None => work(),
+    };
+    if comparisons.is_empty() {
+        let reasons: Vec<String> = skipped.iter().map(|s| format!("{}: {}", s.area, s.reason)).collect();
+        return Err(bad(format!(
+            "nothing to compare: no area has figures both in {} and a later year{}",
+            args.from,
+            if reasons.is_empty() { String::new() } else { format!(" ({})", reasons.join("; ")) }
+        )));
+    }
+    let files: [&dyn output::OutputFile; 2] =
+        [&backtest::BacktestCsv { comparisons: &comparisons }, &backtest::AccuracyCsv { rows: &accuracy }];
+    let written = output::write_all(&args.out, &files).map_err(|error| Failure::Other(error.to_string()))?;
+    let mut stdout = std::io::stdout().lock();
+    let _ =
+        writeln!(stdout, "Projected from 30 September {}, {} replications, seed {}.", args.from, args.reps, args.seed);
+    let _ = writeln!(
+        stdout,
+        "{:<14} {:>7} {:>6} {:>12} {:>12} {:>8} {:>8} {:>8}",
+        "metric", "years", "n", "model MAE", "naive MAE", "in 50%", "in 90%", "closer"
+    );
+    for row in &accuracy {
+        let scale = if row.metric.is_rate() { 100.0 } else { 1.0 };
+        let _ = writeln!(
+            stdout,
+            "{:<14} {:>7} {:>6} {:>12.2} {:>12.2} {:>7.0}% {:>7.0}% {:>7.0}%",
+            row.metric.name(),
+            row.horizon_years,
+            row.count,
+            row.model_median_abs_error * scale,
+            row.naive_median_abs_error * scale,
+            row.share_in_50 * 100.0,
+            row.share_in_90 * 100.0,
+            row.share_model_closer * 100.0,
+        );
+    }
+    let _ =
+        writeln!(stdout, "(rates in percentage points; MAE: median absolute error; closer: model nearer than naive)");
+    for skip in &skipped {
+        let _ = writeln!(stdout, "Skipped {}: {}", skip.area, skip.reason);
+    }
+    for path in written {
+        let _ = writeln!(stdout, "Wrote {}", path.display());
+    }
+    Ok(())
 }
 
 /// `wfsim report DIR`: charts, report and workbook from a finished run, without simulating.

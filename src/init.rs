@@ -437,7 +437,10 @@ struct Plan {
     growth: f64,
     growth_comment: String,
     /// " It was 310.0 FTE in 2021 (DfE: in post plus vacancies)." or "".
-    establishment_history: String,
+    /// Establishment change each April (FTE), from the area's recent trend, and where it
+    /// comes from.
+    establishment_growth_fte: f64,
+    establishment_comment: String,
 }
 
 impl Plan {
@@ -580,13 +583,7 @@ impl Plan {
 
         let (cover_share, cover_comment) = agency_cover(&mut r, &vacancy_fte, &agency_fte);
         let (growth, growth_comment) = demand_trend(&mut r);
-        let establishment_history = (year - RECENT_YEARS..year)
-            .find_map(|y| {
-                let figures = data.figures(area, y)?;
-                let total = figures.value(Field::InpostFte)? + figures.value(Field::VacancyFte)?;
-                Some(format!(" It was {} FTE in {y} (DfE: in post plus vacancies).", fixed1(total)))
-            })
-            .unwrap_or_default();
+        let (establishment_growth_fte, establishment_comment) = establishment_trend(&mut r);
 
         let figures = StartingFigures {
             fte_in_post: fte,
@@ -615,7 +612,8 @@ impl Plan {
             cover_comment,
             growth,
             growth_comment,
-            establishment_history,
+            establishment_growth_fte,
+            establishment_comment,
         })
     }
 
@@ -765,6 +763,38 @@ fn agency_cover(r: &mut Resolver, vacancy: &Sourced, agency: &Sourced) -> (f64, 
     }
     r.notes.push(format!("agency cover share: no vacancies in {year} and no region ratio; assumed 0"));
     (0.0, "no data: assumed 0, see the notes".to_string())
+}
+
+/// The establishment's (FTE in post plus vacancies) yearly change in FTE over up to the last
+/// three years, limited to [`GROWTH_RANGE`] of the current establishment a year; 0 if the area
+/// has no earlier year with both figures.
+fn establishment_trend(r: &mut Resolver) -> (f64, String) {
+    let year = r.year;
+    let establishment = |y: i32| {
+        let figures = r.data.figures(r.area, y)?;
+        Some(figures.value(Field::InpostFte)? + figures.value(Field::VacancyFte)?).filter(|&total| total > 0.0)
+    };
+    let Some(now) = establishment(year) else {
+        r.notes.push(format!("establishment trend: no in-post and vacancy figures for {year}; assumed no change"));
+        return (0.0, "no figures: assumed no change".to_string());
+    };
+    let Some((then_year, then)) = (year - RECENT_YEARS..year).find_map(|y| establishment(y).map(|e| (y, e))) else {
+        r.notes.push(format!(
+            "establishment trend: no earlier year of in-post and vacancy figures before {year}; assumed no change"
+        ));
+        return (0.0, format!("no earlier year before {year} in the data: assumed no change"));
+    };
+    let raw = (now - then) / f64::from(year - then_year);
+    let change = round_to(raw.clamp(GROWTH_RANGE.0 * now, GROWTH_RANGE.1 * now), 1);
+    let limited =
+        if change != round_to(raw, 1) { format!(", limited to {} FTE a year", fixed1(change)) } else { String::new() };
+    let comment = format!(
+        "{} FTE ({then_year}) to {} FTE ({year}) in post plus vacancies (DfE), {} FTE a year{limited} (assumption: the trend goes on)",
+        fixed1(then),
+        fixed1(now),
+        fixed1(raw)
+    );
+    (change, comment)
 }
 
 /// Open cases' yearly growth over up to the last three years: the area's own, else its
@@ -979,12 +1009,25 @@ impl Plan {
         // [establishment]
         t.line("[establishment]");
         t.comment(&format!(
-            "The starting establishment is FTE in post / (1 - vacancy rate) = {} FTE.{} No changes are assumed (the data give no plans): add the council's own, e.g. changes = [{{ from = \"{}-04\", change_fte = 5.0 }}].",
+            "The starting establishment is FTE in post / (1 - vacancy rate) = {} FTE. Each April it changes by \
+             the council's recent trend: {}. Replace these with the council's own plans.",
             fixed1(establishment),
-            self.establishment_history,
-            year + 1
+            self.establishment_comment
         ));
-        t.line("changes = []");
+        let aprils: Vec<String> = (year + 1..=year + 5)
+            .map(|april| {
+                format!("    {{ from = \"{april}-04\", change_fte = {} }},", fnum(self.establishment_growth_fte))
+            })
+            .collect();
+        if self.establishment_growth_fte == 0.0 {
+            t.line("changes = []");
+        } else {
+            t.line("changes = [");
+            for line in aprils {
+                t.line(&line);
+            }
+            t.line("]");
+        }
         t.blank();
 
         // [retention]

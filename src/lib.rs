@@ -14,6 +14,7 @@
 //! - [`cli`]: the `wfsim` command.
 
 pub mod appraisal;
+pub mod backtest;
 pub mod calendar;
 pub mod cli;
 pub mod dataset;
