@@ -895,8 +895,8 @@ impl Plan {
         t.line("#");
         t.comment(
             "Not in the data, so not here: planned training cohorts (apprentices, Step Up, Frontline, overseas), \
-             changes to the establishment, a retention allowance or welcome payment, a caseload cap. Add the \
-             council's own (scenarios/baseline.toml shows how).",
+             planned changes to the establishment (only its recent trend is assumed to go on), a retention \
+             allowance or welcome payment, a caseload cap. Add the council's own (scenarios/baseline.toml shows how).",
         );
         t.blank();
 
