@@ -180,6 +180,9 @@ pub enum BreakEven {
     AlwaysPays { net_cost_at_one_gbp: f64 },
 }
 
+/// The break-even search uses at most this many replications (the first ones of the run).
+pub const BREAK_EVEN_REPLICATIONS: u32 = 250;
+
 /// Hazard ratios are searched to within this.
 pub const BREAK_EVEN_TOLERANCE: f64 = 0.001;
 
@@ -195,6 +198,9 @@ pub fn break_even(scenario: &Scenario, settings: &RunSettings) -> Option<BreakEv
         return None;
     }
     let months = settings.months.unwrap_or(spec.horizon_months);
+    // The first replications only: each step of the search is a whole run, and common random
+    // numbers keep the comparison precise with fewer of them.
+    let settings = &RunSettings { replications: settings.replications.min(BREAK_EVEN_REPLICATIONS), ..*settings };
     let mean_total = |modify: &dyn Fn(&mut crate::scenario::schema::AllowanceSpec)| {
         let mut variant = scenario.clone();
         if let Some(allowance) = variant.spec.retention.as_mut().and_then(|r| r.allowance.as_mut()) {

@@ -79,13 +79,13 @@ pub struct BacktestArgs {
     #[arg(long, value_name = "YEAR")]
     pub from: i32,
     /// Replications per council.
-    #[arg(long, value_name = "N", default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub reps: u32,
     /// Master seed.
-    #[arg(long, value_name = "S", default_value_t = 1)]
+    #[arg(long, value_name = "S", allow_negative_numbers = true, default_value_t = 1)]
     pub seed: u64,
     /// Worker threads [default: one per CPU]. Results do not depend on it.
-    #[arg(long, value_name = "T", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    #[arg(long, value_name = "T", allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub threads: Option<u32>,
     /// Output directory for backtest.csv and backtest_summary.csv.
     #[arg(long, value_name = "DIR", default_value = "output/backtest")]
@@ -130,16 +130,16 @@ pub struct SweepArgs {
     #[arg(long, value_name = "PATH=FROM..TO:STEP", allow_hyphen_values = true)]
     pub param: String,
     /// Replications per value (1 to 1,000,000).
-    #[arg(long, value_name = "N", default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub reps: u32,
     /// Master seed: every value uses the same seed and replications (common random numbers).
-    #[arg(long, value_name = "S", default_value_t = 1)]
+    #[arg(long, value_name = "S", allow_negative_numbers = true, default_value_t = 1)]
     pub seed: u64,
     /// Months to simulate (1 to 1200) [default: the scenario's horizon_months].
-    #[arg(long, value_name = "M", value_parser = clap::value_parser!(u32).range(1..=1200))]
+    #[arg(long, value_name = "M", allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(1..=1200))]
     pub months: Option<u32>,
     /// Worker threads (1 to 1024) [default: one per CPU]. Results do not depend on it.
-    #[arg(long, value_name = "T", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    #[arg(long, value_name = "T", allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub threads: Option<u32>,
     /// Output directory, created if need be: sweep.csv, sweep.json and charts/sweep_*.
     #[arg(long, value_name = "DIR", default_value = "output")]
@@ -160,17 +160,17 @@ pub struct RunArgs {
     #[arg(value_name = "SCENARIO.toml")]
     pub scenarios: Vec<PathBuf>,
     /// Replications per scenario (1 to 1,000,000).
-    #[arg(long, value_name = "N", default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub reps: u32,
     /// Master seed: the same seed and inputs give the same results, bit for bit.
-    #[arg(long, value_name = "S", default_value_t = 1)]
+    #[arg(long, value_name = "S", allow_negative_numbers = true, default_value_t = 1)]
     pub seed: u64,
     /// Months to simulate (1 to 1200) [default: each scenario's horizon_months, which
     /// defaults to 60].
-    #[arg(long, value_name = "M", value_parser = clap::value_parser!(u32).range(1..=1200))]
+    #[arg(long, value_name = "M", allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(1..=1200))]
     pub months: Option<u32>,
     /// Worker threads (1 to 1024) [default: one per CPU]. Results do not depend on it.
-    #[arg(long, value_name = "T", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    #[arg(long, value_name = "T", allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub threads: Option<u32>,
     /// Output directory, created if need be. Existing result files in it are replaced only
     /// once all new ones are written.
@@ -273,6 +273,9 @@ fn run_command(args: &RunArgs) -> Result<(), Failure> {
     let files =
         if args.scenarios.is_empty() { find_scenarios(Path::new(SCENARIO_DIR))? } else { args.scenarios.clone() };
     let scenarios = scenario::load_all(&files).map_err(|errors| Failure::BadInput(error_lines(&errors)))?;
+    if let Some(months) = args.months {
+        check_months_datable(&scenarios, months)?;
+    }
 
     let settings = RunSettings { replications: args.reps, seed: args.seed, months: args.months, progress: true };
     let simulate_and_write = || -> Result<(Vec<ScenarioRun>, Vec<PathBuf>), OutputError> {
@@ -319,6 +322,7 @@ fn sweep_command(args: &SweepArgs) -> Result<(), Failure> {
     let variants = sweep::variants(&reference, &param).map_err(Failure::BadInput)?;
 
     let months = args.months.unwrap_or(reference.spec.horizon_months);
+    check_months_datable(std::slice::from_ref(&reference), months)?;
     let settings = RunSettings { replications: args.reps, seed: args.seed, months: Some(months), progress: true };
     let simulate_and_write = || -> Result<(sweep::SweepResults, Vec<PathBuf>), Failure> {
         let results = sweep::simulate(&reference, &variants, &param, &settings);
@@ -610,6 +614,24 @@ fn print_areas(data: &Dataset) {
         let line = row.iter().zip(widths).map(|(cell, width)| format!("{cell:width$}")).collect::<Vec<_>>().join("  ");
         let _ = writeln!(stdout, "{}", line.trim_end());
     }
+}
+
+/// `--months` may take a scenario past December 9999, which outputs cannot date as "YYYY-MM"
+/// (the scenario's own `horizon_months` is checked when it is loaded).
+fn check_months_datable(scenarios: &[Scenario], months: u32) -> Result<(), Failure> {
+    let last_datable = crate::calendar::YearMonth::new(9999, 12).expect("a valid month");
+    let lines: Vec<String> = scenarios
+        .iter()
+        .filter(|scenario| scenario.start.plus(months as i32 - 1) > last_datable)
+        .map(|scenario| {
+            format!(
+                "--months {months}: scenario {} starts {}, so the run would end after {last_datable}, the last month that can be dated: give fewer months",
+                scenario.file.display(),
+                scenario.start
+            )
+        })
+        .collect();
+    if lines.is_empty() { Ok(()) } else { Err(Failure::BadInput(lines)) }
 }
 
 /// One line per load error, as printed after `error: `.

@@ -484,8 +484,10 @@ pub const MAX_MONTHS: u32 = 1200;
 /// The parameters of one replication, drawn from the model's distributions.
 #[derive(Debug, Clone)]
 pub(super) struct RepParams {
-    /// Per route, per band: the monthly leaving hazard, scale included.
-    pub monthly_hazard: Vec<Vec<f64>>,
+    /// Per route, by months with the council (the last entry for any longer tenure): the
+    /// monthly leaving hazard of the tenure's band, scale included. A lookup by tenure spares
+    /// the monthly loop a search through the band edges.
+    pub hazard_by_tenure: Vec<Vec<f64>>,
     pub allowance_hazard_ratio: f64,
     pub pressure_increase_per_case: f64,
     pub welcome_ratio_during: f64,
@@ -509,13 +511,21 @@ impl RepParams {
         let stream = rep.process(Process::Parameters);
         let draw = |name: &str, param: &dyn Drawable| param.draw_with(stream.child(name_hash(name)));
 
-        let monthly_hazard = match &model.retention {
+        let hazard_by_tenure = match &model.retention {
             Some(retention) => {
                 let scale = draw("retention.hazard_scale", &retention.hazard_scale);
+                let edges = &retention.band_edges_months;
+                let longest = edges.last().copied().unwrap_or(0);
                 retention
                     .annual_leave_prob
                     .iter()
-                    .map(|bands| bands.iter().map(|(name, p)| monthly_from_annual(draw(name, p)) * scale).collect())
+                    .map(|bands| {
+                        let monthly: Vec<f64> =
+                            bands.iter().map(|(name, p)| monthly_from_annual(draw(name, p)) * scale).collect();
+                        (0..=longest)
+                            .map(|tenure| monthly[edges.iter().take_while(|&&edge| tenure >= edge).count()])
+                            .collect()
+                    })
                     .collect()
             }
             None => vec![Vec::new(); Route::COUNT],
@@ -536,7 +546,7 @@ impl RepParams {
         let absence = model.absence.as_ref();
 
         RepParams {
-            monthly_hazard,
+            hazard_by_tenure,
             allowance_hazard_ratio: allowance
                 .map_or(1.0, |a| draw("retention.allowance.hazard_ratio", &a.hazard_ratio)),
             pressure_increase_per_case: pressure.map_or(0.0, |p| {

@@ -224,7 +224,6 @@ impl<'a> Replication<'a> {
             (w.months_after as i32, params.welcome_ratio_during, params.welcome_ratio_after)
         });
         let clawback = model.costs.as_ref().and_then(|c| c.welcome);
-        let band_edges: &[u32] = model.retention.as_ref().map_or(&[], |r| &r.band_edges_months);
         let destination_cdf = model.retention.as_ref().map(|r| &r.destination_cdf);
         let absence_on = model.absence.is_some();
 
@@ -236,8 +235,8 @@ impl<'a> Replication<'a> {
                 // Leaving.
                 if let Some(cdf) = destination_cdf {
                     let tenure = month - 1 - worker.joined;
-                    let band = band_edges.iter().take_while(|&&edge| tenure >= edge as i32).count();
-                    let mut hazard = params.monthly_hazard[worker.route.index()][band] * pressure;
+                    let table = &params.hazard_by_tenure[worker.route.index()];
+                    let mut hazard = table[(tenure as usize).min(table.len() - 1)] * pressure;
                     if model.allowance_applies(worker, tenure, worker.grade(month - 1, model.senior_after_months)) {
                         hazard *= params.allowance_hazard_ratio;
                     }

@@ -1361,7 +1361,7 @@ fn method_section(out: &mut String, results: &Results) {
          and the pay award each April, allowances, welcome payments, agency workers at a premium over a permanent \
          worker, recruitment and trainees, less grant income. An option's costs are compared with the baseline's \
          run by run, on the same random numbers. The break-even effect of a retention allowance is found by \
-         searching (bisection) over its hazard ratio, re-running the scenario at each trial value, to within \
+         searching (false position) over its hazard ratio, re-running the scenario at each trial value, to within \
          0.001.</li>\n",
     );
     out.push_str(

@@ -127,6 +127,16 @@ impl Window {
     }
 }
 
+/// The last month that outputs can date, as "YYYY-MM".
+fn last_datable() -> YearMonth {
+    YearMonth::new(9999, 12).expect("a valid month")
+}
+
+/// Whether a month can be written as "YYYY-MM" and read back (years 1000 to 9999).
+fn is_datable(month: YearMonth) -> bool {
+    YearMonth::new(month.year(), month.month()).is_some()
+}
+
 /// `month` plus `months`, unless that is absurdly far away (a typo in a duration).
 fn months_after(month: YearMonth, months: u32) -> Option<YearMonth> {
     i32::try_from(months).ok().filter(|&months| months <= 100_000).map(|months| month.plus(months))
@@ -286,6 +296,24 @@ impl Checker<'_> {
                 "horizon_months",
                 format!("expected a number of months from 1 to {MAX_HORIZON_MONTHS}, got {horizon}"),
             );
+        } else if let Some(start) = spec.start {
+            // Outputs date every month "YYYY-MM", from month 0 (the month before `start`) to
+            // the last month simulated, and read the dates back: all must have 4-digit years.
+            let (first, last) = (start.plus(-1), start.plus(horizon as i32 - 1));
+            if !is_datable(first) {
+                self.fail(
+                    "start",
+                    format!("{start} is too early: month 0, {first}, must be in the year 1000 or later"),
+                );
+            } else if !is_datable(last) {
+                self.fail(
+                    "horizon_months",
+                    format!(
+                        "{horizon} months from {start} end after {}, the last month that can be dated: use an earlier start or a shorter horizon",
+                        last_datable()
+                    ),
+                );
+            }
         }
         if let Some(name) = &spec.name {
             if name.trim().is_empty() {

@@ -378,18 +378,58 @@ fn parse_file(file: &SourceFile, index: usize, errors: &mut Vec<LoadError>) -> O
         // `recurring`, say): the merged scenario is read again and reports it if still missing.
         Err(error) if extends.is_some() && is_missing_field(&error) => {}
         Err(error) => errors.push(toml_error(file, &flatten_root(&table), &error)),
-        Ok(_) => {
-            errors.extend(builder.problems.into_iter().map(|(span, message)| file.error_at(span.start, None, message)))
+        Ok(spec) => {
+            errors.extend(builder.problems.into_iter().map(|(span, message)| file.error_at(span.start, None, message)));
+            if let Ok(toml::Value::Table(read)) = toml::Value::try_from(&spec) {
+                arrays_for_tables(file, &table, &read, "", errors);
+            }
         }
     }
     Some(ParsedFile { table, extends })
+}
+
+/// Serde reads a section from an array too, field by field in order (`initial = [1, 2]` would
+/// set `fte_in_post` and `headcount`): refuse an array wherever the schema reads a table, by
+/// comparing the file with the scenario as read.
+fn arrays_for_tables(file: &SourceFile, written: &Table, read: &toml::Table, path: &str, errors: &mut Vec<LoadError>) {
+    for (key, node) in written {
+        if let Some(value) = read.get(key) {
+            let field = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
+            array_for_table(file, node, value, &field, errors);
+        }
+    }
+}
+
+fn array_for_table(file: &SourceFile, node: &Node, read: &toml::Value, field: &str, errors: &mut Vec<LoadError>) {
+    match (&node.tree, read) {
+        (Tree::Array(_), toml::Value::Table(_)) => errors.push(file.error_at(
+            node.origin.value.start,
+            Some(field.to_string()),
+            "invalid type: array, expected a table",
+        )),
+        (Tree::Array(items), toml::Value::Array(values)) => {
+            for (index, (item, value)) in items.iter().zip(values).enumerate() {
+                array_for_table(file, item, value, &format!("{field}[{index}]"), errors);
+            }
+        }
+        (Tree::Table(table), toml::Value::Table(read)) => arrays_for_tables(file, table, read, field, errors),
+        _ => {}
+    }
 }
 
 /// A TOML syntax error, naming the key being written where the partial parse allows.
 fn syntax_error(file: &SourceFile, error: &toml::de::Error) -> LoadError {
     let (partial, _) = DeTable::parse_recoverable(&file.text);
     let nodes = NodeBuilder::new(0).table(partial.get_ref());
-    toml_error(file, &flatten_root(&nodes), error)
+    let mut load_error = toml_error(file, &flatten_root(&nodes), error);
+    // The TOML parser says only "duplicate key": name the key, as written.
+    if error.message().starts_with("duplicate key")
+        && let Some(key) =
+            error.span().and_then(|span| file.text.get(span)).map(str::trim).filter(|key| !key.is_empty())
+    {
+        load_error.message = format!("duplicate key `{key}`: a key may be set only once in a table");
+    }
+    load_error
 }
 
 /// A parse or schema error of one file, as a one-line message at its position.
