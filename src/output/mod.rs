@@ -49,11 +49,16 @@ pub enum OutputError {
 /// (`charts/fan.svg`), created as needed. Returns the paths written, in order.
 pub fn write_all(dir: &Path, files: &[&dyn OutputFile]) -> Result<Vec<PathBuf>, OutputError> {
     let mut finished = Vec::with_capacity(files.len());
+    let mut cleaned: Vec<PathBuf> = Vec::new();
     for file in files {
         let path = dir.join(file.file_name());
         let folder = path.parent().unwrap_or(dir);
         std::fs::create_dir_all(folder)
             .map_err(|source| OutputError::CreateDir { path: folder.to_path_buf(), source })?;
+        if !cleaned.iter().any(|done| done == folder) {
+            remove_stale_temporaries(folder);
+            cleaned.push(folder.to_path_buf());
+        }
         let temporary =
             write_temporary(folder, *file).map_err(|source| OutputError::Write { path: path.clone(), source })?;
         finished.push((temporary, path));
@@ -83,6 +88,23 @@ impl OutputFile for BytesFile {
     }
 }
 
+/// Removes temporary files that a killed run left behind (a killed process cannot delete its
+/// own). Only files with wfsim's temporary prefix are touched; one run per output directory at
+/// a time.
+fn remove_stale_temporaries(folder: &Path) {
+    let Ok(entries) = std::fs::read_dir(folder) else { return };
+    for entry in entries.flatten() {
+        let stale = entry.file_name().to_string_lossy().starts_with(TEMPORARY_PREFIX);
+        if stale && entry.file_type().is_ok_and(|kind| kind.is_file()) {
+            // Best effort: a file that cannot be removed now will be tried again next run.
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// The name prefix of wfsim's temporary files.
+const TEMPORARY_PREFIX: &str = ".wfsim-";
+
 /// Writes one file's bytes to a new temporary file in `dir`, flushed and synced.
 fn write_temporary(dir: &Path, file: &dyn OutputFile) -> io::Result<NamedTempFile> {
     let mut temporary = new_temporary(dir)?;
@@ -99,7 +121,7 @@ fn write_temporary(dir: &Path, file: &dyn OutputFile) -> io::Result<NamedTempFil
 /// (0o666 less the umask) rather than tempfile's private 0o600, since it becomes a result file.
 fn new_temporary(dir: &Path) -> io::Result<NamedTempFile> {
     let mut builder = tempfile::Builder::new();
-    builder.prefix(".wfsim-");
+    builder.prefix(TEMPORARY_PREFIX);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
