@@ -45,6 +45,34 @@ impl YearMonth {
     }
 }
 
+/// English month names, January first.
+pub const MONTH_NAMES: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+impl YearMonth {
+    /// The month's English name: "September".
+    pub fn month_name(self) -> &'static str {
+        MONTH_NAMES[self.month() as usize - 1]
+    }
+
+    /// For readers: "September 2029".
+    pub fn long_label(self) -> String {
+        format!("{} {}", self.month_name(), self.year())
+    }
+}
+
 impl fmt::Display for YearMonth {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}", self.year(), self.month())
@@ -105,6 +133,8 @@ mod tests {
         assert_eq!(october.plus(15).months_since(october), 15);
         assert_eq!("2025-03".parse::<YearMonth>().unwrap().financial_year(), 2024);
         assert_eq!("2025-04".parse::<YearMonth>().unwrap().financial_year(), 2025);
+        assert_eq!(october.long_label(), "October 2024");
+        assert_eq!(october.plus(3).month_name(), "January");
     }
 
     #[test]

@@ -917,7 +917,7 @@ impl Plan {
             &format!("\"{start}\""),
             &format!("first simulated month; month 0 is the 30 September {year} position"),
         );
-        t.kv("horizon_months", &horizon_months.to_string(), &format!("to {}", month_name(end)));
+        t.kv("horizon_months", &horizon_months.to_string(), &format!("to {}", end.long_label()));
         t.blank();
 
         // [initial]
@@ -1439,24 +1439,6 @@ fn thousands(value: f64) -> String {
         out.push(c);
     }
     if value < 0.0 { format!("-{out}") } else { out }
-}
-
-fn month_name(month: YearMonth) -> String {
-    const NAMES: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    format!("{} {}", NAMES[(month.month() - 1) as usize], month.year())
 }
 
 #[cfg(test)]

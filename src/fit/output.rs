@@ -43,25 +43,10 @@ pub fn files(fit: &Fit) -> Result<Vec<BytesFile>, ReportError> {
     ])
 }
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 /// `30 September 2023`.
 pub fn long_date(date: Date) -> String {
     let (year, month, day) = date.ymd();
-    format!("{day} {} {year}", MONTHS[(month as usize - 1) % 12])
+    format!("{day} {} {year}", crate::calendar::MONTH_NAMES[(month as usize - 1) % 12])
 }
 
 /// Where the records came from, as comment or summary lines.

@@ -468,33 +468,13 @@ fn plural(count: usize, one: &str, many: &str) -> String {
     format!("{} {}", thousands(count as u64), if count == 1 { one } else { many })
 }
 
-const MONTH_NAMES: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
-/// "September 2029".
-fn month_name(month: YearMonth) -> String {
-    format!("{} {}", MONTH_NAMES[month.month() as usize - 1], month.year())
-}
-
 /// The end of the month before `start`, the starting position: "30 September 2024".
 fn starting_date(start: YearMonth) -> String {
     let month0 = start.plus(-1);
     if month0.month() == 9 {
         format!("30 September {}", month0.year())
     } else {
-        format!("the end of {}", month_name(month0))
+        format!("the end of {}", month0.long_label())
     }
 }
 
@@ -618,7 +598,7 @@ fn intro(out: &mut String, results: &Results) {
             ", starting from the position at {} and running {} to the end of {}.",
             starting_date(first.start),
             plural(first.months as usize, "month", "months"),
-            month_name(first.start.plus(first.months as i32 - 1))
+            first.start.plus(first.months as i32 - 1).long_label()
         ),
         Some(_) => ", over the periods listed under Method.".to_string(),
         None => ".".to_string(),
@@ -888,7 +868,7 @@ fn costs_section(out: &mut String, results: &Results) {
     let baseline = results.baseline();
     let reference_name = baseline.or_else(|| results.scenario_names().first().copied());
     let reference = reference_name.and_then(|name| results.scenario(name));
-    let prices = reference.map_or_else(|| "the start".to_string(), |r| month_name(r.start));
+    let prices = reference.map_or_else(|| "the start".to_string(), |r| r.start.long_label());
     let _ = writeln!(
         out,
         "<p>What each scenario costs the council, by financial year (April to March) and over the whole \
