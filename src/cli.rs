@@ -296,14 +296,7 @@ fn run_command(args: &RunArgs) -> Result<(), Failure> {
         let written = output::write_all(&args.out, &files)?;
         Ok((runs, written))
     };
-    let outcome = match args.threads {
-        Some(threads) => rayon::ThreadPoolBuilder::new()
-            .num_threads(threads as usize)
-            .build()
-            .map_err(|error| Failure::Other(format!("cannot start {threads} worker threads: {error}")))?
-            .install(simulate_and_write),
-        None => simulate_and_write(),
-    };
+    let outcome = in_pool(args.threads, simulate_and_write)?;
     let (runs, mut written) = outcome.map_err(|error| Failure::Other(error.to_string()))?;
     if !args.no_report {
         // Built from the files just written, exactly as `wfsim report` would.
@@ -334,14 +327,7 @@ fn sweep_command(args: &SweepArgs) -> Result<(), Failure> {
         let written = output::write_all(&args.out, &files).map_err(|error| Failure::Other(error.to_string()))?;
         Ok((results, written))
     };
-    let (results, written) = match args.threads {
-        Some(threads) => rayon::ThreadPoolBuilder::new()
-            .num_threads(threads as usize)
-            .build()
-            .map_err(|error| Failure::Other(format!("cannot start {threads} worker threads: {error}")))?
-            .install(simulate_and_write),
-        None => simulate_and_write(),
-    }?;
+    let (results, written) = in_pool(args.threads, simulate_and_write)??;
     let mut stdout = std::io::stdout().lock();
     for line in sweep::summary_lines(&results) {
         let _ = writeln!(stdout, "{line}");
@@ -421,14 +407,7 @@ fn backtest_command(args: &BacktestArgs) -> Result<(), Failure> {
         let accuracy = backtest::accuracy(&comparisons);
         (comparisons, skipped, accuracy)
     };
-    let (comparisons, skipped, accuracy) = match args.threads {
-        Some(threads) => rayon::ThreadPoolBuilder::new()
-            .num_threads(threads as usize)
-            .build()
-            .map_err(|error| Failure::Other(format!("cannot start {threads} worker threads: {error}")))?
-            .install(work),
-        None => work(),
-    };
+    let (comparisons, skipped, accuracy) = in_pool(args.threads, work)?;
     if comparisons.is_empty() {
         let reasons: Vec<String> = skipped.iter().map(|s| format!("{}: {}", s.area, s.reason)).collect();
         return Err(bad(format!(
@@ -472,6 +451,18 @@ fn backtest_command(args: &BacktestArgs) -> Result<(), Failure> {
         let _ = writeln!(stdout, "Wrote {}", path.display());
     }
     Ok(())
+}
+
+/// Runs `work` on `threads` worker threads (rayon's default if `None`).
+fn in_pool<T: Send>(threads: Option<u32>, work: impl FnOnce() -> T + Send) -> Result<T, Failure> {
+    match threads {
+        Some(threads) => Ok(rayon::ThreadPoolBuilder::new()
+            .num_threads(threads as usize)
+            .build()
+            .map_err(|error| Failure::Other(format!("cannot start {threads} worker threads: {error}")))?
+            .install(work)),
+        None => Ok(work()),
+    }
 }
 
 /// `wfsim report DIR`: charts, report and workbook from a finished run, without simulating.

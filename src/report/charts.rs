@@ -517,22 +517,7 @@ fn render(
     scenario: Option<&str>,
     plot: Plot,
 ) -> Result<Chart, ReportError> {
-    let fail = |message: String| ReportError::Chart { name: name.clone(), message };
-
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
-        draw(&root, &plot).map_err(|e| fail(e.to_string()))?;
-        root.present().map_err(|e| fail(e.to_string()))?;
-    }
-
-    let mut rgb = vec![0u8; WIDTH as usize * HEIGHT as usize * 3];
-    {
-        let root = BitMapBackend::with_buffer(&mut rgb, (WIDTH, HEIGHT)).into_drawing_area();
-        draw(&root, &plot).map_err(|e| fail(e.to_string()))?;
-        root.present().map_err(|e| fail(e.to_string()))?;
-    }
-    let png = encode_png(&rgb).map_err(|e| fail(format!("PNG encoding: {e}")))?;
+    let (png, svg) = draw_twice(&plot, &name, HEIGHT)?;
 
     Ok(Chart {
         name,
@@ -547,14 +532,9 @@ fn render(
     })
 }
 
-/// Encodes an RGB8 buffer of WIDTH × HEIGHT as PNG (plotters' own encoder would pull in the
-/// `image` crate).
-fn encode_png(rgb: &[u8]) -> Result<Vec<u8>, png::EncodingError> {
-    encode_png_sized(rgb, WIDTH, HEIGHT)
-}
-
-/// Encodes an RGB8 buffer of `width` × `height` as PNG.
-fn encode_png_sized(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>, png::EncodingError> {
+/// Encodes an RGB8 buffer of `width` × `height` as PNG (plotters' own encoder would pull in
+/// the `image` crate).
+fn encode_png(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>, png::EncodingError> {
     let mut out = Vec::new();
     {
         let mut encoder = png::Encoder::new(&mut out, width, height);
@@ -569,6 +549,49 @@ fn encode_png_sized(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>, png:
 
 type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
 type Area<DB> = DrawingArea<DB, Shift>;
+
+/// A picture that can be drawn on any plotters backend, so that one description gives both
+/// the SVG and the PNG.
+trait Drawable {
+    fn draw_on<DB: DrawingBackend>(&self, root: &Area<DB>) -> DrawResult<DB>;
+}
+
+impl Drawable for Plot {
+    fn draw_on<DB: DrawingBackend>(&self, root: &Area<DB>) -> DrawResult<DB> {
+        draw(root, self)
+    }
+}
+
+impl Drawable for SweepPlot {
+    fn draw_on<DB: DrawingBackend>(&self, root: &Area<DB>) -> DrawResult<DB> {
+        draw_sweep(root, self)
+    }
+}
+
+impl Drawable for SurvivalPlot {
+    fn draw_on<DB: DrawingBackend>(&self, root: &Area<DB>) -> DrawResult<DB> {
+        draw_survival(root, self)
+    }
+}
+
+/// Draws `picture` at [`WIDTH`] x `height` to SVG and to PNG: `(png, svg)`.
+fn draw_twice(picture: &impl Drawable, name: &str, height: u32) -> Result<(Vec<u8>, String), ReportError> {
+    let fail = |message: String| ReportError::Chart { name: name.to_string(), message };
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
+        picture.draw_on(&root).map_err(|e| fail(e.to_string()))?;
+        root.present().map_err(|e| fail(e.to_string()))?;
+    }
+    let mut rgb = vec![0u8; WIDTH as usize * height as usize * 3];
+    {
+        let root = BitMapBackend::with_buffer(&mut rgb, (WIDTH, height)).into_drawing_area();
+        picture.draw_on(&root).map_err(|e| fail(e.to_string()))?;
+        root.present().map_err(|e| fail(e.to_string()))?;
+    }
+    let png = encode_png(&rgb, WIDTH, height).map_err(|e| fail(format!("PNG encoding: {e}")))?;
+    Ok((png, svg))
+}
 
 fn font(size: f64) -> FontDesc<'static> {
     FontDesc::new(FontFamily::Name(FONT), size, FontStyle::Normal)
@@ -885,21 +908,7 @@ pub struct SweepPanel {
 /// marker at each value) and its 25-75% and 5-95% bands. Returns the PNG and the SVG.
 pub fn sweep_chart(plot: &SweepPlot) -> Result<(Vec<u8>, String), ReportError> {
     register_fonts()?;
-    let fail = |message: String| ReportError::Chart { name: "sweep".into(), message };
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, SWEEP_HEIGHT)).into_drawing_area();
-        draw_sweep(&root, plot).map_err(|e| fail(e.to_string()))?;
-        root.present().map_err(|e| fail(e.to_string()))?;
-    }
-    let mut rgb = vec![0u8; WIDTH as usize * SWEEP_HEIGHT as usize * 3];
-    {
-        let root = BitMapBackend::with_buffer(&mut rgb, (WIDTH, SWEEP_HEIGHT)).into_drawing_area();
-        draw_sweep(&root, plot).map_err(|e| fail(e.to_string()))?;
-        root.present().map_err(|e| fail(e.to_string()))?;
-    }
-    let png = encode_png_sized(&rgb, WIDTH, SWEEP_HEIGHT).map_err(|e| fail(format!("PNG encoding: {e}")))?;
-    Ok((png, svg))
+    draw_twice(plot, "sweep", SWEEP_HEIGHT)
 }
 
 const SWEEP_MEDIAN: Stroke = Stroke { colour: OI_BLUE, width: 4, dash: Dash::Solid };
@@ -1040,21 +1049,7 @@ pub struct SurvivalSeries {
 /// years). Returns the PNG and the SVG.
 pub fn survival_chart(plot: &SurvivalPlot) -> Result<(Vec<u8>, String), ReportError> {
     register_fonts()?;
-    let fail = |message: String| ReportError::Chart { name: "survival".into(), message };
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
-        draw_survival(&root, plot).map_err(|e| fail(e.to_string()))?;
-        root.present().map_err(|e| fail(e.to_string()))?;
-    }
-    let mut rgb = vec![0u8; WIDTH as usize * HEIGHT as usize * 3];
-    {
-        let root = BitMapBackend::with_buffer(&mut rgb, (WIDTH, HEIGHT)).into_drawing_area();
-        draw_survival(&root, plot).map_err(|e| fail(e.to_string()))?;
-        root.present().map_err(|e| fail(e.to_string()))?;
-    }
-    let png = encode_png(&rgb).map_err(|e| fail(format!("PNG encoding: {e}")))?;
-    Ok((png, svg))
+    draw_twice(plot, "survival", HEIGHT)
 }
 
 /// The stroke of each survival series: the emphasised one black and thick, the others the
