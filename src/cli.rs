@@ -19,9 +19,10 @@ use crate::dataset::{Dataset, Level};
 use crate::engine::metrics::Metric;
 use crate::fit::{self, Bands, FitOptions};
 use crate::init::{self, InitError};
+use crate::output::manifest::ScenarioEntry;
 use crate::output::{
-    self, AnnualCsv, AppraisalCsv, AssumptionsCsv, BreakEvenCsv, CostsCsv, DifferencesCsv, Manifest, OutputError,
-    ProbabilitiesCsv, TimeseriesCsv,
+    self, AnnualCsv, AppraisalCsv, AssumptionsCsv, BreakEvenCsv, CostsCsv, DifferencesCsv, Manifest, ProbabilitiesCsv,
+    ScenarioTable, TableSet, TimeseriesCsv,
 };
 use crate::report::{self, Results};
 use crate::run::{self, RunSettings, ScenarioRun};
@@ -278,33 +279,64 @@ fn run_command(args: &RunArgs) -> Result<(), Failure> {
     }
 
     let settings = RunSettings { replications: args.reps, seed: args.seed, months: args.months, progress: true };
-    let simulate_and_write = || -> Result<(Vec<ScenarioRun>, Vec<PathBuf>), OutputError> {
-        let runs = run::run_all(&scenarios, &settings);
-        let manifest = Manifest::new(&runs, &settings);
-        let break_even = BreakEvenCsv { rows: break_even_rows(&scenarios, &runs, &settings) };
-        let files: [&dyn output::OutputFile; 9] = [
-            &TimeseriesCsv { runs: &runs },
-            &AnnualCsv { runs: &runs },
-            &DifferencesCsv { runs: &runs },
-            &ProbabilitiesCsv { runs: &runs },
-            &AssumptionsCsv { runs: &runs },
-            &CostsCsv { runs: &runs },
-            &AppraisalCsv { runs: &runs },
-            &break_even,
-            &manifest,
-        ];
-        let written = output::write_all(&args.out, &files)?;
-        Ok((runs, written))
+    let simulate_and_write = || -> Result<(Vec<String>, Vec<PathBuf>), Failure> {
+        let files = simulate_and_summarise(&scenarios, &settings, !args.no_report)?;
+        let outputs: Vec<&dyn output::OutputFile> =
+            files.files.iter().map(|file| file as &dyn output::OutputFile).collect();
+        // One write: every result, chart and report file is in place, or none is.
+        let written = output::write_all(&args.out, &outputs).map_err(|error| Failure::Other(error.to_string()))?;
+        Ok((files.headlines, written))
     };
-    let outcome = in_pool(args.threads, simulate_and_write)?;
-    let (runs, mut written) = outcome.map_err(|error| Failure::Other(error.to_string()))?;
-    if !args.no_report {
-        // Built from the files just written, exactly as `wfsim report` would.
-        let results = Results::read(&args.out).map_err(|error| Failure::Other(error.to_string()))?;
-        written.extend(write_report(&results, &args.out)?);
-    }
-    print_summary(&runs, &settings, &written);
+    let (headlines, written) = in_pool(args.threads, simulate_and_write)??;
+    print_summary(&headlines, &settings, scenarios.len(), &written);
     Ok(())
+}
+
+/// Everything `wfsim run` writes, made in memory.
+struct RunFiles {
+    files: Vec<output::BytesFile>,
+    /// Each scenario's headline figures, for the terminal.
+    headlines: Vec<String>,
+}
+
+/// Simulates the scenarios one at a time, turning each into its result rows as soon as it is
+/// done; then the break-even searches, the manifest and (if `with_report`) the charts, report
+/// and workbook, built from the result files exactly as `wfsim report` would build them.
+fn simulate_and_summarise(
+    scenarios: &[Scenario],
+    settings: &RunSettings,
+    with_report: bool,
+) -> Result<RunFiles, Failure> {
+    let other = |error: &dyn std::fmt::Display| Failure::Other(error.to_string());
+    let tables: [&dyn ScenarioTable; 7] =
+        [&TimeseriesCsv, &AnnualCsv, &DifferencesCsv, &ProbabilitiesCsv, &AssumptionsCsv, &CostsCsv, &AppraisalCsv];
+    let mut table_set = TableSet::new(tables.to_vec(), scenarios.len());
+    let mut entries: Vec<Option<ScenarioEntry>> = scenarios.iter().map(|_| None).collect();
+    let mut headlines: Vec<Option<String>> = scenarios.iter().map(|_| None).collect();
+    let width = scenarios.iter().map(|scenario| scenario.name.chars().count()).max().unwrap_or(0);
+    let mut baseline_name = None;
+    run::run_each(scenarios, settings, |position, run, baseline| {
+        table_set.add(position, run, baseline)?;
+        if let (Some(entry), Some(headline)) = (entries.get_mut(position), headlines.get_mut(position)) {
+            *entry = Some(ScenarioEntry::of(run));
+            *headline = Some(headline_line(run, width));
+        }
+        baseline_name = Some(baseline.name.clone());
+        Ok::<(), std::io::Error>(())
+    })
+    .map_err(|error| other(&error))?;
+
+    let manifest = Manifest::new(entries.into_iter().flatten().collect(), baseline_name.clone(), settings);
+    let break_even = BreakEvenCsv { rows: break_even_rows(scenarios, baseline_name.as_deref(), settings) };
+    let mut files = table_set.into_files().map_err(|error| other(&error))?;
+    for file in [&break_even as &dyn output::OutputFile, &manifest] {
+        files.push(output::BytesFile::of(file).map_err(|error| other(&error))?);
+    }
+    if with_report {
+        let results = Results::from_files(&files).map_err(|error| other(&error))?;
+        files.extend(report::render(&results).map_err(|error| other(&error))?);
+    }
+    Ok(RunFiles { files, headlines: headlines.into_iter().flatten().collect() })
 }
 
 /// `wfsim sweep`: parse the parameter, load and check the scenario at every value, then
@@ -371,9 +403,9 @@ fn fit_command(args: &FitArgs) -> Result<(), Failure> {
 }
 
 /// The allowance break-even of the baseline and of every option that changes its allowance.
-fn break_even_rows(scenarios: &[Scenario], runs: &[ScenarioRun], settings: &RunSettings) -> Vec<(String, BreakEven)> {
-    let Some(baseline) = run::baseline(runs) else { return Vec::new() };
-    appraisal::allowance_scenarios(scenarios, &baseline.name)
+fn break_even_rows(scenarios: &[Scenario], baseline: Option<&str>, settings: &RunSettings) -> Vec<(String, BreakEven)> {
+    let Some(baseline) = baseline else { return Vec::new() };
+    appraisal::allowance_scenarios(scenarios, baseline)
         .into_iter()
         .filter_map(|scenario| {
             appraisal::break_even(scenario, settings).map(|outcome| (scenario.name.clone(), outcome))
@@ -657,31 +689,32 @@ fn find_scenarios(dir: &Path) -> Result<Vec<PathBuf>, Failure> {
     Ok(names.into_iter().map(|name| dir.join(name)).collect())
 }
 
+/// One scenario's headline figures: vacancy and agency rates at the last 30 September.
+fn headline_line(run: &ScenarioRun, width: usize) -> String {
+    let (when, month) = headline_month(run);
+    let rate = |metric: Metric| {
+        let summary = stats::summarise(&mut run.across_replications(month, metric));
+        format!("{} ({} to {})", percent(summary.p50), percent(summary.p5), percent(summary.p95))
+    };
+    format!(
+        "  {:width$}  {when}: vacancy rate {}, agency rate {}",
+        run.name,
+        rate(Metric::VacancyRate),
+        rate(Metric::AgencyRate)
+    )
+}
+
 /// Prints the headline figures of each scenario and the files written.
-fn print_summary(runs: &[ScenarioRun], settings: &RunSettings, written: &[PathBuf]) {
+fn print_summary(headlines: &[String], settings: &RunSettings, scenarios: usize, written: &[PathBuf]) {
     let mut stdout = std::io::stdout().lock();
     let _ = writeln!(
         stdout,
         "Simulated {} scenario(s), {} replications each, seed {}.",
-        runs.len(),
-        settings.replications,
-        settings.seed
+        scenarios, settings.replications, settings.seed
     );
     let _ = writeln!(stdout, "Median (90% interval):");
-    let width = runs.iter().map(|run| run.name.chars().count()).max().unwrap_or(0);
-    for run in runs {
-        let (when, month) = headline_month(run);
-        let rate = |metric: Metric| {
-            let summary = stats::summarise(&mut run.across_replications(month, metric));
-            format!("{} ({} to {})", percent(summary.p50), percent(summary.p5), percent(summary.p95))
-        };
-        let _ = writeln!(
-            stdout,
-            "  {:width$}  {when}: vacancy rate {}, agency rate {}",
-            run.name,
-            rate(Metric::VacancyRate),
-            rate(Metric::AgencyRate),
-        );
+    for line in headlines {
+        let _ = writeln!(stdout, "{line}");
     }
     let is_chart = |path: &&PathBuf| path.parent().and_then(Path::file_name).is_some_and(|folder| folder == "charts");
     for path in written.iter().filter(|path| !is_chart(path)) {

@@ -76,41 +76,59 @@ pub fn baseline(runs: &[ScenarioRun]) -> Option<&ScenarioRun> {
 /// The name that marks the baseline scenario.
 pub const BASELINE_NAME: &str = "baseline";
 
-/// Simulates every scenario; scenarios and replications share one pool of work.
+/// Simulates every scenario; scenarios and replications share one pool of work. Holds every
+/// replication of every scenario: for a few scenarios, or when all are needed at once.
 pub fn run_all(scenarios: &[Scenario], settings: &RunSettings) -> Vec<ScenarioRun> {
-    let models: Vec<(&Scenario, Model, u32)> = scenarios
-        .iter()
-        .map(|scenario| {
-            let months = settings.months.unwrap_or(scenario.spec.horizon_months);
-            (scenario, Model::build(scenario), months)
-        })
-        .collect();
     let bar = progress_bar(settings, scenarios.len() as u64 * settings.replications as u64);
-    let runs = models
-        .par_iter()
-        .map(|(scenario, model, months)| {
-            // Each replication writes its own slice of one buffer: no copying, no locks.
-            let rows = (*months as usize + 1) * metrics::COUNT;
-            let mut values = vec![0.0; rows * settings.replications as usize];
-            values.par_chunks_mut(rows).enumerate().for_each(|(rep, out)| {
-                engine::simulate(model, settings.seed, rep as u64, *months, out);
-                bar.inc(1);
-            });
-            ScenarioRun {
-                name: scenario.name.clone(),
-                description: scenario.spec.description.clone(),
-                file: scenario.file.clone(),
-                sha256: scenario.sha256.clone(),
-                assumptions: scenario.assumptions.clone(),
-                first_date: model.first_date(),
-                months: *months,
-                replications: settings.replications,
-                values,
-            }
-        })
-        .collect();
+    let runs = scenarios.par_iter().map(|scenario| simulate_scenario(scenario, settings, &bar)).collect();
     bar.finish_and_clear();
     runs
+}
+
+/// Simulates the scenarios one at a time, the baseline first, and hands each finished run to
+/// `visit(position, run, baseline)` (`position` in `scenarios`; the baseline's `run` is the
+/// baseline itself) before dropping it. Only the baseline's replications are kept, for the
+/// paired comparisons: memory holds two scenarios' worth, however many scenarios there are.
+pub fn run_each<E>(
+    scenarios: &[Scenario],
+    settings: &RunSettings,
+    mut visit: impl FnMut(usize, &ScenarioRun, &ScenarioRun) -> Result<(), E>,
+) -> Result<(), E> {
+    let baseline_position = scenarios.iter().position(|scenario| scenario.name == BASELINE_NAME).unwrap_or(0);
+    let Some(baseline_scenario) = scenarios.get(baseline_position) else { return Ok(()) };
+    let bar = progress_bar(settings, scenarios.len() as u64 * settings.replications as u64);
+    let baseline = simulate_scenario(baseline_scenario, settings, &bar);
+    visit(baseline_position, &baseline, &baseline)?;
+    for (position, scenario) in scenarios.iter().enumerate().filter(|(position, _)| *position != baseline_position) {
+        let run = simulate_scenario(scenario, settings, &bar);
+        visit(position, &run, &baseline)?;
+    }
+    bar.finish_and_clear();
+    Ok(())
+}
+
+/// Every replication of one scenario, in parallel.
+fn simulate_scenario(scenario: &Scenario, settings: &RunSettings, bar: &ProgressBar) -> ScenarioRun {
+    let model = Model::build(scenario);
+    let months = settings.months.unwrap_or(scenario.spec.horizon_months);
+    // Each replication writes its own slice of one buffer: no copying, no locks.
+    let rows = (months as usize + 1) * metrics::COUNT;
+    let mut values = vec![0.0; rows * settings.replications as usize];
+    values.par_chunks_mut(rows).enumerate().for_each(|(rep, out)| {
+        engine::simulate(&model, settings.seed, rep as u64, months, out);
+        bar.inc(1);
+    });
+    ScenarioRun {
+        name: scenario.name.clone(),
+        description: scenario.spec.description.clone(),
+        file: scenario.file.clone(),
+        sha256: scenario.sha256.clone(),
+        assumptions: scenario.assumptions.clone(),
+        first_date: model.first_date(),
+        months,
+        replications: settings.replications,
+        values,
+    }
 }
 
 fn progress_bar(settings: &RunSettings, total: u64) -> ProgressBar {

@@ -5,7 +5,7 @@
 
 use super::Route;
 use super::rng::{Key, Process, name_hash};
-use super::workforce::{Grade, StockTemplate, Worker, build_stock_template};
+use super::workforce::{Grade, StockTemplate, build_stock_template};
 use crate::calendar::YearMonth;
 use crate::scenario::Scenario;
 use crate::scenario::param::{Domain, GrowthRate, NonNegative, Param, Probability};
@@ -30,6 +30,9 @@ pub struct Model {
     pub(super) costs: Option<CostModel>,
     /// Months after qualifying from which a case holder is a senior practitioner.
     pub(super) senior_after_months: i32,
+    /// Who the allowance reaches, copied out of `retention` for the monthly loop: minimum
+    /// months with the council, and eligibility by `Grade::index`. `None` without an allowance.
+    pub(super) allowance_rule: Option<(i32, [bool; Grade::COUNT])>,
 }
 
 /// Prices: what each month of the workforce costs (see `CostsSpec`).
@@ -178,19 +181,29 @@ pub(super) struct DemandModel {
 
 #[derive(Debug, Clone)]
 pub(super) struct CaseloadModel {
-    pub full_cases_per_fte: f64,
-    pub nqsw_ramp_cases: Vec<f64>,
+    /// Cases one FTE can hold by months since qualifying: the NQSW ramp, then one last entry
+    /// for everyone further on (the full caseload), each within any cap. Never empty.
+    pub capacity_by_months_qualified: Vec<f64>,
     pub agency_cases_per_fte: f64,
     pub cap_cases_per_fte: Option<f64>,
 }
 
 impl CaseloadModel {
-    /// Cases one FTE can hold `months_qualified` months after qualifying.
+    pub fn new(full_cases_per_fte: f64, nqsw_ramp_cases: &[f64], cap: Option<f64>, agency: f64) -> CaseloadModel {
+        let within_cap = |cases: f64| cap.map_or(cases, |cap| cases.min(cap));
+        let capacity_by_months_qualified =
+            nqsw_ramp_cases.iter().chain([&full_cases_per_fte]).map(|&cases| within_cap(cases)).collect();
+        CaseloadModel { capacity_by_months_qualified, agency_cases_per_fte: agency, cap_cases_per_fte: cap }
+    }
+
+    /// Cases one FTE can hold `months_qualified` months after qualifying (the full caseload
+    /// for a negative count: experience gained before qualifying as a social worker).
     #[inline]
     pub fn capacity_per_fte(&self, months_qualified: i32) -> f64 {
-        let ramp = usize::try_from(months_qualified).ok().and_then(|m| self.nqsw_ramp_cases.get(m));
-        let cases = ramp.copied().unwrap_or(self.full_cases_per_fte);
-        self.cap_cases_per_fte.map_or(cases, |cap| cases.min(cap))
+        let table = &self.capacity_by_months_qualified;
+        let last = table.len() - 1;
+        // A negative count wraps to a huge index, and so to the last entry.
+        table[(months_qualified as u32 as usize).min(last)]
     }
 }
 
@@ -313,12 +326,12 @@ impl Model {
             .filter(|d| enabled(d.enabled))
             .map(|d| DemandModel { annual_growth: d.annual_growth, monthly_noise_sd: d.monthly_noise_sd });
 
-        let caseload = CaseloadModel {
-            full_cases_per_fte: spec.caseload.full_cases_per_fte,
-            nqsw_ramp_cases: spec.caseload.nqsw_ramp_cases.clone(),
-            agency_cases_per_fte: spec.caseload.agency_cases_per_fte,
-            cap_cases_per_fte: spec.caseload.cap_cases_per_fte,
-        };
+        let caseload = CaseloadModel::new(
+            spec.caseload.full_cases_per_fte,
+            &spec.caseload.nqsw_ramp_cases,
+            spec.caseload.cap_cases_per_fte,
+            spec.caseload.agency_cases_per_fte,
+        );
 
         let allowance_gbp = retention_spec
             .and_then(|r| r.allowance.as_ref())
@@ -355,7 +368,12 @@ impl Model {
         });
         let senior_after_months = costs_spec.map_or(60, |c| c.senior_after_months) as i32;
 
+        let allowance_rule = retention
+            .as_ref()
+            .and_then(|r| r.allowance.as_ref())
+            .map(|a| (a.min_service_months as i32, a.eligible_grades));
         Model {
+            allowance_rule,
             first_date,
             stock,
             initial,
@@ -377,13 +395,10 @@ impl Model {
     /// Whether a worker's post is paid the retention allowance (and gets its effect), given
     /// months with the council and grade.
     #[inline]
-    pub(super) fn allowance_applies(&self, worker: &Worker, tenure_months: i32, grade: Grade) -> bool {
-        worker.allowance
-            && self
-                .retention
-                .as_ref()
-                .and_then(|r| r.allowance.as_ref())
-                .is_some_and(|a| tenure_months >= a.min_service_months as i32 && a.eligible_grades[grade.index()])
+    pub(super) fn allowance_applies(&self, tenure_months: i32, grade: Grade) -> bool {
+        self.allowance_rule.is_some_and(|(min_service_months, eligible_grades)| {
+            tenure_months >= min_service_months && eligible_grades[grade.index()]
+        })
     }
 
     /// The date of month 0, the starting position.
@@ -484,10 +499,12 @@ pub const MAX_MONTHS: u32 = 1200;
 /// The parameters of one replication, drawn from the model's distributions.
 #[derive(Debug, Clone)]
 pub(super) struct RepParams {
-    /// Per route, by months with the council (the last entry for any longer tenure): the
-    /// monthly leaving hazard of the tenure's band, scale included. A lookup by tenure spares
-    /// the monthly loop a search through the band edges.
-    pub hazard_by_tenure: Vec<Vec<f64>>,
+    /// The monthly leaving hazard of each route by months with the council, scale included:
+    /// `hazard_stride` entries per route in `Route::index` order, the last of them for any
+    /// longer tenure. A flat lookup by tenure spares the monthly loop a search through the
+    /// band edges. Empty without retention.
+    pub hazard_by_tenure: Vec<f64>,
+    pub hazard_stride: usize,
     pub allowance_hazard_ratio: f64,
     pub pressure_increase_per_case: f64,
     pub welcome_ratio_during: f64,
@@ -511,24 +528,22 @@ impl RepParams {
         let stream = rep.process(Process::Parameters);
         let draw = |name: &str, param: &dyn Drawable| param.draw_with(stream.child(name_hash(name)));
 
-        let hazard_by_tenure = match &model.retention {
+        let (hazard_by_tenure, hazard_stride) = match &model.retention {
             Some(retention) => {
                 let scale = draw("retention.hazard_scale", &retention.hazard_scale);
                 let edges = &retention.band_edges_months;
                 let longest = edges.last().copied().unwrap_or(0);
-                retention
-                    .annual_leave_prob
-                    .iter()
-                    .map(|bands| {
-                        let monthly: Vec<f64> =
-                            bands.iter().map(|(name, p)| monthly_from_annual(draw(name, p)) * scale).collect();
-                        (0..=longest)
-                            .map(|tenure| monthly[edges.iter().take_while(|&&edge| tenure >= edge).count()])
-                            .collect()
-                    })
-                    .collect()
+                let mut table = Vec::new();
+                for bands in &retention.annual_leave_prob {
+                    let monthly: Vec<f64> =
+                        bands.iter().map(|(name, p)| monthly_from_annual(draw(name, p)) * scale).collect();
+                    table.extend(
+                        (0..=longest).map(|tenure| monthly[edges.iter().take_while(|&&edge| tenure >= edge).count()]),
+                    );
+                }
+                (table, longest as usize + 1)
             }
-            None => vec![Vec::new(); Route::COUNT],
+            None => (Vec::new(), 1),
         };
         let retention = model.retention.as_ref();
         let allowance = retention.and_then(|r| r.allowance.as_ref());
@@ -547,6 +562,7 @@ impl RepParams {
 
         RepParams {
             hazard_by_tenure,
+            hazard_stride,
             allowance_hazard_ratio: allowance
                 .map_or(1.0, |a| draw("retention.allowance.hazard_ratio", &a.hazard_ratio)),
             pressure_increase_per_case: pressure.map_or(0.0, |p| {

@@ -23,10 +23,9 @@ pub enum Process {
     Parameters = 1,
     /// Attributes of the starting stock (allowance eligibility, absence lengths).
     StartingStock = 2,
-    /// A worker's monthly leaving draws, and the destination of a leaver.
+    /// A worker's monthly draw (leaving and starting an absence), and the rarer draws that
+    /// follow from it: a leaver's destination, an absence's length.
     Leaving = 3,
-    /// A worker's monthly absence draws, and the length of an absence.
-    AbsenceStart = 5,
     TraineeDropout = 7,
     CohortSize = 8,
     ExperiencedHire = 9,
@@ -68,8 +67,13 @@ impl Key {
     /// `step`-th output of SplitMix64 started at this key.
     #[inline(always)]
     pub fn uniform(self, step: u64) -> f64 {
-        let bits = mix64(self.0.wrapping_add(step.wrapping_add(1).wrapping_mul(GOLDEN)));
-        (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+        (self.bits_at(step) >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
+
+    /// The raw 64 bits of `step` of this key's stream, for callers that split one draw.
+    #[inline(always)]
+    pub fn bits_at(self, step: u64) -> u64 {
+        mix64(self.0.wrapping_add(step.wrapping_add(1).wrapping_mul(GOLDEN)))
     }
 
     /// The raw 64 bits, for seeding or identifying an entity.
@@ -114,7 +118,7 @@ mod tests {
         let base = Key::replication(1, 0);
         let draws = [
             base.process(Process::Leaving).uniform(0),
-            base.process(Process::AbsenceStart).uniform(0),
+            base.process(Process::Demand).uniform(0),
             Key::replication(2, 0).process(Process::Leaving).uniform(0),
             Key::replication(1, 1).process(Process::Leaving).uniform(0),
             base.process(Process::Leaving).uniform(1),

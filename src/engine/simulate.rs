@@ -100,7 +100,7 @@ impl<'a> Replication<'a> {
                 worker.manager = template.manager;
                 worker.allowance = worker_key.child(ALLOWANCE_DRAW).uniform(0) < eligible_share;
                 if template.absent {
-                    worker.absent_until = absence_length(worker.absence_key, 0, params.absence_mean_months) - 1;
+                    worker.absent_until = absence_length(worker.key, 0, params.absence_mean_months) - 1;
                 }
                 worker
             })
@@ -215,29 +215,37 @@ impl<'a> Replication<'a> {
 
     /// 4 and 5. Leavers, then absence, in one pass over the workers; returns the census of
     /// those who remain. Workers who joined this month neither leave nor start an absence in it.
+    /// This pass is most of the engine's time: what does not depend on the worker is worked
+    /// out once, before it.
     fn leavers_and_absence(&mut self, month: i32, flows: &mut Flows) -> Census {
         let model = self.model;
         let params = &self.params;
         let pressure = self.pressure_factor();
-        let welcome = model.welcome.as_ref();
-        let (clawback_tail, ratio_during, ratio_after) = welcome.map_or((0, 1.0, 1.0), |w| {
+        let (clawback_tail, ratio_during, ratio_after) = model.welcome.as_ref().map_or((0, 1.0, 1.0), |w| {
             (w.months_after as i32, params.welcome_ratio_during, params.welcome_ratio_after)
         });
         let clawback = model.costs.as_ref().and_then(|c| c.welcome);
         let destination_cdf = model.retention.as_ref().map(|r| &r.destination_cdf);
-        let absence_on = model.absence.is_some();
+        // Absence switched off: a start probability of 0 never fires.
+        let absence_start_prob = if model.absence.is_some() { params.absence_start_prob } else { 0.0 };
 
+        let hazard_table = &params.hazard_by_tenure[..];
+        let stride = params.hazard_stride;
+        let senior_after_months = model.senior_after_months;
         let mut census = Census::default();
         let mut leavers = [0.0; 5];
         let mut repaid = 0.0;
         self.workers.retain_mut(|worker| {
+            // Workers who joined this month neither leave nor start an absence in it.
             if worker.joined < month {
+                let (leave_draw, absence_draw) = worker.monthly_draws(month);
                 // Leaving.
                 if let Some(cdf) = destination_cdf {
                     let tenure = month - 1 - worker.joined;
-                    let table = &params.hazard_by_tenure[worker.route.index()];
-                    let mut hazard = table[(tenure as usize).min(table.len() - 1)] * pressure;
-                    if model.allowance_applies(worker, tenure, worker.grade(month - 1, model.senior_after_months)) {
+                    let mut hazard = hazard_table[worker.route.index() * stride + (tenure as usize).min(stride - 1)];
+                    hazard *= pressure;
+                    if worker.allowance && model.allowance_applies(tenure, worker.grade(month - 1, senior_after_months))
+                    {
                         hazard *= params.allowance_hazard_ratio;
                     }
                     if month <= worker.clawback_until {
@@ -245,8 +253,8 @@ impl<'a> Replication<'a> {
                     } else if month <= worker.clawback_until + clawback_tail {
                         hazard *= ratio_after;
                     }
-                    if worker.leave_key.uniform(month as u64) < hazard {
-                        let u = worker.leave_key.child(DESTINATION_DRAW).uniform(month as u64);
+                    if leave_draw < hazard {
+                        let u = worker.key.child(DESTINATION_DRAW).uniform(month as u64);
                         let destination = cdf[worker.route.index()].iter().position(|&c| u < c).unwrap_or(4);
                         leavers[destination] += worker.fte;
                         if let Some(clawback) = clawback
@@ -258,12 +266,8 @@ impl<'a> Replication<'a> {
                     }
                 }
                 // Absence: those whose absence has ended are simply no longer absent.
-                if absence_on
-                    && !worker.is_absent(month)
-                    && worker.absence_key.uniform(month as u64) < params.absence_start_prob
-                {
-                    worker.absent_until =
-                        month + absence_length(worker.absence_key, month, params.absence_mean_months) - 1;
+                if absence_draw < absence_start_prob && !worker.is_absent(month) {
+                    worker.absent_until = month + absence_length(worker.key, month, params.absence_mean_months) - 1;
                 }
             }
             census.add(worker, month, model);
@@ -431,7 +435,7 @@ impl<'a> Replication<'a> {
         set(Metric::CaseHoldingFte, case_holding);
         set(Metric::CaseCapacity, capacity);
         set(Metric::AbsentFte, census.absent_fte);
-        set(Metric::MeanTenureYears, ratio(census.tenure_months_total, census.headcount as f64) / 12.0);
+        set(Metric::MeanTenureYears, ratio(census.tenure_months_total(month), census.headcount as f64) / 12.0);
         set(Metric::AttritionRate, ratio(attrition_12m, fte));
         for (metric, value) in STARTERS_BY_ROUTE.into_iter().zip(flows.starters_fte) {
             set(metric, value);
@@ -451,8 +455,8 @@ impl<'a> Replication<'a> {
         if let (Some(costs), true) = (&self.model.costs, month > 0) {
             let month_of = |annual: f64| annual / 12.0;
             let oncost = 1.0 + costs.oncost_rate;
-            let salary = month_of(census.salary_gbp_a_year * self.pay_factor * oncost);
-            let supplement = month_of(census.supplement_gbp_a_year * oncost);
+            let salary = month_of(census.priced_by_grade(&costs.salary_gbp) * self.pay_factor * oncost);
+            let supplement = month_of(census.priced_by_grade(&costs.supplement_gbp) * oncost);
             let allowance = month_of(census.allowance_fte * costs.allowance_gbp * oncost);
             let agency_salary = costs.salary_gbp[Grade::SocialWorker.index()] * self.pay_factor * oncost;
             let agency_cost = month_of(agency * agency_salary * (1.0 + self.params.agency_premium));
@@ -502,12 +506,13 @@ const PART_TIME_DRAW: u64 = 3;
 const MANAGER_DRAW: u64 = 4;
 const ABSENCE_LENGTH_DRAW: u64 = 5;
 
-/// A geometric absence length in months (1, 2, ...) with the given mean.
-fn absence_length(absence_key: Key, month: i32, mean_months: f64) -> i32 {
+/// A geometric absence length in months (1, 2, ...) with the given mean, drawn from a
+/// worker's stream.
+fn absence_length(worker_key: Key, month: i32, mean_months: f64) -> i32 {
     if mean_months <= 1.0 {
         return 1;
     }
-    let u = absence_key.child(ABSENCE_LENGTH_DRAW).uniform(month as i64 as u64);
+    let u = worker_key.child(ABSENCE_LENGTH_DRAW).uniform(month as i64 as u64);
     let stay = 1.0 - 1.0 / mean_months;
     1 + ((1.0 - u).ln() / stay.ln()).floor().min(1200.0) as i32
 }

@@ -12,10 +12,10 @@ pub const NEVER: i32 = i32::MIN / 2;
 /// A permanent social worker in post. Kept small and flat: the monthly loop walks every one.
 #[derive(Debug, Clone, Copy)]
 pub struct Worker {
-    /// Stream for this worker's monthly leaving draws.
-    pub leave_key: Key,
-    /// Stream for this worker's monthly absence draws (and absence lengths, destination).
-    pub absence_key: Key,
+    /// This worker's stream: one 64-bit draw a month decides both leaving and starting an
+    /// absence (see [`Worker::monthly_draws`]); rarer draws (destination, absence length) come
+    /// from its children.
+    pub key: Key,
     pub fte: f64,
     /// Month index of joining this council (0 or less for the starting stock).
     pub joined: i32,
@@ -38,8 +38,7 @@ impl Worker {
     /// A worker with streams derived from `key` (unique per worker within a replication).
     pub fn new(key: Key, route: Route, fte: f64, joined: i32, qualified: i32) -> Worker {
         Worker {
-            leave_key: key.process(Process::Leaving),
-            absence_key: key.process(Process::AbsenceStart),
+            key: key.process(Process::Leaving),
             fte,
             joined,
             qualified,
@@ -50,6 +49,16 @@ impl Worker {
             manager: false,
             allowance: false,
         }
+    }
+
+    /// The month's two uniforms, (leaving, absence start), from one hash: the high and low
+    /// 32 bits of the draw are independent, and 2^-32 is far finer than any monthly
+    /// probability, so one hash a worker-month serves both processes.
+    #[inline(always)]
+    pub fn monthly_draws(&self, month: i32) -> (f64, f64) {
+        let bits = self.key.bits_at(month as u64);
+        const SCALE: f64 = 1.0 / (1u64 << 32) as f64;
+        ((bits >> 32) as f64 * SCALE, (bits & 0xffff_ffff) as f64 * SCALE)
     }
 
     #[inline]
@@ -256,52 +265,71 @@ fn assign_managers(workers: &mut [StockWorker], initial: &InitialSpec) {
 }
 
 /// Sums over the workers in post at the end of a month: what the metrics, the costs and the
-/// next processes need.
+/// next processes need. Every worker is added every month, so adding is kept to plain
+/// additions into scalars (which the compiler keeps in registers); prices are applied
+/// afterwards to the FTE by grade.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Census {
     pub fte: f64,
     pub headcount: u32,
     pub absent_fte: f64,
+    /// FTE and headcount in their first year after qualifying (managers excepted: they are not
+    /// in the ASYE).
     pub nqsw_fte: f64,
     pub nqsw_headcount: u32,
     /// Present, case-holding permanent FTE.
     pub case_holding_fte: f64,
     /// Cases the present permanent case holders can hold.
     pub capacity: f64,
-    pub tenure_months_total: f64,
-    /// Annual salary bill at the start's prices (FTE x salary of grade), before on-costs.
-    pub salary_gbp_a_year: f64,
-    /// Annual market supplements (FTE x supplement of grade).
-    pub supplement_gbp_a_year: f64,
+    /// The sum of the workers' joining months: with the headcount, it gives their total
+    /// tenure exactly.
+    joined_total: i64,
+    social_worker_fte: f64,
+    senior_fte: f64,
+    manager_fte: f64,
     /// FTE on posts paid the retention allowance.
     pub allowance_fte: f64,
 }
 
 impl Census {
-    #[inline]
+    #[inline(always)]
     pub fn add(&mut self, worker: &Worker, month: i32, model: &Model) {
-        self.fte += worker.fte;
-        self.headcount += 1;
-        self.tenure_months_total += (month - worker.joined) as f64;
-        let months_qualified = month - worker.qualified;
-        if months_qualified < 12 {
-            self.nqsw_fte += worker.fte;
-            self.nqsw_headcount += 1;
-        }
-        if worker.is_absent(month) {
-            self.absent_fte += worker.fte;
-        } else if !worker.manager {
-            self.case_holding_fte += worker.fte;
-            self.capacity += worker.fte * model.caseload.capacity_per_fte(months_qualified);
-        }
+        let fte = worker.fte;
         let grade = worker.grade(month, model.senior_after_months);
-        if let Some(costs) = &model.costs {
-            self.salary_gbp_a_year += worker.fte * costs.salary_gbp[grade.index()];
-            self.supplement_gbp_a_year += worker.fte * costs.supplement_gbp[grade.index()];
+        let absent = worker.is_absent(month);
+        self.fte += fte;
+        self.headcount += 1;
+        self.joined_total += i64::from(worker.joined);
+        match grade {
+            Grade::Nqsw => {
+                self.nqsw_fte += fte;
+                self.nqsw_headcount += 1;
+            }
+            Grade::SocialWorker => self.social_worker_fte += fte,
+            Grade::Senior => self.senior_fte += fte,
+            Grade::Manager => self.manager_fte += fte,
         }
-        if model.allowance_applies(worker, month - worker.joined, grade) {
-            self.allowance_fte += worker.fte;
+        if absent {
+            self.absent_fte += fte;
+        } else if !worker.manager {
+            self.case_holding_fte += fte;
+            self.capacity += fte * model.caseload.capacity_per_fte(month - worker.qualified);
         }
+        if worker.allowance && model.allowance_applies(month - worker.joined, grade) {
+            self.allowance_fte += fte;
+        }
+    }
+
+    /// The workers' months with the council at `month`, added up.
+    pub fn tenure_months_total(&self, month: i32) -> f64 {
+        (i64::from(self.headcount) * i64::from(month) - self.joined_total) as f64
+    }
+
+    /// The annual cost of `prices_gbp` (a figure a year per FTE, by `Grade::index`) for these
+    /// workers.
+    pub fn priced_by_grade(&self, prices_gbp: &[f64; Grade::COUNT]) -> f64 {
+        let fte_by_grade = [self.nqsw_fte, self.social_worker_fte, self.senior_fte, self.manager_fte];
+        fte_by_grade.iter().zip(prices_gbp).map(|(fte, price)| fte * price).sum()
     }
 }
 

@@ -8,40 +8,46 @@
 
 use std::io::{self, Write};
 
+use super::table::ScenarioTable;
 use super::{OutputFile, format_number};
 use crate::appraisal::{BreakEven, appraise};
-use crate::run::{self, ScenarioRun};
+use crate::run::ScenarioRun;
 
-pub struct AppraisalCsv<'a> {
-    pub runs: &'a [ScenarioRun],
-}
+pub struct AppraisalCsv;
 
-impl OutputFile for AppraisalCsv<'_> {
-    fn file_name(&self) -> &str {
+impl ScenarioTable for AppraisalCsv {
+    fn file_name(&self) -> &'static str {
         "appraisal.csv"
     }
 
-    fn write(&self, out: &mut dyn Write) -> io::Result<()> {
-        let mut writer = csv::Writer::from_writer(out);
-        writer.write_record(["scenario", "financial_year", "measure", "mean", "p5", "p50", "p95"])?;
-        let Some(baseline) = run::baseline(self.runs) else { return writer.flush() };
-        for option in self.runs.iter().filter(|run| run.name != baseline.name) {
-            for row in appraise(option, baseline).unwrap_or_default() {
-                let spread = |pick: fn(&crate::stats::Summary) -> f64| {
-                    row.spread.as_ref().map_or(String::new(), |s| format_number(pick(s)))
-                };
-                writer.write_record([
-                    option.name.clone(),
-                    row.period.label(),
-                    row.measure.name().to_string(),
-                    format_number(row.mean),
-                    spread(|s| s.p5),
-                    spread(|s| s.p50),
-                    spread(|s| s.p95),
-                ])?;
-            }
+    fn header(&self) -> Vec<&'static str> {
+        vec!["scenario", "financial_year", "measure", "mean", "p5", "p50", "p95"]
+    }
+
+    fn write_rows(
+        &self,
+        option: &ScenarioRun,
+        baseline: &ScenarioRun,
+        out: &mut csv::Writer<Vec<u8>>,
+    ) -> io::Result<()> {
+        if option.name == baseline.name {
+            return Ok(());
         }
-        writer.flush()
+        for row in appraise(option, baseline).unwrap_or_default() {
+            let spread = |pick: fn(&crate::stats::Summary) -> f64| {
+                row.spread.as_ref().map_or(String::new(), |s| format_number(pick(s)))
+            };
+            out.write_record([
+                option.name.clone(),
+                row.period.label(),
+                row.measure.name().to_string(),
+                format_number(row.mean),
+                spread(|s| s.p5),
+                spread(|s| s.p50),
+                spread(|s| s.p95),
+            ])?;
+        }
+        Ok(())
     }
 }
 

@@ -47,19 +47,22 @@ pub struct MetricEntry {
     pub description: &'static str,
 }
 
+impl ScenarioEntry {
+    pub fn of(run: &ScenarioRun) -> ScenarioEntry {
+        ScenarioEntry {
+            name: run.name.clone(),
+            description: run.description.clone(),
+            file: run.file.to_string_lossy().into_owned(),
+            sha256: run.sha256.clone(),
+            start: run.date(1),
+            months: run.months,
+        }
+    }
+}
+
 impl Manifest {
-    pub fn new(runs: &[ScenarioRun], settings: &RunSettings) -> Self {
-        let scenarios = runs
-            .iter()
-            .map(|run| ScenarioEntry {
-                name: run.name.clone(),
-                description: run.description.clone(),
-                file: run.file.to_string_lossy().into_owned(),
-                sha256: run.sha256.clone(),
-                start: run.date(1),
-                months: run.months,
-            })
-            .collect();
+    /// The manifest of a run of `scenarios` (in output order), compared with `baseline`.
+    pub fn new(scenarios: Vec<ScenarioEntry>, baseline: Option<String>, settings: &RunSettings) -> Self {
         let metrics = Metric::ALL
             .iter()
             .map(|&metric| MetricEntry {
@@ -76,7 +79,7 @@ impl Manifest {
             seed: settings.seed,
             replications: settings.replications,
             quantile_method: QUANTILE_METHOD,
-            baseline: crate::run::baseline(runs).map(|run| run.name.clone()),
+            baseline,
             scenarios,
             metrics,
         }

@@ -11,6 +11,7 @@ pub mod costs;
 pub mod differences;
 pub mod manifest;
 pub mod probabilities;
+pub mod table;
 pub mod timeseries;
 
 use std::io::{self, Write};
@@ -25,6 +26,7 @@ pub use costs::CostsCsv;
 pub use differences::DifferencesCsv;
 pub use manifest::Manifest;
 pub use probabilities::ProbabilitiesCsv;
+pub use table::{ScenarioTable, TableSet};
 pub use timeseries::TimeseriesCsv;
 
 /// One result file: its name in the output directory and how to write its bytes.
@@ -76,6 +78,15 @@ pub struct BytesFile {
     /// Path relative to the output directory.
     pub name: String,
     pub bytes: Vec<u8>,
+}
+
+impl BytesFile {
+    /// The bytes of `file`, made in memory.
+    pub fn of(file: &dyn OutputFile) -> io::Result<BytesFile> {
+        let mut bytes = Vec::new();
+        file.write(&mut bytes)?;
+        Ok(BytesFile { name: file.file_name().to_string(), bytes })
+    }
 }
 
 impl OutputFile for BytesFile {

@@ -3,7 +3,7 @@
 //! simulating again.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
@@ -220,24 +220,42 @@ impl ManifestScenario {
 impl Results {
     /// Reads every result file of `dir`.
     pub fn read(dir: &Path) -> Result<Results, ReportError> {
-        let manifest_path = dir.join("manifest.json");
-        let text = std::fs::read_to_string(&manifest_path)
-            .map_err(|source| ReportError::Read { path: manifest_path.clone(), source })?;
-        let manifest: RunManifest = serde_json::from_str(&text).map_err(|e| ReportError::Malformed {
+        Results::parse(|name| {
+            let path = dir.join(name);
+            std::fs::read(&path).map(|bytes| (path.clone(), bytes)).map_err(|source| ReportError::Read { path, source })
+        })
+    }
+
+    /// Reads the result files of a run still in memory (`files` by name, as they will be
+    /// written), so that the report can be made before anything is written.
+    pub fn from_files(files: &[crate::output::BytesFile]) -> Result<Results, ReportError> {
+        Results::parse(|name| {
+            let path = PathBuf::from(name);
+            match files.iter().find(|file| file.name == name) {
+                Some(file) => Ok((path, file.bytes.clone())),
+                None => Err(ReportError::Read { path, source: std::io::ErrorKind::NotFound.into() }),
+            }
+        })
+    }
+
+    /// Parses the result files that `open` gives by name (with the path to name in errors).
+    fn parse(open: impl Fn(&str) -> Result<(PathBuf, Vec<u8>), ReportError>) -> Result<Results, ReportError> {
+        let (manifest_path, bytes) = open("manifest.json")?;
+        let manifest: RunManifest = serde_json::from_slice(&bytes).map_err(|e| ReportError::Malformed {
             path: manifest_path,
             line: e.line(),
             message: e.to_string(),
         })?;
         Ok(Results {
             manifest,
-            timeseries: read_rows(&dir.join("timeseries.csv"), series_row)?,
-            annual: read_rows(&dir.join("annual.csv"), annual_row)?,
-            differences: read_rows(&dir.join("differences.csv"), series_row)?,
-            probabilities: read_rows(&dir.join("probabilities.csv"), probability_row)?,
-            assumptions: read_rows(&dir.join("assumptions.csv"), assumption_row)?,
-            costs: read_rows(&dir.join("costs.csv"), cost_row)?,
-            appraisal: read_rows(&dir.join("appraisal.csv"), appraisal_row)?,
-            break_even: read_rows(&dir.join("breakeven.csv"), break_even_row)?,
+            timeseries: read_rows(open("timeseries.csv")?, series_row)?,
+            annual: read_rows(open("annual.csv")?, annual_row)?,
+            differences: read_rows(open("differences.csv")?, series_row)?,
+            probabilities: read_rows(open("probabilities.csv")?, probability_row)?,
+            assumptions: read_rows(open("assumptions.csv")?, assumption_row)?,
+            costs: read_rows(open("costs.csv")?, cost_row)?,
+            appraisal: read_rows(open("appraisal.csv")?, appraisal_row)?,
+            break_even: read_rows(open("breakeven.csv")?, break_even_row)?,
         })
     }
 
@@ -339,12 +357,11 @@ fn sorted_years<'a>(labels: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
 
 /// Reads a CSV with a header, turning each record into a row; errors name the file and line.
 fn read_rows<T>(
-    path: &Path,
+    (path, bytes): (PathBuf, Vec<u8>),
     parse: impl Fn(&csv::StringRecord, &Header) -> Result<T, String>,
 ) -> Result<Vec<T>, ReportError> {
-    let file = std::fs::File::open(path).map_err(|source| ReportError::Read { path: path.to_path_buf(), source })?;
-    let mut reader = csv::Reader::from_reader(std::io::BufReader::new(file));
-    let malformed = |line: usize, message: String| ReportError::Malformed { path: path.to_path_buf(), line, message };
+    let mut reader = csv::Reader::from_reader(bytes.as_slice());
+    let malformed = |line: usize, message: String| ReportError::Malformed { path: path.clone(), line, message };
     let header = Header(reader.headers().map_err(|e| malformed(1, e.to_string()))?.clone());
     let mut rows = Vec::new();
     for record in reader.records() {
@@ -494,26 +511,24 @@ mod tests {
 
     #[test]
     fn bad_cost_files_are_named_with_their_line() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("breakeven.csv");
-        std::fs::write(&path, "scenario,status,hazard_ratio,net_cost_gbp\nbaseline,found,0.17,2771.2\nx,maybe,0,0\n")
-            .unwrap();
-        let error = read_rows(&path, break_even_row).unwrap_err().to_string();
+        let file = |name: &str, text: &str| (PathBuf::from(name), text.as_bytes().to_vec());
+        let bad_status = file(
+            "breakeven.csv",
+            "scenario,status,hazard_ratio,net_cost_gbp\nbaseline,found,0.17,2771.2\nx,maybe,0,0\n",
+        );
+        let error = read_rows(bad_status, break_even_row).unwrap_err().to_string();
         assert!(error.contains("breakeven.csv:3:") && error.contains("maybe"), "{error}");
 
-        let path = dir.path().join("costs.csv");
-        std::fs::write(&path, "scenario,financial_year,category,mean,p5,p50,p95\nbaseline,2024,total,1,1,1,1\n")
-            .unwrap();
-        let error = read_rows(&path, cost_row).unwrap_err().to_string();
+        let bad_year =
+            file("costs.csv", "scenario,financial_year,category,mean,p5,p50,p95\nbaseline,2024,total,1,1,1,1\n");
+        let error = read_rows(bad_year, cost_row).unwrap_err().to_string();
         assert!(error.contains("costs.csv:2:") && error.contains("financial_year"), "{error}");
 
-        let path = dir.path().join("appraisal.csv");
-        std::fs::write(
-            &path,
+        let empty_cells = file(
+            "appraisal.csv",
             "scenario,financial_year,measure,mean,p5,p50,p95\nopt,total,probability_cheaper,0.25,,,\n",
-        )
-        .unwrap();
-        let rows = read_rows(&path, appraisal_row).unwrap();
+        );
+        let rows = read_rows(empty_cells, appraisal_row).unwrap();
         assert_eq!(rows[0].mean, 0.25);
         assert!(rows[0].p5.is_nan() && rows[0].p50.is_nan() && rows[0].p95.is_nan());
     }
