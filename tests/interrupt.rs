@@ -80,16 +80,10 @@ fn a_killed_run_leaves_the_previous_results_intact_and_no_partial_files() {
     assert_eq!(snapshot(&out), before, "a rerun with the same settings reproduces the results");
 }
 
-/// The same, killed while the results are being written rather than while simulating.
-///
-/// FAILS (library bug, see the report): `output::write_all` (src/output/mod.rs) keeps each
-/// finished file in a `tempfile::NamedTempFile`, which is removed only by its destructor, so a
-/// SIGKILL between writing and renaming leaves `.wfsim-XXXXXX` files in DIR that no later run
-/// removes; and the renames (and the two `write_all` calls in src/cli.rs, results then readers'
-/// files) are not one atomic step, so a kill between them leaves new `timeseries.csv` /
-/// `annual.csv` next to the previous run's `manifest.json`, `differences.csv`, report, ...
+/// The same, killed while the results are being written rather than while simulating: the
+/// files are staged beside DIR, never inside it, so DIR still holds exactly the previous
+/// results; the next run clears the staging directory away.
 #[test]
-#[ignore = "known gap (issue 6): a kill while files are renamed into place can leave a mix of old and new results, and .wfsim-* files until the next run"]
 fn a_run_killed_while_writing_leaves_no_partial_files() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let out = dir.path().join("out");
@@ -97,56 +91,28 @@ fn a_run_killed_while_writing_leaves_no_partial_files() {
     let before = snapshot(&out);
 
     let mut child = KillOnDrop(wfsim(&out, "400", "60").spawn().expect("the run starts"));
-    let is_temporary = |path: &Path| path.file_name().is_some_and(|name| name.to_string_lossy().starts_with(".wfsim-"));
-    // Kill as soon as the first temporary result file appears (the write phase has begun).
+    // Kill as soon as a staging directory appears (the write phase has begun).
+    let staging = || {
+        std::fs::read_dir(dir.path())
+            .expect("readable directory")
+            .flatten()
+            .map(|entry| entry.path())
+            .find(|path| path.file_name().is_some_and(|name| name.to_string_lossy().starts_with(".wfsim-")))
+    };
+    let mut staged = None;
     while child.0.try_wait().expect("child status").is_none() {
-        if snapshot_names(&out).iter().any(|path| is_temporary(path)) {
+        staged = staging();
+        if staged.is_some() {
             break;
         }
     }
     child.0.kill().expect("SIGKILL the run");
     child.0.wait().expect("the killed run is reaped");
     drop(child);
+    assert!(staged.is_some(), "the run finished before its write phase was seen; nothing was tested");
 
-    let after = snapshot(&out);
-    let leftovers: Vec<&PathBuf> = after.keys().filter(|path| is_temporary(path)).collect();
-    assert!(leftovers.is_empty(), "the killed run left temporary files behind: {leftovers:?}");
-    let changed: Vec<&PathBuf> = before.keys().filter(|path| after.get(*path) != before.get(*path)).collect();
-    assert!(
-        changed.is_empty() || changed.len() == before.len(),
-        "the killed run left a mix of old and new results; changed: {changed:?}"
-    );
-}
-
-#[test]
-fn the_next_run_clears_what_a_run_killed_while_writing_left_behind() {
-    let dir = tempfile::tempdir().expect("a temporary directory");
-    let out = dir.path().join("out");
+    assert_eq!(snapshot(&out), before, "the killed run changed the output directory");
     run_to_completion(&out);
-    // Temporary files as a killed run leaves them, at the top and in charts/.
-    std::fs::write(out.join(".wfsim-left1"), b"partial").expect("write");
-    std::fs::write(out.join("charts").join(".wfsim-left2"), b"partial").expect("write");
-    run_to_completion(&out);
-    let is_temporary =
-        |path: &PathBuf| path.file_name().is_some_and(|name| name.to_string_lossy().starts_with(".wfsim-"));
-    let leftovers: Vec<PathBuf> = snapshot_names(&out).into_iter().filter(is_temporary).collect();
-    assert!(leftovers.is_empty(), "temporary files survived a completed run: {leftovers:?}");
-}
-
-/// Names of the files under `dir` (recursively), without reading them.
-fn snapshot_names(dir: &Path) -> Vec<PathBuf> {
-    let mut names = Vec::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(current) = pending.pop() {
-        let Ok(entries) = std::fs::read_dir(&current) else { continue };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                pending.push(path);
-            } else {
-                names.push(path);
-            }
-        }
-    }
-    names
+    assert_eq!(staging(), None, "the next run cleared the staging directory away");
+    assert_eq!(snapshot(&out), before, "and wrote the same results as the first");
 }

@@ -1,9 +1,17 @@
 //! Result files: the only code that writes results to disk.
 //!
-//! Each format is a small [`OutputFile`] in its own module. [`write_all`] writes every file to
-//! a temporary file in the output directory and only then renames them all into place, so an
-//! interrupted or failed run leaves the previous results intact and never a half-written file.
-
+//! Each format is a small [`OutputFile`] in its own module. [`write_all`] makes a run's files
+//! appear in the output directory together or not at all:
+//!
+//! 1. every file is written in full, and synced, into a staging directory beside the output
+//!    directory (never inside it), so a run killed while writing leaves the output directory
+//!    untouched;
+//! 2. the staging directory is then marked complete (an atomic rename): this is the commit;
+//! 3. its files are renamed into place, and the staging directory removed.
+//!
+//! A run killed during step 3 leaves a complete staging directory, and the next write to the
+//! same output directory finishes moving it before anything else; a staging directory that
+//! was never marked complete is simply deleted.
 pub mod annual;
 pub mod appraisal;
 pub mod assumptions;
@@ -16,8 +24,6 @@ pub mod timeseries;
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-
-use tempfile::NamedTempFile;
 
 pub use annual::AnnualCsv;
 pub use appraisal::{AppraisalCsv, BreakEvenCsv};
@@ -46,31 +52,120 @@ pub enum OutputError {
     Persist { path: PathBuf, source: io::Error },
 }
 
-/// Writes `files` into `dir` (created if need be): all to temporary files first, synced to
-/// disk, then each renamed onto its final name. A file name may include a subdirectory
-/// (`charts/fan.svg`), created as needed. Returns the paths written, in order.
+/// Writes `files` into `dir` (created if need be), all or nothing (see the module docs). A file
+/// name may include a subdirectory (`charts/fan.svg`), created as needed. Returns the paths
+/// written, in order.
 pub fn write_all(dir: &Path, files: &[&dyn OutputFile]) -> Result<Vec<PathBuf>, OutputError> {
-    let mut finished = Vec::with_capacity(files.len());
-    let mut cleaned: Vec<PathBuf> = Vec::new();
+    std::fs::create_dir_all(dir).map_err(|source| OutputError::CreateDir { path: dir.to_path_buf(), source })?;
+    let staging_parent = staging_parent(dir);
+    recover_staging(&staging_parent, dir);
+
+    // 1. Everything into a fresh staging directory.
+    let staging = tempfile::Builder::new()
+        .prefix(&staging_prefix(dir, STAGING))
+        .tempdir_in(&staging_parent)
+        .map_err(|source| OutputError::CreateDir { path: staging_parent.clone(), source })?;
     for file in files {
-        let path = dir.join(file.file_name());
-        let folder = path.parent().unwrap_or(dir);
+        let path = staging.path().join(file.file_name());
+        let folder = path.parent().unwrap_or(staging.path());
         std::fs::create_dir_all(folder)
             .map_err(|source| OutputError::CreateDir { path: folder.to_path_buf(), source })?;
-        if !cleaned.iter().any(|done| done == folder) {
-            remove_stale_temporaries(folder);
-            cleaned.push(folder.to_path_buf());
+        write_file(&path, *file).map_err(|source| OutputError::Write { path: dir.join(file.file_name()), source })?;
+    }
+
+    // 2. The commit: from here on the new results win, even if this process dies.
+    let committed = staging_parent.join(format!("{}{}", staging_prefix(dir, COMMITTED), unique_suffix(staging.path())));
+    let staging = staging.keep();
+    std::fs::rename(&staging, &committed).map_err(|source| OutputError::Persist { path: committed.clone(), source })?;
+
+    // 3. Into place.
+    let names: Vec<&str> = files.iter().map(|file| file.file_name()).collect();
+    move_into_place(&committed, dir, &names).map_err(|(path, source)| OutputError::Persist { path, source })?;
+    Ok(names.iter().map(|name| dir.join(name)).collect())
+}
+
+/// Renames each of `names` from `from` into `dir`, then removes `from`.
+fn move_into_place(from: &Path, dir: &Path, names: &[&str]) -> Result<(), (PathBuf, io::Error)> {
+    for name in names {
+        let (source, target) = (from.join(name), dir.join(name));
+        if let Some(folder) = target.parent() {
+            std::fs::create_dir_all(folder).map_err(|error| (folder.to_path_buf(), error))?;
         }
-        let temporary =
-            write_temporary(folder, *file).map_err(|source| OutputError::Write { path: path.clone(), source })?;
-        finished.push((temporary, path));
+        // Already moved by a run that was killed part-way through this step.
+        if !source.exists() && target.exists() {
+            continue;
+        }
+        std::fs::rename(&source, &target).map_err(|error| (target.clone(), error))?;
     }
-    let mut written = Vec::with_capacity(finished.len());
-    for (temporary, path) in finished {
-        temporary.persist(&path).map_err(|e| OutputError::Persist { path: path.clone(), source: e.error })?;
-        written.push(path);
+    std::fs::remove_dir_all(from).map_err(|error| (from.to_path_buf(), error))
+}
+
+/// Finishes or discards what an earlier, killed write to `dir` left in `parent`: a committed
+/// staging directory is moved into place (its files are the newest complete results); one
+/// never committed is deleted (one run per output directory at a time). Best effort: what
+/// cannot be done now is tried next time.
+fn recover_staging(parent: &Path, dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(parent) else { return };
+    let (staging, committed) = (staging_prefix(dir, STAGING), staging_prefix(dir, COMMITTED));
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        // Only this directory's: the random part that follows the prefix has no `-`, so
+        // `output-2`'s staging is not taken for `output`'s.
+        let ours = |prefix: &str| name.strip_prefix(prefix).is_some_and(|rest| !rest.contains('-'));
+        if !entry.file_type().is_ok_and(|kind| kind.is_dir()) {
+            continue;
+        }
+        if ours(&committed) {
+            let files = relative_files(&entry.path());
+            let names: Vec<&str> = files.iter().map(String::as_str).collect();
+            let _ = move_into_place(&entry.path(), dir, &names);
+        } else if ours(&staging) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
     }
-    Ok(written)
+}
+
+/// The files under `root`, as `/`-separated paths relative to it.
+fn relative_files(root: &Path) -> Vec<String> {
+    let mut files = Vec::new();
+    let mut pending = vec![root.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&folder) else { continue };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if entry.file_type().is_ok_and(|kind| kind.is_dir()) {
+                pending.push(path);
+            } else if let Ok(relative) = path.strip_prefix(root) {
+                files.push(relative.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// Where staging directories for `dir` go: beside it, so that renames stay on one file
+/// system and nothing half-written ever appears inside it.
+fn staging_parent(dir: &Path) -> PathBuf {
+    match dir.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// The name prefix of `dir`'s staging directories in each state: `.wfsim-staging-output-`.
+fn staging_prefix(dir: &Path, state: &str) -> String {
+    let name = dir.file_name().map_or_else(|| "output".into(), |name| name.to_string_lossy());
+    format!("{TEMPORARY_PREFIX}{state}-{name}-")
+}
+
+const STAGING: &str = "staging";
+const COMMITTED: &str = "committed";
+
+/// The random part of a staging directory's name, kept when it is renamed on commit.
+fn unique_suffix(staging: &Path) -> String {
+    let name = staging.file_name().map_or_else(String::new, |name| name.to_string_lossy().into_owned());
+    name.rsplit('-').next().unwrap_or_default().to_string()
 }
 
 /// A file whose bytes are already made (a chart, the report, the workbook).
@@ -99,46 +194,18 @@ impl OutputFile for BytesFile {
     }
 }
 
-/// Removes temporary files that a killed run left behind (a killed process cannot delete its
-/// own). Only files with wfsim's temporary prefix are touched; one run per output directory at
-/// a time.
-fn remove_stale_temporaries(folder: &Path) {
-    let Ok(entries) = std::fs::read_dir(folder) else { return };
-    for entry in entries.flatten() {
-        let stale = entry.file_name().to_string_lossy().starts_with(TEMPORARY_PREFIX);
-        if stale && entry.file_type().is_ok_and(|kind| kind.is_file()) {
-            // Best effort: a file that cannot be removed now will be tried again next run.
-            let _ = std::fs::remove_file(entry.path());
-        }
-    }
-}
-
-/// The name prefix of wfsim's temporary files.
+/// The name prefix of everything temporary that wfsim makes.
 const TEMPORARY_PREFIX: &str = ".wfsim-";
 
-/// Writes one file's bytes to a new temporary file in `dir`, flushed and synced.
-fn write_temporary(dir: &Path, file: &dyn OutputFile) -> io::Result<NamedTempFile> {
-    let mut temporary = new_temporary(dir)?;
-    {
-        let mut buffered = io::BufWriter::new(temporary.as_file_mut());
-        file.write(&mut buffered)?;
-        buffered.flush()?;
-    }
-    temporary.as_file().sync_all()?;
-    Ok(temporary)
-}
-
-/// A new temporary file in `dir`. On Unix it gets the permissions of an ordinary new file
-/// (0o666 less the umask) rather than tempfile's private 0o600, since it becomes a result file.
-fn new_temporary(dir: &Path) -> io::Result<NamedTempFile> {
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(TEMPORARY_PREFIX);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
-    }
-    builder.tempfile_in(dir)
+/// Writes one file's bytes to `path`, flushed and synced. Result files get the permissions of
+/// an ordinary new file (0o666 less the umask).
+fn write_file(path: &Path, file: &dyn OutputFile) -> io::Result<()> {
+    let handle = std::fs::File::create(path)?;
+    let mut buffered = io::BufWriter::new(&handle);
+    file.write(&mut buffered)?;
+    buffered.flush()?;
+    drop(buffered);
+    handle.sync_all()
 }
 
 /// A number as written in CSV files: Rust's shortest round-trip form (`0.125`, `362.8`,
@@ -231,5 +298,57 @@ mod tests {
         assert_eq!(std::fs::read_to_string(dir.path().join("a.txt")).unwrap(), "old a");
         assert_eq!(std::fs::read_to_string(dir.path().join("b.txt")).unwrap(), "old b");
         assert_eq!(entries(dir.path()), ["a.txt", "b.txt"]);
+    }
+
+    #[test]
+    fn a_committed_write_killed_while_moving_is_finished_by_the_next() {
+        let parent = tempfile::tempdir().unwrap();
+        let out = parent.path().join("out");
+        write_all(&out, &[&Fixed("a.txt", "old a"), &Fixed("b.txt", "old b")]).unwrap();
+        // As a run killed after the commit leaves it: a.txt already moved, b.txt not yet.
+        std::fs::write(out.join("a.txt"), "new a").unwrap();
+        let committed = parent.path().join(".wfsim-committed-out-Ab12Cd");
+        std::fs::create_dir_all(committed.join("charts")).unwrap();
+        std::fs::write(committed.join("b.txt"), "new b").unwrap();
+        std::fs::write(committed.join("charts").join("c.svg"), "new c").unwrap();
+        // Never committed: discarded. Another directory's: left alone.
+        let abandoned = parent.path().join(".wfsim-staging-out-Zz99Yy");
+        std::fs::create_dir(&abandoned).unwrap();
+        std::fs::write(abandoned.join("a.txt"), "half").unwrap();
+        let other = parent.path().join(".wfsim-staging-out-2-Qq11Rr");
+        std::fs::create_dir(&other).unwrap();
+
+        write_all(&out, &[&Fixed("d.txt", "d")]).unwrap();
+        let read = |name: &str| std::fs::read_to_string(out.join(name)).unwrap();
+        assert_eq!(
+            (read("a.txt"), read("b.txt"), read("charts/c.svg"), read("d.txt")),
+            ("new a".to_string(), "new b".to_string(), "new c".to_string(), "d".to_string())
+        );
+        assert!(!committed.exists() && !abandoned.exists(), "staging directories were cleared");
+        assert!(other.exists(), "another output directory's staging is not touched");
+        assert_eq!(entries(parent.path()), [".wfsim-staging-out-2-Qq11Rr", "out"]);
+    }
+
+    #[test]
+    fn nothing_is_staged_inside_the_output_directory() {
+        struct Peek<'a>(&'a Path);
+        impl OutputFile for Peek<'_> {
+            fn file_name(&self) -> &str {
+                "peek.txt"
+            }
+            fn write(&self, out: &mut dyn Write) -> io::Result<()> {
+                // While writing, the output directory holds only the previous results.
+                let names: Vec<String> = std::fs::read_dir(self.0)?
+                    .map(|entry| entry.map(|e| e.file_name().to_string_lossy().into_owned()))
+                    .collect::<io::Result<_>>()?;
+                out.write_all(names.join(",").as_bytes())
+            }
+        }
+        let parent = tempfile::tempdir().unwrap();
+        let out = parent.path().join("out");
+        write_all(&out, &[&Fixed("a.txt", "one")]).unwrap();
+        write_all(&out, &[&Fixed("a.txt", "two"), &Peek(&out)]).unwrap();
+        assert_eq!(std::fs::read_to_string(out.join("peek.txt")).unwrap(), "a.txt");
+        assert_eq!(entries(parent.path()), ["out"]);
     }
 }
