@@ -21,6 +21,7 @@ pub mod dataset;
 pub mod engine;
 pub mod fit;
 pub mod init;
+pub mod national;
 pub mod output;
 pub mod report;
 pub mod run;

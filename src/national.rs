@@ -1,0 +1,359 @@
+//! A national run: every council's baseline from the bundled DfE data (built as `wfsim init`
+//! builds it, retention calibrated to its own turnover), projected side by side, and England
+//! as the sum of the councils, replication by replication.
+//!
+//! Each council's replications are seeded from the master seed and the council's code, so
+//! councils do not share luck: England's interval is that of independent councils added up.
+//! Councils are simulated in parallel and only a few totals of each replication are kept, so
+//! memory does not grow with the number of councils x replications x months.
+
+use std::io::{self, Write};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::backtest::Skipped;
+use crate::dataset::{Area, Dataset, Level};
+use crate::engine::metrics::Metric;
+use crate::engine::rng::{mix64, name_hash};
+use crate::init::{self, Calibration};
+use crate::output::{OutputFile, format_number};
+use crate::run::{RunSettings, ScenarioRun, run_all};
+use crate::stats::{QUANTILE_METHOD, Summary, annual_values, september_months, summarise};
+
+/// How a national run is set up.
+#[derive(Debug, Clone)]
+pub struct NationalSettings {
+    /// The year of the 30 September position every council starts from.
+    pub year: i32,
+    pub replications: u32,
+    pub months: u32,
+    pub seed: u64,
+    pub calibration: Calibration,
+}
+
+/// The figures reported for each council and for England, at each 30 September.
+pub const METRICS: [Metric; 6] = [
+    Metric::FteInPost,
+    Metric::VacancyRate,
+    Metric::AgencyRate,
+    Metric::TurnoverRate,
+    Metric::AvgCaseload,
+    Metric::CostTotalGbp,
+];
+
+/// One area's figure at 30 September of `year` (a cost is the year to that date).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    pub year: i32,
+    pub metric: Metric,
+    pub summary: Summary,
+}
+
+/// One council's projection.
+#[derive(Debug, Clone)]
+pub struct CouncilProjection {
+    pub name: String,
+    pub code: String,
+    pub region: String,
+    /// sha256 of the generated baseline scenario.
+    pub sha256: String,
+    pub figures: Vec<Figure>,
+    /// Each 30 September's year, with each replication's totals then: what England's figures
+    /// add up.
+    totals: Vec<(i32, Vec<Totals>)>,
+}
+
+/// The sums over councils that England's figures are made of, for one replication at one
+/// 30 September. Flows (cost) are NaN where the year was not fully simulated.
+#[derive(Debug, Clone, Copy, Default)]
+struct Totals {
+    fte: f64,
+    vacancy_fte: f64,
+    agency_fte: f64,
+    /// Leavers over the 12 months to the date (turnover rate x FTE in post).
+    leavers_12m_fte: f64,
+    open_cases: f64,
+    case_holding_fte: f64,
+    cost_gbp: f64,
+}
+
+impl Totals {
+    fn add(&mut self, other: &Totals) {
+        self.fte += other.fte;
+        self.vacancy_fte += other.vacancy_fte;
+        self.agency_fte += other.agency_fte;
+        self.leavers_12m_fte += other.leavers_12m_fte;
+        self.open_cases += other.open_cases;
+        self.case_holding_fte += other.case_holding_fte;
+        self.cost_gbp += other.cost_gbp;
+    }
+
+    fn value(&self, metric: Metric) -> f64 {
+        let ratio = |part: f64, whole: f64| if whole > 0.0 { part / whole } else { 0.0 };
+        match metric {
+            Metric::FteInPost => self.fte,
+            Metric::VacancyRate => ratio(self.vacancy_fte, self.vacancy_fte + self.fte),
+            Metric::AgencyRate => ratio(self.agency_fte, self.agency_fte + self.fte),
+            Metric::TurnoverRate => ratio(self.leavers_12m_fte, self.fte),
+            Metric::AvgCaseload => ratio(self.open_cases, self.case_holding_fte),
+            Metric::CostTotalGbp => self.cost_gbp,
+            _ => f64::NAN,
+        }
+    }
+}
+
+/// Every council's projection and England's.
+#[derive(Debug, Clone)]
+pub struct National {
+    pub settings: NationalSettings,
+    /// Councils in the data's order.
+    pub councils: Vec<CouncilProjection>,
+    pub skipped: Vec<Skipped>,
+    /// England as the sum of the projected councils.
+    pub england: Vec<Figure>,
+}
+
+/// The seed of one council's replications: the master seed mixed with the council's code.
+pub fn council_seed(seed: u64, code: &str) -> u64 {
+    mix64(seed ^ name_hash(code))
+}
+
+/// Projects every council with figures in `settings.year`.
+pub fn project(data: &Dataset, settings: &NationalSettings) -> National {
+    let councils: Vec<&Area> = data.areas().iter().filter(|area| area.level == Level::LocalAuthority).collect();
+    let outcomes: Vec<Result<CouncilProjection, Skipped>> = councils
+        .par_iter()
+        .map(|area| project_council(data, area, settings).map_err(|reason| Skipped { area: area.name.clone(), reason }))
+        .collect();
+    let mut projected = Vec::new();
+    let mut skipped = Vec::new();
+    for outcome in outcomes {
+        match outcome {
+            Ok(council) => projected.push(council),
+            Err(reason) => skipped.push(reason),
+        }
+    }
+    let england = england(&projected);
+    National { settings: settings.clone(), councils: projected, skipped, england }
+}
+
+fn project_council(data: &Dataset, area: &Area, settings: &NationalSettings) -> Result<CouncilProjection, String> {
+    if !area.has_year(settings.year) {
+        return Err(format!("no data for {}", settings.year));
+    }
+    let generated = init::baseline_scenario_with(data, &area.code, settings.year, &settings.calibration)
+        .map_err(|error| error.to_string())?;
+    let run_settings = RunSettings {
+        replications: settings.replications,
+        seed: council_seed(settings.seed, &area.code),
+        months: Some(settings.months),
+        progress: false,
+    };
+    let Some(run) = run_all(std::slice::from_ref(&generated.scenario), &run_settings).pop() else {
+        return Err("nothing was simulated".to_string());
+    };
+    let septembers = september_months(&run);
+    let mut figures = Vec::new();
+    for &(year, september) in &septembers {
+        for metric in METRICS {
+            if let Some(mut values) = annual_values(&run, september, metric) {
+                figures.push(Figure { year, metric, summary: summarise(&mut values) });
+            }
+        }
+    }
+    let totals = septembers.iter().map(|&(year, september)| (year, totals_at(&run, september))).collect();
+    Ok(CouncilProjection {
+        name: area.name.clone(),
+        code: area.code.clone(),
+        region: area.region_name.clone().unwrap_or_default(),
+        sha256: generated.scenario.sha256.clone(),
+        figures,
+        totals,
+    })
+}
+
+/// Each replication's totals at `september`.
+fn totals_at(run: &ScenarioRun, september: usize) -> Vec<Totals> {
+    let costs = annual_values(run, september, Metric::CostTotalGbp);
+    (0..run.replications as usize)
+        .map(|rep| {
+            let value = |metric| run.value(rep, september, metric);
+            Totals {
+                fte: value(Metric::FteInPost),
+                vacancy_fte: value(Metric::VacancyFte),
+                agency_fte: value(Metric::AgencyFte),
+                leavers_12m_fte: value(Metric::TurnoverRate) * value(Metric::FteInPost),
+                open_cases: value(Metric::OpenCases),
+                case_holding_fte: value(Metric::CaseHoldingFte),
+                cost_gbp: costs.as_ref().and_then(|costs| costs.get(rep)).copied().unwrap_or(f64::NAN),
+            }
+        })
+        .collect()
+}
+
+/// England's figures: the councils' totals added up replication by replication (in the
+/// councils' order, so the bits do not depend on the thread count), then summarised.
+/// Every council starts from the same 30 September, so their years line up.
+fn england(councils: &[CouncilProjection]) -> Vec<Figure> {
+    let Some(first) = councils.first() else { return Vec::new() };
+    let mut figures = Vec::new();
+    for (index, (year, per_rep)) in first.totals.iter().enumerate() {
+        let mut sums = vec![Totals::default(); per_rep.len()];
+        for council in councils {
+            let Some((_, council_totals)) = council.totals.get(index) else { continue };
+            for (sum, totals) in sums.iter_mut().zip(council_totals) {
+                sum.add(totals);
+            }
+        }
+        let year = *year;
+        for metric in METRICS {
+            let mut values: Vec<f64> = sums.iter().map(|sum| sum.value(metric)).collect();
+            if values.iter().any(|value| value.is_nan()) {
+                continue; // a flow over a year not fully simulated
+            }
+            figures.push(Figure { year, metric, summary: summarise(&mut values) });
+        }
+    }
+    figures
+}
+
+/// `national.csv`: England first, then every council, at each 30 September.
+pub struct NationalCsv<'a> {
+    pub national: &'a National,
+}
+
+/// The name and code England's rows carry.
+pub const ENGLAND: (&str, &str) = ("England (sum of councils)", "E92000001");
+
+impl OutputFile for NationalCsv<'_> {
+    fn file_name(&self) -> &str {
+        "national.csv"
+    }
+
+    fn write(&self, out: &mut dyn Write) -> io::Result<()> {
+        let mut writer = csv::Writer::from_writer(out);
+        writer.write_record(["area", "code", "region", "year", "metric", "mean", "p5", "p50", "p95"])?;
+        let england = std::iter::once((ENGLAND.0, ENGLAND.1, "", &self.national.england));
+        let councils =
+            self.national.councils.iter().map(|c| (c.name.as_str(), c.code.as_str(), c.region.as_str(), &c.figures));
+        for (name, code, region, figures) in england.chain(councils) {
+            for figure in figures {
+                let s = &figure.summary;
+                writer.write_record([
+                    name.to_string(),
+                    code.to_string(),
+                    region.to_string(),
+                    figure.year.to_string(),
+                    figure.metric.name().to_string(),
+                    format_number(s.mean),
+                    format_number(s.p5),
+                    format_number(s.p50),
+                    format_number(s.p95),
+                ])?;
+            }
+        }
+        writer.flush()
+    }
+}
+
+/// `manifest.json` of a national run: what produced it, each council's scenario hash, and the
+/// councils left out with the reason.
+#[derive(Debug, Serialize)]
+pub struct NationalManifest {
+    pub wfsim_version: &'static str,
+    pub seed: u64,
+    pub replications: u32,
+    pub months: u32,
+    pub start_year: i32,
+    pub quantile_method: &'static str,
+    pub seeding: &'static str,
+    pub councils: Vec<ManifestCouncil>,
+    pub skipped: Vec<ManifestSkipped>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ManifestCouncil {
+    pub name: String,
+    pub code: String,
+    pub sha256: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ManifestSkipped {
+    pub area: String,
+    pub reason: String,
+}
+
+impl NationalManifest {
+    pub fn new(national: &National) -> NationalManifest {
+        let settings = &national.settings;
+        NationalManifest {
+            wfsim_version: env!("CARGO_PKG_VERSION"),
+            seed: settings.seed,
+            replications: settings.replications,
+            months: settings.months,
+            start_year: settings.year,
+            quantile_method: QUANTILE_METHOD,
+            seeding: "each council's replications use the master seed mixed with the council's code",
+            councils: national
+                .councils
+                .iter()
+                .map(|c| ManifestCouncil { name: c.name.clone(), code: c.code.clone(), sha256: c.sha256.clone() })
+                .collect(),
+            skipped: national
+                .skipped
+                .iter()
+                .map(|s| ManifestSkipped { area: s.area.clone(), reason: s.reason.clone() })
+                .collect(),
+        }
+    }
+}
+
+impl OutputFile for NationalManifest {
+    fn file_name(&self) -> &str {
+        "manifest.json"
+    }
+
+    fn write(&self, out: &mut dyn Write) -> io::Result<()> {
+        serde_json::to_writer_pretty(&mut *out, self).map_err(io::Error::other)?;
+        out.write_all(b"\n")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn totals(fte: f64, vacancy_fte: f64, leavers: f64) -> Totals {
+        Totals {
+            fte,
+            vacancy_fte,
+            agency_fte: fte / 10.0,
+            leavers_12m_fte: leavers,
+            open_cases: fte * 15.0,
+            case_holding_fte: fte,
+            cost_gbp: 1000.0,
+        }
+    }
+
+    #[test]
+    fn england_adds_councils_up_before_taking_rates() {
+        let mut sum = totals(100.0, 0.0, 10.0);
+        sum.add(&totals(300.0, 100.0, 90.0));
+        // (0 + 100) / (100 + 300 + 100): not the mean of the councils' rates (0 and 25%).
+        assert_eq!(sum.value(Metric::VacancyRate), 0.2);
+        assert_eq!(sum.value(Metric::TurnoverRate), 0.25);
+        assert_eq!(sum.value(Metric::AgencyRate), 40.0 / 440.0);
+        assert_eq!(sum.value(Metric::AvgCaseload), 15.0);
+        assert_eq!(sum.value(Metric::CostTotalGbp), 2000.0);
+        assert_eq!(Totals::default().value(Metric::VacancyRate), 0.0);
+    }
+
+    #[test]
+    fn councils_get_their_own_seeds() {
+        assert_ne!(council_seed(1, "E06000047"), council_seed(1, "E10000032"));
+        assert_ne!(council_seed(1, "E06000047"), council_seed(2, "E06000047"));
+        assert_eq!(council_seed(1, "E06000047"), council_seed(1, "E06000047"));
+    }
+}
