@@ -201,15 +201,22 @@ pub fn break_even(scenario: &Scenario, settings: &RunSettings) -> Option<BreakEv
     // The first replications only: each step of the search is a whole run, and common random
     // numbers keep the comparison precise with fewer of them.
     let settings = &RunSettings { replications: settings.replications.min(BREAK_EVEN_REPLICATIONS), ..*settings };
-    let mean_total = |modify: &dyn Fn(&mut crate::scenario::schema::AllowanceSpec)| {
+    let spend_with = |modify: &dyn Fn(&mut crate::scenario::schema::AllowanceSpec)| {
         let mut variant = scenario.clone();
         if let Some(allowance) = variant.spec.retention.as_mut().and_then(|r| r.allowance.as_mut()) {
             modify(allowance);
         }
-        mean_break_even_cost(&Model::build(&variant), settings, months)
+        break_even_spend(&Model::build(&variant), settings, months)
     };
-    let without = mean_total(&|a| a.enabled = Enabled(false));
-    let net_at = |ratio: f64| mean_total(&|a| a.hazard_ratio = Param::fixed(ratio)) - without;
+    let without = spend_with(&|a| a.enabled = Enabled(false));
+    // The mean net cost at a ratio, and the Monte Carlo standard error of that mean (paired by
+    // replication): a net cost within it cannot be told apart from zero.
+    let net_and_error = |ratio: f64| {
+        let with = spend_with(&|a| a.hazard_ratio = Param::fixed(ratio));
+        let net: Vec<f64> = with.iter().zip(&without).map(|(with, without)| with - without).collect();
+        (crate::stats::mean(&net), standard_error(&net))
+    };
+    let net_at = |ratio: f64| net_and_error(ratio).0;
     let (mut low, mut high) = (0.0, 1.0);
     let (at_low, at_high) = (net_at(low), net_at(high));
     if at_low > 0.0 {
@@ -228,7 +235,7 @@ pub fn break_even(scenario: &Scenario, settings: &RunSettings) -> Option<BreakEv
         let guess = (low * net_high - high * net_low) / (net_high - net_low);
         // Keep each guess strictly inside, and narrow by at least the tolerance.
         let guess = guess.clamp(low + BREAK_EVEN_TOLERANCE / 2.0, high - BREAK_EVEN_TOLERANCE / 2.0);
-        let net = net_at(guess);
+        let (net, error) = net_and_error(guess);
         best = if net.abs() < best.1.abs() { (guess, net) } else { best };
         if net > 0.0 {
             (high, net_high) = (guess, net);
@@ -243,7 +250,7 @@ pub fn break_even(scenario: &Scenario, settings: &RunSettings) -> Option<BreakEv
             }
             kept_side = 1;
         }
-        if net.abs() < BREAK_EVEN_NET_TOLERANCE_GBP {
+        if net.abs() < error.max(BREAK_EVEN_NET_TOLERANCE_GBP) {
             break;
         }
     }
@@ -251,13 +258,30 @@ pub fn break_even(scenario: &Scenario, settings: &RunSettings) -> Option<BreakEv
 }
 
 /// The search also stops once the mean net cost is within this of zero (pounds over the
-/// horizon): closer than the Monte Carlo error of any realistic run.
+/// horizon), or within its Monte Carlo standard error if that is larger: searching further
+/// would chase noise.
 pub const BREAK_EVEN_NET_TOLERANCE_GBP: f64 = 1000.0;
 
-/// Mean over replications of the break-even spend (`BREAK_EVEN_COSTS`) over the horizon,
-/// replications in parallel and summed in order (the same bits at any thread count).
+/// The standard error of the mean of `values` (0 for fewer than two).
+fn standard_error(values: &[f64]) -> f64 {
+    let n = values.len();
+    if n < 2 {
+        return 0.0;
+    }
+    let mean = crate::stats::mean(values);
+    let variance = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
+    (variance / n as f64).sqrt()
+}
+
+/// Mean over replications of the break-even spend (`BREAK_EVEN_COSTS`) over the horizon.
 pub fn mean_break_even_cost(model: &Model, settings: &RunSettings, months: u32) -> f64 {
-    let totals: Vec<f64> = (0..settings.replications)
+    crate::stats::mean(&break_even_spend(model, settings, months))
+}
+
+/// Each replication's break-even spend (`BREAK_EVEN_COSTS`) over the horizon, replications in
+/// parallel and returned in order (the same bits at any thread count).
+pub fn break_even_spend(model: &Model, settings: &RunSettings, months: u32) -> Vec<f64> {
+    (0..settings.replications)
         .into_par_iter()
         .map(|rep| {
             let mut out = vec![0.0; (months as usize + 1) * COUNT];
@@ -270,8 +294,7 @@ pub fn mean_break_even_cost(model: &Model, settings: &RunSettings, months: u32) 
             }
             spend
         })
-        .collect();
-    totals.iter().sum::<f64>() / totals.len().max(1) as f64
+        .collect()
 }
 
 /// The scenarios whose allowance needs its own break-even search: the baseline's, and every
