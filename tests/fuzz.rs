@@ -1131,8 +1131,8 @@ fn an_extends_naming_a_line_break_is_an_error_on_one_line() {
 
 #[test]
 fn an_extends_naming_an_endless_device_is_an_error() {
-    // Read to the end: `/dev/zero` grew memory until the allocation failed and the process
-    // aborted.
+    // Read to the end: `/dev/zero` filled memory before the read failed (4 GB under a memory
+    // limit of 4 GB; all of the machine's without one).
     refused("extends = \"/dev/zero\"\nstart = \"2024-10\"\n", "larger than 64 MB");
 }
 
@@ -1147,7 +1147,8 @@ fn a_cohort_of_two_billion_is_refused() {
 
 #[test]
 fn a_recurring_cohort_every_three_billion_months_is_refused() {
-    // `every_months` as i32 was negative: building the model stepped back in time for ever.
+    // `every_months` as i32 was negative: building the model stepped back in time until the
+    // month index overflowed (a panic with overflow checks, a wrap without).
     refused(
         &baseline_with(
             "[routes.apprenticeship.recurring]\nfirst_start = \"2025-09\"\nevery_months = 3000000000\nsize = 5\n",
@@ -1159,7 +1160,8 @@ fn a_recurring_cohort_every_three_billion_months_is_refused() {
 #[test]
 fn recurring_cohorts_from_the_year_1000_are_refused() {
     // Twelve thousand cohorts that had all qualified before the start waited in the pipeline
-    // for ever (they never reach their qualifying month): 12 million phantom trainees.
+    // for ever (they never reach their qualifying month): 12 million phantom trainees, and
+    // their training costs.
     refused(
         &baseline_with("[routes.apprenticeship.recurring]\nfirst_start = \"1000-01\"\nevery_months = 1\nsize = 1000\n"),
         "routes.apprenticeship.recurring.first_start",
@@ -1180,7 +1182,8 @@ fn a_pay_award_of_1e300_is_refused() {
 
 #[test]
 fn an_agency_premium_drawn_from_a_huge_normal_is_refused() {
-    // A normal with sd 1e300 drew premiums of ±1e300 and more: agency costs were infinite.
+    // A normal with sd 1e300 drew premiums of 1e300 and more: agency costs of 1e304 a month,
+    // finite only by luck (an sd of 1e308 draws infinities).
     refused(
         &baseline_with("[costs]\nagency_premium = { dist = \"normal\", mean = 0.5, sd = 1e300 }\n"),
         "costs.agency_premium",
@@ -1189,20 +1192,26 @@ fn an_agency_premium_drawn_from_a_huge_normal_is_refused() {
 
 #[test]
 fn a_caseload_cap_of_1e_300_is_refused() {
-    // April's review funded open cases / 1e-300 posts: an infinite establishment, and a loop
-    // over 2^64 vacant posts to hire into them.
+    // Hung: April's review funded open cases / 1e-300 posts, an infinite establishment, and a
+    // loop over 2^64 vacant posts to hire into them.
     refused(&baseline_with("[caseload]\ncap_cases_per_fte = 1e-300\n"), "caseload.cap_cases_per_fte");
 }
 
 #[test]
 fn tenure_bands_four_billion_months_long_are_refused() {
-    // The leaving hazard is tabled by month of tenure: 4 billion entries per route.
-    refused(&baseline_with("[retention]\nband_edges_months = [12, 24, 4000000000]\n"), "band_edges_months[2]");
+    // The leaving hazard is tabled by month of tenure: 4 billion entries per route (by
+    // reading the code; the longest tenure must exceed the last edge, so it is raised too).
+    refused(
+        &baseline_with(
+            "[initial]\nmax_tenure_months = 4000000001\n[retention]\nband_edges_months = [12, 24, 4000000000]\n",
+        ),
+        "band_edges_months[2]",
+    );
 }
 
 #[test]
 fn caseload_pressure_averaged_over_four_billion_months_is_refused() {
-    // The window of recent caseloads was allocated up front: 32 GB.
+    // The window of recent caseloads was allocated up front: 32 GB, and the process aborted.
     refused(
         &baseline_with("[retention.caseload_pressure]\naveraging_months = 4000000000\n"),
         "retention.caseload_pressure.averaging_months",
@@ -1211,7 +1220,7 @@ fn caseload_pressure_averaged_over_four_billion_months_is_refused() {
 
 #[test]
 fn a_headcount_of_four_billion_is_refused() {
-    // Four billion workers in the starting stock.
+    // Four billion workers in the starting stock: a 96 GB allocation that aborted.
     refused(
         "start = \"2024-10\"\n[initial]\nheadcount = 4000000000\nfte_in_post = 4000000000.0\ntenure_band_shares = [1, 0, 0, 0]\n\
          [initial.route_shares]\nexperienced = 1\n",
@@ -1227,13 +1236,14 @@ fn demand_growing_1e300_a_year_is_refused() {
 
 #[test]
 fn an_establishment_of_3e18_posts_is_refused() {
-    // A vacancy rate a hair below 1 made 3e18 vacant posts, each drawn for a hire every month.
+    // Hung: a vacancy rate a hair below 1 made 3e18 vacant posts, each drawn for a hire every
+    // month.
     refused(&baseline_with("[initial]\nvacancy_rate = 0.9999999999999999\n"), "initial.vacancy_rate");
 }
 
 #[test]
 fn establishment_changes_of_1e308_are_refused() {
-    // Two of them made the establishment infinite.
+    // Hung: two of them made the establishment infinite, and hiring looped over its posts.
     refused(
         &baseline_with(
             "[[establishment.changes]]\nfrom = \"2025-04\"\nchange_fte = 1e308\n\
@@ -1245,13 +1255,17 @@ fn establishment_changes_of_1e308_are_refused() {
 
 #[test]
 fn a_university_intake_of_1e10_is_refused() {
-    // Rounded to u32::MAX: four billion NQSWs in one September.
-    refused(&baseline_with("[routes.university]\nannual_intake = 1e10\n"), "routes.university.annual_intake");
+    // Rounded to u32::MAX: four billion NQSWs in one September, when not capped at the
+    // vacancies (by reading the code).
+    refused(
+        &baseline_with("[routes.university]\nannual_intake = 1e10\ncap_at_vacancies = false\n"),
+        "routes.university.annual_intake",
+    );
 }
 
 #[test]
 fn experienced_hires_of_1e10_a_month_are_refused() {
-    // Four billion hires a month.
+    // Four billion hires a month: a 5.5 GB allocation that aborted (under a 4 GB limit).
     refused(&baseline_with("[routes.experienced]\nper_month = 1e10\n"), "routes.experienced.per_month");
 }
 
@@ -1263,7 +1277,7 @@ fn agency_of_1e308_fte_at_the_start_is_refused() {
 
 #[test]
 fn open_cases_of_1e308_are_refused() {
-    // The first month's noise took open cases past the largest float.
+    // Finite only while demand grows by less than 80%: then open cases overflow to infinity.
     refused(&baseline_with("[initial]\nopen_cases = 1e308\n"), "initial.open_cases");
 }
 
