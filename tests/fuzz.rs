@@ -1199,8 +1199,8 @@ fn a_caseload_cap_of_1e_300_is_refused() {
 
 #[test]
 fn tenure_bands_four_billion_months_long_are_refused() {
-    // The leaving hazard is tabled by month of tenure: 4 billion entries per route (by
-    // reading the code; the longest tenure must exceed the last edge, so it is raised too).
+    // The leaving hazard is tabled by month of tenure: 4 billion entries per route, a 32 GB
+    // allocation that aborted (the longest tenure must exceed the last edge, so it is raised).
     refused(
         &baseline_with(
             "[initial]\nmax_tenure_months = 4000000001\n[retention]\nband_edges_months = [12, 24, 4000000000]\n",
@@ -1255,8 +1255,8 @@ fn establishment_changes_of_1e308_are_refused() {
 
 #[test]
 fn a_university_intake_of_1e10_is_refused() {
-    // Rounded to u32::MAX: four billion NQSWs in one September, when not capped at the
-    // vacancies (by reading the code).
+    // Rounded to u32::MAX: four billion NQSWs in one September when not capped at the
+    // vacancies, an allocation that aborted.
     refused(
         &baseline_with("[routes.university]\nannual_intake = 1e10\ncap_at_vacancies = false\n"),
         "routes.university.annual_intake",
