@@ -28,14 +28,16 @@ impl YearMonth {
         self.index.rem_euclid(12) as u32 + 1
     }
 
-    /// The month `months` later (or earlier, if negative).
+    /// The month `months` later (or earlier, if negative). Saturating, so that an absurd
+    /// offset read from a file (a results manifest's `months`) gives an absurd month, not an
+    /// overflow.
     pub fn plus(self, months: i32) -> Self {
-        YearMonth { index: self.index + months }
+        YearMonth { index: self.index.saturating_add(months) }
     }
 
-    /// Whole months from `earlier` to `self` (negative if `self` is earlier).
+    /// Whole months from `earlier` to `self` (negative if `self` is earlier), saturating.
     pub fn months_since(self, earlier: YearMonth) -> i32 {
-        self.index - earlier.index
+        self.index.saturating_sub(earlier.index)
     }
 
     /// The financial year (April to March) this month falls in, named by its first year:

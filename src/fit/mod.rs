@@ -178,6 +178,7 @@ pub fn fit_records(records: Records, options: &FitOptions) -> Result<Fit, FitErr
     }
 
     let mut notes = Vec::new();
+    // The pooled fit is always there: it has every spell, and there is at least one.
     let pooled = &groups[0];
     if pooled.events == 0 {
         notes.push("no worker left in the records: every leaving probability is 0 (an upper bound is given)".into());

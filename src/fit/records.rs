@@ -75,6 +75,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::FitError;
@@ -592,10 +593,22 @@ struct FileRows {
     header_reference: Option<Date>,
 }
 
+/// The largest records file read: a census return for all of England over ten years is about
+/// 100 MB.
+const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
+
 /// Reads one file's rows as text, or says why it is not a records file.
 fn read_file(path: &Path) -> Result<FileRows, RecordIssue> {
-    let bytes =
-        std::fs::read(path).map_err(|error| RecordIssue::new(path, None, None, format!("cannot read: {error}")))?;
+    // At most one byte more than allowed is read, so that a device (`/dev/zero`) or a huge file
+    // named by mistake cannot exhaust memory.
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|error| RecordIssue::new(path, None, None, format!("cannot read: {error}")))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        let message = format!("not a records file: larger than {} MB", MAX_FILE_BYTES / (1024 * 1024));
+        return Err(RecordIssue::new(path, None, None, message));
+    }
     let text = String::from_utf8(bytes).map_err(|error| {
         RecordIssue::new(
             path,

@@ -398,7 +398,8 @@ fn tenths(fraction: f64) -> i64 {
 /// Tenths as a decimal: 71 is "7.1", -5 is "-0.5".
 fn fmt_tenths(tenths: i64) -> String {
     let sign = if tenths < 0 { "-" } else { "" };
-    format!("{sign}{}.{}", tenths.abs() / 10, tenths.abs() % 10)
+    // `unsigned_abs`: a result file may hold a number whose tenths are i64::MIN.
+    format!("{sign}{}.{}", tenths.unsigned_abs() / 10, tenths.unsigned_abs() % 10)
 }
 
 /// A fraction as a percentage with one decimal: 0.0705 is "7.1%".
@@ -598,7 +599,7 @@ fn intro(out: &mut String, results: &Results) {
             ", starting from the position at {} and running {} to the end of {}.",
             starting_date(first.start),
             plural(first.months as usize, "month", "months"),
-            first.start.plus(first.months as i32 - 1).long_label()
+            last_month(first).long_label()
         ),
         Some(_) => ", over the periods listed under Method.".to_string(),
         None => ".".to_string(),
@@ -794,9 +795,14 @@ fn part_year(scenario: &ManifestScenario, label: &str) -> Option<String> {
     Some(if first == last { name(first).to_string() } else { format!("{}\u{2013}{}", name(first), name(last)) })
 }
 
+/// The last month a scenario simulates. `months` comes from the manifest, so may be any u32.
+fn last_month(scenario: &ManifestScenario) -> YearMonth {
+    scenario.start.plus(i32::try_from(scenario.months.max(1)).unwrap_or(i32::MAX) - 1)
+}
+
 /// "Oct 2024 to Sep 2029": the months a scenario simulates.
 fn simulated_period(scenario: &ManifestScenario) -> String {
-    let last = scenario.start.plus(scenario.months.max(1) as i32 - 1);
+    let last = last_month(scenario);
     format!("{} to {}", short_month(scenario.start), short_month(last))
 }
 
@@ -1056,7 +1062,7 @@ pub fn break_even_sentence(results: &Results, row: &BreakEvenRow) -> String {
             format!(
                 "{subject} pays for itself through lower agency and recruitment spend only if it cuts leaving among \
                  eligible workers by at least {}% (a hazard ratio of {} or lower).",
-                100 - hundredths,
+                100i64.saturating_sub(hundredths),
                 ratio2(row.hazard_ratio)
             )
         }
@@ -1091,7 +1097,7 @@ fn assumed_effect(results: &Results, scenario: &str) -> Option<String> {
     let mut table: toml::Table = toml::from_str(&format!("value = {value}")).ok()?;
     let value = table.remove("value")?;
     let number = |v: &toml::Value| v.as_float().or_else(|| v.as_integer().map(|i| i as f64));
-    let cut = |ratio: f64| 100 - (ratio * 100.0).round() as i64;
+    let cut = |ratio: f64| 100i64.saturating_sub((ratio * 100.0).round() as i64);
     if let Some(ratio) = number(&value) {
         return Some(format!("a hazard ratio of {} ({}% less leaving)", ratio2(ratio), cut(ratio)));
     }

@@ -4,10 +4,11 @@
 
 use super::LoadError;
 use super::load::Provenance;
+use super::param::{Dist, Param};
 use super::schema::{
-    AgencySpec, AllowanceSpec, CaseloadPressureSpec, CaseloadSpec, CostsSpec, DemandSpec, DestinationShares,
-    EstablishmentSpec, ExperiencedSpec, InitialSpec, PipelineSpec, RetentionSpec, RouteName, RouteTable, ScenarioSpec,
-    UniversitySpec, WelcomePaymentSpec,
+    AbsenceSpec, AgencySpec, AllowanceSpec, CaseloadPressureSpec, CaseloadSpec, CostsSpec, DemandSpec,
+    DestinationShares, EstablishmentSpec, ExperiencedSpec, InitialSpec, PipelineSpec, RetentionSpec, RouteName,
+    RouteTable, ScenarioSpec, UniversitySpec, WelcomePaymentSpec,
 };
 use crate::calendar::YearMonth;
 
@@ -21,6 +22,26 @@ const MAX_RAMP_MONTHS: usize = 24;
 const PROBABILITY: &str = "a probability between 0 and 1";
 const NON_NEGATIVE: &str = "a number of 0 or more";
 const FTE: &str = "an FTE between 0.1 and 1.0";
+
+// Limits far beyond any council (England had about 36,000 FTE children's social workers in
+// 2024, and 400,000 children in need): a value past one is a typo, and would have the engine
+// allocate or loop without end, or overflow to infinity.
+/// Headcount, FTE, cohort sizes and intakes.
+const MAX_PEOPLE: f64 = 100_000.0;
+const PEOPLE: &str = "a number from 0 to 100000";
+const MAX_OPEN_CASES: f64 = 10_000_000.0;
+/// Cases held by one FTE.
+const MAX_CASES_PER_FTE: f64 = 1_000.0;
+const CASES_PER_FTE: &str = "a number of cases per FTE from 0 to 1000";
+/// Any amount of money, in pounds.
+const MAX_GBP: f64 = 1_000_000_000.0;
+const GBP: &str = "an amount from 0 to 1000000000 pounds";
+/// Durations, tenures and periods: 100 years, the longest run.
+const MAX_MONTHS: u32 = MAX_HORIZON_MONTHS;
+/// Growth a year (demand, pay): at most doubling.
+const MAX_GROWTH: f64 = 1.0;
+/// Multipliers of recruitment, and the agency premium.
+const MAX_MULTIPLIER: f64 = 10.0;
 
 /// Every problem of a merged scenario; empty if it is ready to run.
 pub(crate) fn check(spec: &ScenarioSpec, provenance: &Provenance) -> Vec<LoadError> {
@@ -56,6 +77,9 @@ pub(crate) fn check(spec: &ScenarioSpec, provenance: &Provenance) -> Vec<LoadErr
     if let Some(agency) = active(&spec.agency) {
         checker.agency(agency);
     }
+    if let Some(absence) = active(&spec.absence) {
+        checker.absence(absence);
+    }
     if let Some(demand) = active(&spec.demand) {
         checker.demand(demand);
     }
@@ -83,6 +107,7 @@ macro_rules! sections {
 }
 
 sections!(
+    AbsenceSpec,
     EstablishmentSpec,
     RetentionSpec,
     AllowanceSpec,
@@ -213,6 +238,43 @@ impl Checker<'_> {
         ok
     }
 
+    fn people(&mut self, field: &str, value: f64) -> bool {
+        self.within(field, value, 0.0, MAX_PEOPLE, PEOPLE)
+    }
+
+    fn gbp(&mut self, field: &str, value: f64) -> bool {
+        self.within(field, value, 0.0, MAX_GBP, GBP)
+    }
+
+    fn cases_per_fte(&mut self, field: &str, value: f64) -> bool {
+        self.within(field, value, 0.0, MAX_CASES_PER_FTE, CASES_PER_FTE)
+    }
+
+    fn at_most_months(&mut self, field: &str, months: u32) {
+        if months > MAX_MONTHS {
+            self.fail(field, format!("expected at most {MAX_MONTHS} months (100 years), got {months}"));
+        }
+    }
+
+    /// A parameter whose draws stay at or below `max`. A normal's draws are unbounded (up to its
+    /// domain's limit, which may be infinite): its mean plus 6 standard deviations must stay
+    /// there, which draws pass about once in a billion. The domain, checked when the parameter
+    /// was read, bounds it below.
+    fn param_at_most<D>(&mut self, field: &str, param: &Param<D>, max: f64, what: &str) {
+        let (largest, got) = match param.dist {
+            Dist::Fixed { value } => (value, format!("got {value}")),
+            Dist::Uniform { max, .. } | Dist::Triangular { max, .. } => (max, format!("got a `max` of {max}")),
+            Dist::Beta { .. } => (1.0, String::new()),
+            Dist::Normal { mean, sd } => {
+                let largest = mean + 6.0 * sd;
+                (largest, format!("got a mean plus 6 standard deviations of {largest}"))
+            }
+        };
+        if largest.is_nan() || largest > max {
+            self.fail(field, format!("expected {what}, {got}"));
+        }
+    }
+
     fn fte(&mut self, field: &str, value: f64) -> bool {
         self.within(field, value, 0.1, 1.0, FTE)
     }
@@ -328,9 +390,11 @@ impl Checker<'_> {
         self.initial_fte(initial);
         self.probability("initial.manager_share", initial.manager_share);
         self.probability("initial.absent_share", initial.absent_share);
-        self.non_negative("initial.open_cases", initial.open_cases);
-        self.non_negative("initial.leavers_fte_last_12_months", initial.leavers_fte_last_12_months);
+        self.within("initial.open_cases", initial.open_cases, 0.0, MAX_OPEN_CASES, "a number from 0 to 10000000");
+        self.people("initial.leavers_fte_last_12_months", initial.leavers_fte_last_12_months);
         self.fte("initial.part_time_fte", initial.part_time_fte);
+        self.at_most_months("initial.max_tenure_months", initial.max_tenure_months);
+        self.at_most_months("initial.experienced_prior_months", initial.experienced_prior_months);
         let staffed = initial.headcount > 0;
         let routes = &initial.route_shares;
         let route_shares = [
@@ -352,6 +416,9 @@ impl Checker<'_> {
         let fte = initial.fte_in_post;
         let fte_valid = self.non_negative("initial.fte_in_post", fte);
         let headcount = f64::from(initial.headcount);
+        if headcount > MAX_PEOPLE {
+            self.fail("initial.headcount", format!("expected {PEOPLE}, got {}", initial.headcount));
+        }
         if fte_valid && initial.headcount == 0 && fte != 0.0 {
             self.fail("initial.fte_in_post", format!("expected 0 FTE in post when `headcount` is 0, got {fte}"));
         } else if fte_valid && initial.headcount > 0 && !(0.1 * headcount - 1e-9..=headcount + 1e-9).contains(&fte) {
@@ -371,8 +438,16 @@ impl Checker<'_> {
                 "initial.vacancy_rate",
                 format!("expected a vacancy rate of 0 or more and below 1, got {vacancy}"),
             );
+        } else if fte_valid && fte / (1.0 - vacancy) > MAX_PEOPLE {
+            self.fail(
+                "initial.vacancy_rate",
+                format!(
+                    "a vacancy rate of {vacancy} with {fte} FTE in post makes an establishment of {} FTE, more than {MAX_PEOPLE}",
+                    show(fte / (1.0 - vacancy))
+                ),
+            );
         }
-        let agency_valid = self.non_negative("initial.agency_fte", initial.agency_fte);
+        let agency_valid = self.people("initial.agency_fte", initial.agency_fte);
         if let Some(case_holding) = initial.case_holding_fte {
             if fte_valid && agency_valid {
                 let most = fte + initial.agency_fte;
@@ -420,13 +495,22 @@ impl Checker<'_> {
     fn establishment(&mut self, establishment: &EstablishmentSpec) {
         let months: Vec<YearMonth> = establishment.changes.iter().map(|change| change.from).collect();
         self.dated_changes("establishment.changes", "from", &months);
+        // Posts added, all together: the establishment never grows by more than this.
+        let mut added = 0.0;
         for (i, change) in establishment.changes.iter().enumerate() {
+            let field = format!("establishment.changes[{i}].change_fte");
             let fte = change.change_fte;
-            if !fte.is_finite() {
-                self.fail(
-                    &format!("establishment.changes[{i}].change_fte"),
-                    format!("expected a number of FTE (negative to remove posts), got {fte}"),
-                );
+            if !(fte.is_finite() && fte.abs() <= MAX_PEOPLE) {
+                self.fail(&field, format!("expected a number of FTE from -{MAX_PEOPLE} to {MAX_PEOPLE} (negative to remove posts), got {fte}"));
+            } else if fte > 0.0 {
+                added += fte;
+                if added > MAX_PEOPLE {
+                    self.fail(
+                        &field,
+                        format!("the changes so far add {} FTE of posts, more than {MAX_PEOPLE}", show(added)),
+                    );
+                    break;
+                }
             }
         }
     }
@@ -451,11 +535,16 @@ impl Checker<'_> {
         }
         if let Some(allowance) = active(&retention.allowance) {
             self.probability("retention.allowance.eligible_share", allowance.eligible_share);
-            self.non_negative("retention.allowance.amount_gbp", allowance.amount_gbp);
+            self.gbp("retention.allowance.amount_gbp", allowance.amount_gbp);
+            self.at_most_months("retention.allowance.min_service_months", allowance.min_service_months);
         }
         if let Some(pressure) = active(&retention.caseload_pressure) {
-            self.positive("retention.caseload_pressure.threshold_cases", pressure.threshold_cases);
-            self.at_least_one_month("retention.caseload_pressure.averaging_months", pressure.averaging_months);
+            if self.positive("retention.caseload_pressure.threshold_cases", pressure.threshold_cases) {
+                self.cases_per_fte("retention.caseload_pressure.threshold_cases", pressure.threshold_cases);
+            }
+            let field = "retention.caseload_pressure.averaging_months";
+            self.at_least_one_month(field, pressure.averaging_months);
+            self.at_most_months(field, pressure.averaging_months);
         }
     }
 
@@ -470,6 +559,8 @@ impl Checker<'_> {
             let field = format!("retention.band_edges_months[{i}]");
             if edge == 0 {
                 self.fail(&field, "expected a band edge of at least 1 month, got 0");
+            } else if edge > MAX_MONTHS {
+                self.at_most_months(&field, edge);
             } else if let Some(&previous) = i.checked_sub(1).and_then(|j| edges.get(j))
                 && edge <= previous
             {
@@ -513,11 +604,14 @@ impl Checker<'_> {
             self.shares(field, &shares, false);
         }
         self.fte("routes.university.fte", university.fte);
+        self.param_at_most("routes.university.annual_intake", &university.annual_intake, MAX_PEOPLE, PEOPLE);
     }
 
     fn pipeline(&mut self, route: &str, pipeline: &PipelineSpec) {
         let base = format!("routes.{route}");
         self.at_least_one_month(&format!("{base}.duration_months"), pipeline.duration_months);
+        self.at_most_months(&format!("{base}.duration_months"), pipeline.duration_months);
+        self.at_most_months(&format!("{base}.prior_experience_months"), pipeline.prior_experience_months);
         self.fte(&format!("{base}.fte"), pipeline.fte);
         let start_fields: Vec<String> =
             (0..pipeline.cohorts.len()).map(|i| format!("{base}.cohorts[{i}].start")).collect();
@@ -525,7 +619,9 @@ impl Checker<'_> {
             let cohort_field = format!("{base}.cohorts[{i}]");
             if let Some(duration) = cohort.duration_months {
                 self.at_least_one_month(&format!("{cohort_field}.duration_months"), duration);
+                self.at_most_months(&format!("{cohort_field}.duration_months"), duration);
             }
+            self.param_at_most(&format!("{cohort_field}.size"), &cohort.size, MAX_PEOPLE, PEOPLE);
             let duration = cohort.duration_months.unwrap_or(pipeline.duration_months);
             self.month_in_window(&start_fields[i], cohort.start, true);
             self.cohort_not_finished(&start_fields[i], cohort.start, duration);
@@ -535,7 +631,11 @@ impl Checker<'_> {
         if let Some(recurring) = &pipeline.recurring {
             let field = format!("{base}.recurring");
             self.at_least_one_month(&format!("{field}.every_months"), recurring.every_months);
+            self.at_most_months(&format!("{field}.every_months"), recurring.every_months);
+            self.param_at_most(&format!("{field}.size"), &recurring.size, MAX_PEOPLE, PEOPLE);
             self.month_in_window(&format!("{field}.first_start"), recurring.first_start, true);
+            // Only the first cohort need be checked: the later ones start later.
+            self.cohort_not_finished(&format!("{field}.first_start"), recurring.first_start, pipeline.duration_months);
             if let Some(last) = recurring.last_start
                 && last < recurring.first_start
             {
@@ -571,11 +671,22 @@ impl Checker<'_> {
     fn experienced(&mut self, experienced: &ExperiencedSpec) {
         self.probability("routes.experienced.manager_share", experienced.manager_share);
         self.probability("routes.experienced.part_time_share", experienced.part_time_share);
+        if let Some(per_month) = &experienced.per_month {
+            self.param_at_most("routes.experienced.per_month", per_month, MAX_PEOPLE, PEOPLE);
+        }
     }
 
     fn welcome_payment(&mut self, welcome: &WelcomePaymentSpec) {
-        self.non_negative("welcome_payment.amount_gbp", welcome.amount_gbp);
+        self.gbp("welcome_payment.amount_gbp", welcome.amount_gbp);
         self.probability("welcome_payment.salary_share", welcome.salary_share);
+        self.at_most_months("welcome_payment.clawback_months", welcome.clawback_months);
+        self.at_most_months("welcome_payment.months_after_clawback", welcome.months_after_clawback);
+        self.param_at_most(
+            "welcome_payment.recruitment_multiplier",
+            &welcome.recruitment_multiplier,
+            MAX_MULTIPLIER,
+            "a multiplier from 0 to 10",
+        );
         if welcome.routes.is_empty() {
             self.fail(
                 "welcome_payment.routes",
@@ -597,7 +708,15 @@ impl Checker<'_> {
         self.dated_changes("agency.supply_changes", "from", &months);
     }
 
+    fn absence(&mut self, absence: &AbsenceSpec) {
+        let months = "a mean of at most 1200 months (100 years)";
+        let mean = &absence.mean_duration_months;
+        self.param_at_most("absence.mean_duration_months", mean, f64::from(MAX_MONTHS), months);
+    }
+
     fn demand(&mut self, demand: &DemandSpec) {
+        let growth = "a rate a year from -1 to 1 (-100% to +100%)";
+        self.param_at_most("demand.annual_growth", &demand.annual_growth, MAX_GROWTH, growth);
         self.within(
             "demand.monthly_noise_sd",
             demand.monthly_noise_sd,
@@ -616,12 +735,26 @@ impl Checker<'_> {
             ("senior", salaries.senior),
             ("manager", salaries.manager),
         ] {
-            self.non_negative(&format!("costs.salary_gbp.{grade}"), salary);
+            self.gbp(&format!("costs.salary_gbp.{grade}"), salary);
         }
+        let supplements = &costs.market_supplement_gbp;
+        for (grade, supplement) in [
+            ("nqsw", supplements.nqsw),
+            ("social_worker", supplements.social_worker),
+            ("senior", supplements.senior),
+            ("manager", supplements.manager),
+        ] {
+            self.gbp(&format!("costs.market_supplement_gbp.{grade}"), supplement);
+        }
+        self.at_most_months("costs.senior_after_months", costs.senior_after_months);
+        let growth = "a rate a year from -1 to 1 (-100% to +100%)";
+        self.param_at_most("costs.annual_pay_award", &costs.annual_pay_award, MAX_GROWTH, growth);
+        let premium = "a premium from 0 to 10 (1000%)";
+        self.param_at_most("costs.agency_premium", &costs.agency_premium, MAX_MULTIPLIER, premium);
         self.within("costs.oncost_rate", costs.oncost_rate, 0.0, 1.0, "a share of salary between 0 and 1");
         let hires = &costs.recruitment_per_hire_gbp;
-        self.non_negative("costs.recruitment_per_hire_gbp.newly_qualified", hires.newly_qualified);
-        self.non_negative("costs.recruitment_per_hire_gbp.experienced", hires.experienced);
+        self.gbp("costs.recruitment_per_hire_gbp.newly_qualified", hires.newly_qualified);
+        self.gbp("costs.recruitment_per_hire_gbp.experienced", hires.experienced);
         let trainees = &costs.trainee_monthly_gbp;
         for (route, cost) in [
             ("apprenticeship", trainees.apprenticeship),
@@ -629,13 +762,15 @@ impl Checker<'_> {
             ("frontline", trainees.frontline),
             ("overseas", trainees.overseas),
         ] {
-            self.non_negative(&format!("costs.trainee_monthly_gbp.{route}"), cost);
+            self.gbp(&format!("costs.trainee_monthly_gbp.{route}"), cost);
         }
-        self.non_negative("costs.asye_grant_gbp", costs.asye_grant_gbp);
+        self.gbp("costs.asye_grant_gbp", costs.asye_grant_gbp);
     }
 
     fn caseload(&mut self, caseload: &CaseloadSpec) {
-        self.positive("caseload.full_cases_per_fte", caseload.full_cases_per_fte);
+        if self.positive("caseload.full_cases_per_fte", caseload.full_cases_per_fte) {
+            self.cases_per_fte("caseload.full_cases_per_fte", caseload.full_cases_per_fte);
+        }
         let ramp = &caseload.nqsw_ramp_cases;
         if ramp.len() > MAX_RAMP_MONTHS {
             self.fail(
@@ -647,11 +782,19 @@ impl Checker<'_> {
             );
         }
         for (i, &cases) in ramp.iter().enumerate() {
-            self.non_negative(&format!("caseload.nqsw_ramp_cases[{i}]"), cases);
+            self.cases_per_fte(&format!("caseload.nqsw_ramp_cases[{i}]"), cases);
         }
-        self.non_negative("caseload.agency_cases_per_fte", caseload.agency_cases_per_fte);
+        self.cases_per_fte("caseload.agency_cases_per_fte", caseload.agency_cases_per_fte);
         if let Some(cap) = caseload.cap_cases_per_fte {
-            self.positive("caseload.cap_cases_per_fte", cap);
+            // Each April the cap funds open cases / cap posts: a cap below 1 would fund more
+            // posts than there are cases.
+            self.within(
+                "caseload.cap_cases_per_fte",
+                cap,
+                1.0,
+                MAX_CASES_PER_FTE,
+                "a cap from 1 to 1000 cases per FTE",
+            );
         }
     }
 }

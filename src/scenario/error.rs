@@ -3,7 +3,7 @@
 //! a planner can go straight to the value to change.
 
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// One problem with a scenario file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,10 +40,20 @@ impl LoadError {
     }
 }
 
+/// A path as text on one line: control characters (a line break in a file name) are escaped,
+/// so that every error stays on one line.
+pub(crate) fn path_text(path: &Path) -> String {
+    path.display()
+        .to_string()
+        .chars()
+        .map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() })
+        .collect()
+}
+
 impl fmt::Display for LoadError {
     /// `file:line:column: field: message`, leaving out the parts that are not known.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file.display())?;
+        write!(f, "{}", path_text(&self.file))?;
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
             if let Some(column) = self.column {

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::fs;
-use std::io;
+use std::io::{self, Read};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -15,6 +15,7 @@ use sha2::{Digest, Sha256};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
+use super::error::path_text;
 use super::{Assumption, LoadError, LoadErrors, Scenario, ScenarioSpec, check};
 
 /// Reads, merges and checks one scenario file and the files it `extends`.
@@ -57,8 +58,8 @@ impl Loaded {
         error.message = format!(
             "the name {:?} of scenario {} is already used by scenario {}: give each scenario a different `name`",
             self.scenario.name,
-            self.scenario.file.display(),
-            first.display()
+            path_text(&self.scenario.file),
+            path_text(first)
         );
         error
     }
@@ -219,6 +220,7 @@ impl SourceFile {
 enum ReadFailure {
     NotFound,
     Directory,
+    TooLarge,
     Io(io::Error),
     /// Not UTF-8: the valid text before the bad byte, and the bad byte.
     NotUtf8 {
@@ -232,6 +234,9 @@ impl ReadFailure {
         match self {
             ReadFailure::NotFound => "file not found".to_string(),
             ReadFailure::Directory => "this is a directory, expected a scenario file".to_string(),
+            ReadFailure::TooLarge => {
+                format!("the file is larger than {} MB, expected a scenario file", MAX_FILE_BYTES / (1024 * 1024))
+            }
             ReadFailure::Io(error) => format!("cannot read the file: {error}"),
             ReadFailure::NotUtf8 { valid, byte } => format!(
                 "the file is not valid UTF-8: byte 0x{byte:02x} at byte offset {} cannot be read; save the file as UTF-8",
@@ -240,6 +245,10 @@ impl ReadFailure {
         }
     }
 }
+
+/// The largest scenario file read: far beyond any real scenario (the shipped baseline is
+/// 12 KB).
+const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Reads a whole file as UTF-8 text.
 fn read_text(path: &Path) -> Result<String, ReadFailure> {
@@ -250,7 +259,15 @@ fn read_text(path: &Path) -> Result<String, ReadFailure> {
     if metadata.is_dir() {
         return Err(ReadFailure::Directory);
     }
-    let bytes = fs::read(path).map_err(ReadFailure::Io)?;
+    // At most one byte more than allowed is read, so that a device (`/dev/zero`) or a huge file
+    // named by mistake cannot exhaust memory.
+    let mut bytes = Vec::new();
+    fs::File::open(path)
+        .and_then(|file| file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(ReadFailure::Io)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(ReadFailure::TooLarge);
+    }
     String::from_utf8(bytes).map_err(|error| {
         let valid_up_to = error.utf8_error().valid_up_to();
         let bytes = error.into_bytes();
@@ -325,7 +342,7 @@ impl Chain {
             return partial.error_at(valid.len(), None, failure.reason());
         }
         match self.extends_error(link, |path| {
-            format!("cannot read the parent scenario {}: {}", path.display(), failure.reason())
+            format!("cannot read the parent scenario {}: {}", path_text(path), failure.reason())
         }) {
             Some(error) => error,
             None => LoadError::in_file(&link.path, failure.reason()),
@@ -337,8 +354,8 @@ impl Chain {
         let cycle = self
             .files
             .iter()
-            .map(|file| file.path.display().to_string())
-            .chain(std::iter::once(link.path.display().to_string()))
+            .map(|file| path_text(&file.path))
+            .chain(std::iter::once(path_text(&link.path)))
             .collect::<Vec<_>>()
             .join(" -> ");
         let message = format!("`extends` makes a cycle: {cycle}");

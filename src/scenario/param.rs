@@ -139,7 +139,23 @@ impl<D: Domain> Param<D> {
     }
 }
 
+/// The largest magnitude of any number of a parameter: far beyond any real rate, size or ratio,
+/// and small enough that no draw overflows (a beta with alpha and beta of 1e308 draws only NaN,
+/// a triangular with its mode at 1e308 NaN too, a normal with an sd of 1e308 infinities).
+const MAX_MAGNITUDE: f64 = 1e15;
+
 fn check<D: Domain>(dist: &Dist) -> Result<(), String> {
+    let numbers: &[(&str, f64)] = match *dist {
+        Dist::Fixed { value } => &[("value", value)],
+        Dist::Uniform { min, max } => &[("min", min), ("max", max)],
+        Dist::Triangular { min, mode, max } => &[("min", min), ("mode", mode), ("max", max)],
+        Dist::Beta { alpha, beta } => &[("alpha", alpha), ("beta", beta)],
+        Dist::Normal { mean, sd } => &[("mean", mean), ("sd", sd)],
+    };
+    if let Some((name, value)) = numbers.iter().find(|(_, value)| value.abs() > MAX_MAGNITUDE) {
+        let name = if matches!(dist, Dist::Fixed { .. }) { "the value".to_string() } else { format!("`{name}`") };
+        return Err(format!("{name} must lie between -1e15 and 1e15, got {value}"));
+    }
     let in_domain = |name: &str, value: f64| {
         if value.is_finite() && (D::MIN..=D::MAX).contains(&value) {
             Ok(())
