@@ -40,7 +40,7 @@ mod workforce;
 #[cfg(test)]
 mod tests;
 
-pub use model::Model;
+pub use model::{MAX_MONTHS, Model};
 pub use simulate::simulate;
 
 /// Route of entry into post. Retention tables, destinations and starters are kept per route.

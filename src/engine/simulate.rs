@@ -235,12 +235,17 @@ impl<'a> Replication<'a> {
         let mut census = Census::default();
         let mut leavers = [0.0; 5];
         let mut repaid = 0.0;
-        self.workers.retain_mut(|worker| {
+        // One pass decides and counts; leavers are marked and removed afterwards (a plain loop
+        // keeps the sums in registers, where a per-worker closure kept them in memory).
+        let mut any_left = false;
+        for worker in self.workers.iter_mut() {
             // Workers who joined this month neither leave nor start an absence in it.
             if worker.joined < month {
                 let (leave_draw, absence_draw) = worker.monthly_draws(month);
                 // Leaving.
                 if let Some(cdf) = destination_cdf {
+                    // `tenure` is 0 or more (the worker joined before this month), and the table
+                    // has `stride` entries per route whenever retention is on.
                     let tenure = month - 1 - worker.joined;
                     let mut hazard = hazard_table[worker.route.index() * stride + (tenure as usize).min(stride - 1)];
                     hazard *= pressure;
@@ -262,7 +267,9 @@ impl<'a> Replication<'a> {
                         {
                             repaid += clawback.repayment(worker.welcome_gbp, worker.clawback_until - month);
                         }
-                        return false;
+                        worker.left = true;
+                        any_left = true;
+                        continue;
                     }
                 }
                 // Absence: those whose absence has ended are simply no longer absent.
@@ -271,8 +278,10 @@ impl<'a> Replication<'a> {
                 }
             }
             census.add(worker, month, model);
-            true
-        });
+        }
+        if any_left {
+            self.workers.retain(|worker| !worker.left);
+        }
         flows.welcome_repaid_gbp = repaid;
         let slot = month as usize % 12;
         self.leavers_window[slot] = leavers.iter().sum();
@@ -319,7 +328,12 @@ impl<'a> Replication<'a> {
                     whole as u32
                 }
                 None => {
-                    let vacant_posts = (self.establishment_fte() - census.fte + 1e-9).floor().max(0.0) as u64;
+                    // One draw per vacant post, so that each post's luck is common to every
+                    // scenario; no council advertises more posts in a month than the largest
+                    // workforce a scenario may have (a bound for runaway caseload caps).
+                    let vacant_posts =
+                        (self.establishment_fte() - census.fte + 1e-9).floor().clamp(0.0, MAX_POSTS_ADVERTISED);
+                    let vacant_posts = vacant_posts as u64;
                     let draws = self.key.process(Process::ExperiencedHire).child(month as u64);
                     let filled = (0..vacant_posts)
                         .filter(|&post| draws.uniform(post) < self.params.experienced_fill_prob)
@@ -498,6 +512,9 @@ impl<'a> Replication<'a> {
         self.last_census = *census;
     }
 }
+
+/// The most vacant posts drawn for in one month (see `recruitment`).
+const MAX_POSTS_ADVERTISED: f64 = 100_000.0;
 
 /// Sub-streams of a worker's keys for draws made once or rarely.
 const DESTINATION_DRAW: u64 = 1;

@@ -32,6 +32,8 @@ pub struct Worker {
     pub manager: bool,
     /// In a post eligible for the retention allowance.
     pub allowance: bool,
+    /// Left this month; removed at the end of the leavers' pass.
+    pub left: bool,
 }
 
 impl Worker {
@@ -48,6 +50,7 @@ impl Worker {
             route,
             manager: false,
             allowance: false,
+            left: false,
         }
     }
 

@@ -242,10 +242,24 @@ impl Results {
     fn parse(open: impl Fn(&str) -> Result<(PathBuf, Vec<u8>), ReportError>) -> Result<Results, ReportError> {
         let (manifest_path, bytes) = open("manifest.json")?;
         let manifest: RunManifest = serde_json::from_slice(&bytes).map_err(|e| ReportError::Malformed {
-            path: manifest_path,
+            path: manifest_path.clone(),
             line: e.line(),
             message: e.to_string(),
         })?;
+        // No run is longer: a manifest claiming more was not written by wfsim, and the report
+        // would step through every month it claims.
+        if let Some(scenario) = manifest.scenarios.iter().find(|s| s.months > crate::engine::MAX_MONTHS) {
+            return Err(ReportError::Malformed {
+                path: manifest_path,
+                line: 0,
+                message: format!(
+                    "scenario {:?} claims {} months; a run has at most {}",
+                    scenario.name,
+                    scenario.months,
+                    crate::engine::MAX_MONTHS
+                ),
+            });
+        }
         Ok(Results {
             manifest,
             timeseries: read_rows(open("timeseries.csv")?, series_row)?,
