@@ -38,21 +38,11 @@ pub fn periods(run: &ScenarioRun) -> Vec<Period> {
 
 /// Per replication, the sum of a flow `metric` over the months of `period` (months 1 on).
 pub fn period_sums(run: &ScenarioRun, period: Period, metric: Metric) -> Vec<f64> {
-    let months: Vec<usize> = (1..=run.months as usize)
-        .filter(|&m| match period {
-            Period::FinancialYear(year) => run.date(m).financial_year() == year,
-            Period::Total => true,
-        })
-        .collect();
-    (0..run.replications as usize)
-        .map(|rep| {
-            let mut sum = 0.0;
-            for &month in &months {
-                sum += run.value(rep, month, metric);
-            }
-            sum
-        })
-        .collect()
+    let months = (1..=run.months as usize).filter(|&m| match period {
+        Period::FinancialYear(year) => run.date(m).financial_year() == year,
+        Period::Total => true,
+    });
+    crate::stats::sum_over_months(run, months, metric)
 }
 
 /// One measure of an option against the baseline.

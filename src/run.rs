@@ -39,7 +39,8 @@ pub struct ScenarioRun {
     /// Months simulated; rows run from month 0 to `months`.
     pub months: u32,
     pub replications: u32,
-    /// `[replication][month][metric]`, flattened.
+    /// `[month][metric][replication]`, flattened: every summary reads one metric at one month
+    /// across replications, so those values sit side by side.
     values: Vec<f64>,
 }
 
@@ -49,18 +50,25 @@ impl ScenarioRun {
     }
 
     pub fn value(&self, replication: usize, month: usize, metric: metrics::Metric) -> f64 {
-        self.values[(replication * self.rows_per_replication() + month) * metrics::COUNT + metric.index()]
-    }
-
-    /// One replication's recorded row for `month`, indexed by `Metric::index`.
-    pub fn row(&self, replication: usize, month: usize) -> &[f64] {
-        let start = (replication * self.rows_per_replication() + month) * metrics::COUNT;
-        &self.values[start..start + metrics::COUNT]
+        self.replications_of(month, metric)[replication]
     }
 
     /// The value of `metric` at `month` in every replication, in replication order.
+    pub fn replications_of(&self, month: usize, metric: metrics::Metric) -> &[f64] {
+        let replications = self.replications as usize;
+        let start = (month * metrics::COUNT + metric.index()) * replications;
+        &self.values[start..start + replications]
+    }
+
+    /// One replication's recorded row for `month`, indexed by `Metric::index` (gathered from
+    /// the layout by metric: for checks, not for summaries).
+    pub fn row(&self, replication: usize, month: usize) -> Vec<f64> {
+        metrics::Metric::ALL.iter().map(|&metric| self.value(replication, month, metric)).collect()
+    }
+
+    /// The same, as a vector to sort.
     pub fn across_replications(&self, month: usize, metric: metrics::Metric) -> Vec<f64> {
-        (0..self.replications as usize).map(|rep| self.value(rep, month, metric)).collect()
+        self.replications_of(month, metric).to_vec()
     }
 
     pub fn date(&self, month: usize) -> YearMonth {
@@ -107,17 +115,28 @@ pub fn run_each<E>(
     Ok(())
 }
 
-/// Every replication of one scenario, in parallel.
+/// Every replication of one scenario, in parallel: simulated a block of replications at a time
+/// (each replication's rows month by month), then laid out metric by metric.
 fn simulate_scenario(scenario: &Scenario, settings: &RunSettings, bar: &ProgressBar) -> ScenarioRun {
     let model = Model::build(scenario);
     let months = settings.months.unwrap_or(scenario.spec.horizon_months);
-    // Each replication writes its own slice of one buffer: no copying, no locks.
-    let rows = (months as usize + 1) * metrics::COUNT;
-    let mut values = vec![0.0; rows * settings.replications as usize];
-    values.par_chunks_mut(rows).enumerate().for_each(|(rep, out)| {
-        engine::simulate(&model, settings.seed, rep as u64, months, out);
-        bar.inc(1);
-    });
+    let replications = settings.replications as usize;
+    let row = (months as usize + 1) * metrics::COUNT;
+    let mut values = vec![0.0; row * replications];
+    let mut block = vec![0.0; row * REPLICATION_BLOCK.min(replications)];
+    for first in (0..replications).step_by(REPLICATION_BLOCK) {
+        let count = REPLICATION_BLOCK.min(replications - first);
+        block[..row * count].par_chunks_mut(row).enumerate().for_each(|(offset, out)| {
+            engine::simulate(&model, settings.seed, (first + offset) as u64, months, out);
+            bar.inc(1);
+        });
+        // Cell `c` (month x metric) of replication `first + k` goes to `c * replications + first + k`.
+        values.par_chunks_mut(replications).enumerate().for_each(|(cell, across)| {
+            for (k, value) in across[first..first + count].iter_mut().enumerate() {
+                *value = block[k * row + cell];
+            }
+        });
+    }
     ScenarioRun {
         name: scenario.name.clone(),
         description: scenario.spec.description.clone(),
@@ -130,6 +149,10 @@ fn simulate_scenario(scenario: &Scenario, settings: &RunSettings, bar: &Progress
         values,
     }
 }
+
+/// Replications simulated before they are laid out metric by metric: enough to keep every
+/// core busy, few enough that the block is small beside the run.
+const REPLICATION_BLOCK: usize = 256;
 
 fn progress_bar(settings: &RunSettings, total: u64) -> ProgressBar {
     if !settings.progress || !std::io::stderr().is_terminal() {

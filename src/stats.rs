@@ -124,8 +124,11 @@ pub fn paired_difference_summaries(option: &ScenarioRun, baseline: &ScenarioRun)
     let summaries = cells
         .par_iter()
         .map(|&(month, metric)| {
-            let mut differences: Vec<f64> = (0..option.replications as usize)
-                .map(|rep| option.value(rep, month, metric) - baseline.value(rep, month, metric))
+            let mut differences: Vec<f64> = option
+                .replications_of(month, metric)
+                .iter()
+                .zip(baseline.replications_of(month, metric))
+                .map(|(option, baseline)| option - baseline)
                 .collect();
             summarise(&mut differences)
         })
@@ -173,18 +176,20 @@ pub fn annual_values(run: &ScenarioRun, september: usize, metric: Metric) -> Opt
         Kind::Stock => Some(run.across_replications(september, metric)),
         Kind::Flow => {
             let first = september.checked_sub(11).filter(|&first| first >= 1)?;
-            let values = (0..run.replications as usize)
-                .map(|rep| {
-                    let mut sum = 0.0;
-                    for month in first..=september {
-                        sum += run.value(rep, month, metric);
-                    }
-                    sum
-                })
-                .collect();
-            Some(values)
+            Some(sum_over_months(run, first..=september, metric))
         }
     }
+}
+
+/// Per replication, the serial sum of `metric` over `months` (in month order).
+pub fn sum_over_months(run: &ScenarioRun, months: impl IntoIterator<Item = usize>, metric: Metric) -> Vec<f64> {
+    let mut sums = vec![0.0; run.replications as usize];
+    for month in months {
+        for (sum, value) in sums.iter_mut().zip(run.replications_of(month, metric)) {
+            *sum += value;
+        }
+    }
+    sums
 }
 
 /// Every annual figure of a run: years in order, then metrics in `Metric::ALL` order, leaving
