@@ -53,7 +53,7 @@ metrics! {
     AvgCaseload => "avg_caseload", Stock, "Open cases / case-holding FTE (agency included), the DfE caseload.";
     CaseShortfall => "case_shortfall", Stock, "Open cases beyond the case-holding capacity (unallocated or over-allocated).";
     AbsenceRate => "absence_rate", Stock, "FTE on long absence / FTE in post, a fraction.";
-    NqswShare => "nqsw_share", Stock, "Share of FTE in post within 12 months of qualifying, a fraction.";
+    NqswShare => "nqsw_share", Stock, "Share of FTE in post within 12 months of qualifying (in the ASYE year; managers excepted), a fraction.";
     Trainees => "trainees", Stock, "Trainees in all pipelines (headcount), not yet in post.";
     OpenCases => "open_cases", Stock, "Open cases (demand).";
     CaseHoldingFte => "case_holding_fte", Stock, "FTE holding cases: present permanent case holders plus agency.";

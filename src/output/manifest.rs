@@ -92,7 +92,6 @@ impl OutputFile for Manifest {
     }
 
     fn write(&self, out: &mut dyn Write) -> io::Result<()> {
-        serde_json::to_writer_pretty(&mut *out, self).map_err(io::Error::other)?;
-        out.write_all(b"\n")
+        crate::output::write_json(out, self)
     }
 }

@@ -208,6 +208,12 @@ fn write_file(path: &Path, file: &dyn OutputFile) -> io::Result<()> {
     handle.sync_all()
 }
 
+/// `value` as pretty-printed JSON with a final newline: every JSON result file's format.
+pub fn write_json(out: &mut dyn Write, value: &impl serde::Serialize) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value).map_err(io::Error::other)?;
+    out.write_all(b"\n")
+}
+
 /// A number as written in CSV files: Rust's shortest round-trip form (`0.125`, `362.8`,
 /// never an exponent), with `-0` written as `0`, and an empty (missing) field for NaN or
 /// infinity.
