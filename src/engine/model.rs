@@ -5,7 +5,7 @@
 
 use super::Route;
 use super::rng::{Key, Process, name_hash};
-use super::workforce::{Grade, StockTemplate, build_stock_template};
+use super::workforce::{Grade, NEVER_FROM, StockTemplate, Worker, build_stock_template};
 use crate::calendar::YearMonth;
 use crate::scenario::Scenario;
 use crate::scenario::param::{Domain, GrowthRate, NonNegative, Param, Probability};
@@ -30,9 +30,10 @@ pub struct Model {
     pub(super) costs: Option<CostModel>,
     /// Months after qualifying from which a case holder is a senior practitioner.
     pub(super) senior_after_months: i32,
-    /// Who the allowance reaches, copied out of `retention` for the monthly loop: minimum
-    /// months with the council, and eligibility by `Grade::index`. `None` without an allowance.
-    pub(super) allowance_rule: Option<(i32, [bool; Grade::COUNT])>,
+    /// Which grades' posts the allowance reaches (by `Grade::index`; all without an allowance,
+    /// when no worker is eligible anyway), copied out of `retention` for the monthly loop.
+    pub(super) allowance_grades: [bool; Grade::COUNT],
+    pub(super) allowance_all_grades: bool,
 }
 
 /// Prices: what each month of the workforce costs (see `CostsSpec`).
@@ -368,12 +369,11 @@ impl Model {
         });
         let senior_after_months = costs_spec.map_or(60, |c| c.senior_after_months) as i32;
 
-        let allowance_rule = retention
-            .as_ref()
-            .and_then(|r| r.allowance.as_ref())
-            .map(|a| (a.min_service_months as i32, a.eligible_grades));
+        let allowance_grades =
+            retention.as_ref().and_then(|r| r.allowance.as_ref()).map_or([true; Grade::COUNT], |a| a.eligible_grades);
         Model {
-            allowance_rule,
+            allowance_grades,
+            allowance_all_grades: allowance_grades.iter().all(|&eligible| eligible),
             first_date,
             stock,
             initial,
@@ -395,10 +395,17 @@ impl Model {
     /// Whether a worker's post is paid the retention allowance (and gets its effect), given
     /// months with the council and grade.
     #[inline]
-    pub(super) fn allowance_applies(&self, tenure_months: i32, grade: Grade) -> bool {
-        self.allowance_rule.is_some_and(|(min_service_months, eligible_grades)| {
-            tenure_months >= min_service_months && eligible_grades[grade.index()]
-        })
+    pub(super) fn allowance_applies(&self, worker: &Worker, month: i32, grade: Grade) -> bool {
+        month >= worker.allowance_from && (self.allowance_all_grades || self.allowance_grades[grade.index()])
+    }
+
+    /// The month from which a worker joining in `joined` is paid the allowance, given whether
+    /// the post is eligible (see `Worker::allowance_from`).
+    pub(super) fn allowance_from(&self, eligible: bool, joined: i32) -> i32 {
+        match self.retention.as_ref().and_then(|r| r.allowance.as_ref()) {
+            Some(allowance) if eligible => joined.saturating_add(allowance.min_service_months as i32),
+            _ => NEVER_FROM,
+        }
     }
 
     /// The date of month 0, the starting position.

@@ -98,7 +98,8 @@ impl<'a> Replication<'a> {
                     -(template.months_qualified as i32),
                 );
                 worker.manager = template.manager;
-                worker.allowance = worker_key.child(ALLOWANCE_DRAW).uniform(0) < eligible_share;
+                let eligible = worker_key.child(ALLOWANCE_DRAW).uniform(0) < eligible_share;
+                worker.allowance_from = model.allowance_from(eligible, worker.joined);
                 if template.absent {
                     worker.absent_until = absence_length(worker.key, 0, params.absence_mean_months) - 1;
                 }
@@ -249,8 +250,8 @@ impl<'a> Replication<'a> {
                     let tenure = month - 1 - worker.joined;
                     let mut hazard = hazard_table[worker.route.index() * stride + (tenure as usize).min(stride - 1)];
                     hazard *= pressure;
-                    if worker.allowance && model.allowance_applies(tenure, worker.grade(month - 1, senior_after_months))
-                    {
+                    // Last month's position, as for the tenure band.
+                    if model.allowance_applies(worker, month - 1, worker.grade(month - 1, senior_after_months)) {
                         hazard *= params.allowance_hazard_ratio;
                     }
                     if month <= worker.clawback_until {
@@ -366,7 +367,8 @@ impl<'a> Replication<'a> {
         let mut worker = Worker::new(key, route, fte, month, qualified);
         worker.manager = manager;
         if let Some(allowance) = self.model.retention.as_ref().and_then(|r| r.allowance.as_ref()) {
-            worker.allowance = key.child(ALLOWANCE_DRAW).uniform(0) < allowance.eligible_share;
+            let eligible = key.child(ALLOWANCE_DRAW).uniform(0) < allowance.eligible_share;
+            worker.allowance_from = self.model.allowance_from(eligible, month);
         }
         if let Some(welcome) = &self.model.welcome
             && welcome.routes[route.index()]

@@ -9,6 +9,9 @@ use crate::scenario::schema::InitialSpec;
 /// "No such month": not absent, no clawback.
 pub const NEVER: i32 = i32::MIN / 2;
 
+/// "From no month": never paid the allowance.
+pub const NEVER_FROM: i32 = i32::MAX;
+
 /// A permanent social worker in post. Kept small and flat: the monthly loop walks every one.
 #[derive(Debug, Clone, Copy)]
 pub struct Worker {
@@ -30,8 +33,10 @@ pub struct Worker {
     pub route: Route,
     /// Manager or other non-case-holding post.
     pub manager: bool,
-    /// In a post eligible for the retention allowance.
-    pub allowance: bool,
+    /// The month from which this worker's post is paid the retention allowance (once the
+    /// minimum service is reached), if it is eligible at all; `NEVER_FROM` if not. Worked out
+    /// on joining so that the monthly loop compares one number.
+    pub allowance_from: i32,
     /// Left this month; removed at the end of the leavers' pass.
     pub left: bool,
 }
@@ -49,7 +54,7 @@ impl Worker {
             welcome_gbp: 0.0,
             route,
             manager: false,
-            allowance: false,
+            allowance_from: NEVER_FROM,
             left: false,
         }
     }
@@ -318,7 +323,7 @@ impl Census {
             self.case_holding_fte += fte;
             self.capacity += fte * model.caseload.capacity_per_fte(month - worker.qualified);
         }
-        if worker.allowance && model.allowance_applies(month - worker.joined, grade) {
+        if model.allowance_applies(worker, month, grade) {
             self.allowance_fte += fte;
         }
     }
