@@ -395,8 +395,9 @@ impl Model {
     /// Whether a worker's post is paid the retention allowance (and gets its effect), given
     /// months with the council and grade.
     #[inline]
-    pub(super) fn allowance_applies(&self, worker: &Worker, month: i32, grade: Grade) -> bool {
-        month >= worker.allowance_from && (self.allowance_all_grades || self.allowance_grades[grade.index()])
+    /// `grade` is asked for only when it matters.
+    pub(super) fn allowance_applies(&self, worker: &Worker, month: i32, grade: impl FnOnce() -> Grade) -> bool {
+        month >= worker.allowance_from && (self.allowance_all_grades || self.allowance_grades[grade().index()])
     }
 
     /// The month from which a worker joining in `joined` is paid the allowance, given whether

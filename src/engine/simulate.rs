@@ -251,7 +251,7 @@ impl<'a> Replication<'a> {
                     let mut hazard = hazard_table[worker.route.index() * stride + (tenure as usize).min(stride - 1)];
                     hazard *= pressure;
                     // Last month's position, as for the tenure band.
-                    if model.allowance_applies(worker, month - 1, worker.grade(month - 1, senior_after_months)) {
+                    if model.allowance_applies(worker, month - 1, || worker.grade(month - 1, senior_after_months)) {
                         hazard *= params.allowance_hazard_ratio;
                     }
                     if month <= worker.clawback_until {

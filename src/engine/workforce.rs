@@ -323,7 +323,7 @@ impl Census {
             self.case_holding_fte += fte;
             self.capacity += fte * model.caseload.capacity_per_fte(month - worker.qualified);
         }
-        if model.allowance_applies(worker, month, grade) {
+        if model.allowance_applies(worker, month, || grade) {
             self.allowance_fte += fte;
         }
     }
