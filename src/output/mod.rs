@@ -57,6 +57,10 @@ pub enum OutputError {
 /// written, in order.
 pub fn write_all(dir: &Path, files: &[&dyn OutputFile]) -> Result<Vec<PathBuf>, OutputError> {
     std::fs::create_dir_all(dir).map_err(|source| OutputError::CreateDir { path: dir.to_path_buf(), source })?;
+    let shown = dir;
+    // Staged beside the directory itself, not beside a symbolic link to it: renames cannot
+    // cross file systems.
+    let dir = &std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
     let staging_parent = staging_parent(dir);
     recover_staging(&staging_parent, dir);
 
@@ -70,7 +74,7 @@ pub fn write_all(dir: &Path, files: &[&dyn OutputFile]) -> Result<Vec<PathBuf>, 
         let folder = path.parent().unwrap_or(staging.path());
         std::fs::create_dir_all(folder)
             .map_err(|source| OutputError::CreateDir { path: folder.to_path_buf(), source })?;
-        write_file(&path, *file).map_err(|source| OutputError::Write { path: dir.join(file.file_name()), source })?;
+        write_file(&path, *file).map_err(|source| OutputError::Write { path: shown.join(file.file_name()), source })?;
     }
 
     // 2. The commit: from here on the new results win, even if this process dies.
@@ -81,7 +85,7 @@ pub fn write_all(dir: &Path, files: &[&dyn OutputFile]) -> Result<Vec<PathBuf>, 
     // 3. Into place.
     let names: Vec<&str> = files.iter().map(|file| file.file_name()).collect();
     move_into_place(&committed, dir, &names).map_err(|(path, source)| OutputError::Persist { path, source })?;
-    Ok(names.iter().map(|name| dir.join(name)).collect())
+    Ok(names.iter().map(|name| shown.join(name)).collect())
 }
 
 /// Renames each of `names` from `from` into `dir`, then removes `from`.
@@ -356,5 +360,20 @@ mod tests {
         write_all(&out, &[&Fixed("a.txt", "two"), &Peek(&out)]).unwrap();
         assert_eq!(std::fs::read_to_string(out.join("peek.txt")).unwrap(), "a.txt");
         assert_eq!(entries(parent.path()), ["out"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_linked_output_directory_is_staged_beside_its_target() {
+        let (here, there) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let target = there.path().join("results");
+        std::fs::create_dir(&target).unwrap();
+        let link = here.path().join("out");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        let written = write_all(&link, &[&Fixed("a.txt", "one")]).unwrap();
+        assert_eq!(written, vec![link.join("a.txt")], "paths as the caller gave them");
+        assert_eq!(std::fs::read_to_string(target.join("a.txt")).unwrap(), "one");
+        assert_eq!(entries(here.path()), ["out"]);
+        assert_eq!(entries(there.path()), ["results"]);
     }
 }
