@@ -341,7 +341,8 @@ fn simulate_and_summarise(
     let mut table_set = TableSet::new(tables.to_vec(), scenarios.len());
     let mut entries: Vec<Option<ScenarioEntry>> = scenarios.iter().map(|_| None).collect();
     let mut headlines: Vec<Option<String>> = scenarios.iter().map(|_| None).collect();
-    let width = scenarios.iter().map(|scenario| scenario.name.chars().count()).max().unwrap_or(0);
+    // Names are aligned up to a sensible length (a format width must also stay below 2^16).
+    let width = scenarios.iter().map(|scenario| scenario.name.chars().count()).max().unwrap_or(0).min(MAX_NAME_WIDTH);
     let mut baseline_name = None;
     run::run_each(scenarios, settings, |position, run, baseline| {
         table_set.add(position, run, baseline)?;
@@ -781,6 +782,9 @@ fn find_scenarios(dir: &Path) -> Result<Vec<PathBuf>, Failure> {
     }
     Ok(names.into_iter().map(|name| dir.join(name)).collect())
 }
+
+/// Scenario names longer than this are not padded in the terminal summary.
+const MAX_NAME_WIDTH: usize = 40;
 
 /// One scenario's headline figures: vacancy and agency rates at the last 30 September.
 fn headline_line(run: &ScenarioRun, width: usize) -> String {

@@ -98,6 +98,7 @@ impl Totals {
             Metric::TurnoverRate => ratio(self.leavers_12m_fte, self.fte),
             Metric::AvgCaseload => ratio(self.open_cases, self.case_holding_fte),
             Metric::CostTotalGbp => self.cost_gbp,
+            // Not summed over councils (only `METRICS` are reported).
             _ => f64::NAN,
         }
     }

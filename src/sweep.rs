@@ -114,9 +114,15 @@ fn parse_decimal(text: &str) -> Option<(f64, usize)> {
     value.is_finite().then_some((value, fraction.len()))
 }
 
+/// 340 decimal places pin every normal double (its 17 significant digits end before them).
+const MAX_DECIMALS: usize = 340;
+
 /// `value` rounded to `decimals` places (through its decimal text, so that the result is the
 /// double nearest to the decimal), never -0.
 fn round_to(value: f64, decimals: usize) -> f64 {
+    // More decimals than a double holds change nothing (and a format precision must stay
+    // below 2^16).
+    let decimals = decimals.min(MAX_DECIMALS);
     let rounded = format!("{value:.decimals$}").parse().unwrap_or(value);
     if rounded == 0.0 { 0.0 } else { rounded }
 }
@@ -737,6 +743,14 @@ pub fn pounds(amount: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rounding_to_absurdly_many_decimals_is_the_value_itself() {
+        // A format precision of 2^16 or more panics; a step written with 70,000 decimals asks
+        // for that.
+        assert_eq!(round_to(0.1 + 0.2, 70_000), 0.1 + 0.2);
+        assert_eq!(round_to(0.123456, 2), 0.12);
+    }
 
     fn values(text: &str) -> Vec<f64> {
         parse_param(text).unwrap().values

@@ -433,3 +433,23 @@ fn help_and_version_exit_0() {
     assert!(help.contains("horizon_months") && help.contains("60"), "{help}");
     assert_status(&wfsim(&[], cwd.path()), 2);
 }
+
+#[test]
+fn a_very_long_scenario_name_is_summarised_not_a_panic() {
+    // Found by the fuzz harness: the terminal summary padded names to the longest, and a
+    // format width of 2^16 or more panics ("Formatting argument out of range").
+    let dir = mini_scenarios();
+    let long = "x".repeat(70_000);
+    std::fs::write(
+        dir.path().join("mini.toml"),
+        MINI.replacen(r#"name = "Mini, \"test\" council""#, &format!("name = \"{long}\""), 1),
+    )
+    .unwrap();
+    let output =
+        wfsim(&["run", "mini.toml", "--reps", "2", "--months", "3", "--no-report", "--out", "out"], dir.path());
+    assert_status(&output, 0);
+    assert!(
+        text(&output.stdout).contains(&format!("  {long}  30 September 2024: vacancy rate")),
+        "the name is printed in full"
+    );
+}
