@@ -343,7 +343,13 @@ fn same_bits(a: &ScenarioRun, b: &ScenarioRun) -> Result<(), TestCaseError> {
 proptest! {
     // Failures print the whole scenario text; no regression file is kept (tests/ has no lib.rs
     // for proptest to place one by).
-    #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
+    // The same cases on every run: the suite passes or fails for the code, not for luck.
+    #![proptest_config(ProptestConfig {
+        cases: 64,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(2026),
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn random_valid_scenarios_keep_the_books_and_ignore_thread_count((text, months) in scenario()) {
