@@ -4,8 +4,8 @@
 //! appear in the output directory together or not at all:
 //!
 //! 1. every file is written in full, and synced, into a staging directory beside the output
-//!    directory (never inside it), so a run killed while writing leaves the output directory
-//!    untouched;
+//!    directory, so a run killed while writing leaves the output directory untouched (inside
+//!    it, hidden, only when its parent cannot be written to);
 //! 2. the staging directory is then marked complete (an atomic rename): this is the commit;
 //! 3. its files are renamed into place, and the staging directory removed.
 //!
@@ -61,14 +61,16 @@ pub fn write_all(dir: &Path, files: &[&dyn OutputFile]) -> Result<Vec<PathBuf>, 
     // Staged beside the directory itself, not beside a symbolic link to it: renames cannot
     // cross file systems.
     let dir = &std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
-    let staging_parent = staging_parent(dir);
-    recover_staging(&staging_parent, dir);
+    // Beside the directory; inside it (hidden) only if its parent cannot be written to.
+    let places = [staging_parent(dir), dir.to_path_buf()];
+    for place in &places {
+        recover_staging(place, dir);
+    }
 
     // 1. Everything into a fresh staging directory.
-    let staging = tempfile::Builder::new()
-        .prefix(&staging_prefix(dir, STAGING))
-        .tempdir_in(&staging_parent)
-        .map_err(|source| OutputError::CreateDir { path: staging_parent.clone(), source })?;
+    let staging = new_staging(&places, &staging_prefix(dir, STAGING))
+        .map_err(|source| OutputError::CreateDir { path: dir.to_path_buf(), source })?;
+    let staging_parent = staging.path().parent().unwrap_or(dir).to_path_buf();
     for file in files {
         let path = staging.path().join(file.file_name());
         let folder = path.parent().unwrap_or(staging.path());
@@ -86,6 +88,18 @@ pub fn write_all(dir: &Path, files: &[&dyn OutputFile]) -> Result<Vec<PathBuf>, 
     let names: Vec<&str> = files.iter().map(|file| file.file_name()).collect();
     move_into_place(&committed, dir, &names).map_err(|(path, source)| OutputError::Persist { path, source })?;
     Ok(names.iter().map(|name| shown.join(name)).collect())
+}
+
+/// A new staging directory in the first of `places` that takes one.
+fn new_staging(places: &[PathBuf], prefix: &str) -> io::Result<tempfile::TempDir> {
+    let mut last_error = io::Error::other("no place to stage results");
+    for place in places {
+        match tempfile::Builder::new().prefix(prefix).tempdir_in(place) {
+            Ok(staging) => return Ok(staging),
+            Err(error) => last_error = error,
+        }
+    }
+    Err(last_error)
 }
 
 /// Renames each of `names` from `from` into `dir`, then removes `from`.
@@ -375,5 +389,15 @@ mod tests {
         assert_eq!(std::fs::read_to_string(target.join("a.txt")).unwrap(), "one");
         assert_eq!(entries(here.path()), ["out"]);
         assert_eq!(entries(there.path()), ["results"]);
+    }
+
+    #[test]
+    fn staging_falls_back_to_inside_the_directory() {
+        // As when the parent of the output directory cannot be written to.
+        let dir = tempfile::tempdir().unwrap();
+        let places = [dir.path().join("missing"), dir.path().to_path_buf()];
+        let staging = new_staging(&places, ".wfsim-staging-out-").unwrap();
+        assert_eq!(staging.path().parent(), Some(dir.path()));
+        assert!(new_staging(&places[..1], ".wfsim-staging-out-").is_err());
     }
 }
