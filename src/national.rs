@@ -240,18 +240,15 @@ impl OutputFile for NationalCsv<'_> {
             self.national.councils.iter().map(|c| (c.name.as_str(), c.code.as_str(), c.region.as_str(), &c.figures));
         for (name, code, region, figures) in england.chain(councils) {
             for figure in figures {
-                let s = &figure.summary;
-                writer.write_record([
+                let mut record = vec![
                     name.to_string(),
                     code.to_string(),
                     region.to_string(),
                     figure.year.to_string(),
                     figure.metric.name().to_string(),
-                    format_number(s.mean),
-                    format_number(s.p5),
-                    format_number(s.p50),
-                    format_number(s.p95),
-                ])?;
+                ];
+                record.extend(figure.summary.short_columns().map(format_number));
+                writer.write_record(&record)?;
             }
         }
         writer.flush()

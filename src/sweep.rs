@@ -526,15 +526,9 @@ impl OutputFile for SweepCsv<'_> {
         for (index, &value) in results.sweep.values.iter().enumerate() {
             for metric in SweepMetric::ALL {
                 let s = results.summary(index, metric);
-                writer.write_record([
-                    results.sweep.path.clone(),
-                    format_number(value),
-                    metric.name().to_string(),
-                    format_number(s.mean),
-                    format_number(s.p5),
-                    format_number(s.p50),
-                    format_number(s.p95),
-                ])?;
+                let mut record = vec![results.sweep.path.clone(), format_number(value), metric.name().to_string()];
+                record.extend(s.short_columns().map(format_number));
+                writer.write_record(&record)?;
             }
         }
         writer.flush()

@@ -34,15 +34,9 @@ impl ScenarioTable for CostsCsv {
         for period in periods(run) {
             for metric in COSTS {
                 let summary = summarise(&mut period_sums(run, period, metric));
-                out.write_record([
-                    run.name.clone(),
-                    period.label(),
-                    category(metric).to_string(),
-                    format_number(summary.mean),
-                    format_number(summary.p5),
-                    format_number(summary.p50),
-                    format_number(summary.p95),
-                ])?;
+                let mut record = vec![run.name.clone(), period.label(), category(metric).to_string()];
+                record.extend(summary.short_columns().map(format_number));
+                out.write_record(&record)?;
             }
         }
         Ok(())
