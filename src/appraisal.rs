@@ -9,7 +9,6 @@ use crate::engine::{Model, simulate};
 use crate::run::{RunSettings, ScenarioRun};
 use crate::scenario::Scenario;
 use crate::scenario::param::Param;
-use crate::scenario::schema::Enabled;
 use crate::stats::{Summary, share_below, summarise};
 
 /// A financial year (April to March, named by its first year) or the whole horizon.
@@ -191,24 +190,27 @@ pub fn break_even(scenario: &Scenario, settings: &RunSettings) -> Option<BreakEv
     // The first replications only: each step of the search is a whole run, and common random
     // numbers keep the comparison precise with fewer of them.
     let settings = &RunSettings { replications: settings.replications.min(BREAK_EVEN_REPLICATIONS), ..*settings };
-    let spend_with = |modify: &dyn Fn(&mut crate::scenario::schema::AllowanceSpec)| {
+    let spend_at = |ratio: f64| {
         let mut variant = scenario.clone();
         if let Some(allowance) = variant.spec.retention.as_mut().and_then(|r| r.allowance.as_mut()) {
-            modify(allowance);
+            allowance.hazard_ratio = Param::fixed(ratio);
         }
         break_even_spend(&Model::build(&variant), settings, months)
     };
-    let without = spend_with(&|a| a.enabled = Enabled(false));
+    // At a ratio of 1 the allowance changes nobody's leaving, so every replication runs as it
+    // would without it (common random numbers): that run gives the spend without the
+    // allowance too, and one simulation serves for two.
+    let at_one = spend_at(1.0);
+    let without: Vec<f64> = at_one.iter().map(|spend| spend.without_allowance_gbp).collect();
     // The mean net cost at a ratio, and the Monte Carlo standard error of that mean (paired by
     // replication): a net cost within it cannot be told apart from zero.
-    let net_and_error = |ratio: f64| {
-        let with = spend_with(&|a| a.hazard_ratio = Param::fixed(ratio));
-        let net: Vec<f64> = with.iter().zip(&without).map(|(with, without)| with - without).collect();
+    let net_of = |with: &[Spend]| {
+        let net: Vec<f64> = with.iter().zip(&without).map(|(with, without)| with.total_gbp - without).collect();
         (crate::stats::mean(&net), standard_error(&net))
     };
-    let net_at = |ratio: f64| net_and_error(ratio).0;
+    let net_and_error = |ratio: f64| net_of(&spend_at(ratio));
     let (mut low, mut high) = (0.0, 1.0);
-    let (at_low, at_high) = (net_at(low), net_at(high));
+    let (at_low, at_high) = (net_and_error(low).0, net_of(&at_one).0);
     if at_low > 0.0 {
         return Some(BreakEven::NeverPays { net_cost_at_zero_gbp: at_low });
     }
@@ -265,21 +267,36 @@ fn standard_error(values: &[f64]) -> f64 {
 
 /// Mean over replications of the break-even spend (`BREAK_EVEN_COSTS`) over the horizon.
 pub fn mean_break_even_cost(model: &Model, settings: &RunSettings, months: u32) -> f64 {
-    crate::stats::mean(&break_even_spend(model, settings, months))
+    let totals: Vec<f64> = break_even_spend(model, settings, months).iter().map(|spend| spend.total_gbp).collect();
+    crate::stats::mean(&totals)
+}
+
+/// One replication's break-even spend over the horizon.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Spend {
+    /// All of `BREAK_EVEN_COSTS`.
+    pub total_gbp: f64,
+    /// The same without the allowance itself: added in the same order, so that where the
+    /// allowance costs nothing it has the same bits as `total_gbp`.
+    pub without_allowance_gbp: f64,
 }
 
 /// Each replication's break-even spend (`BREAK_EVEN_COSTS`) over the horizon, replications in
 /// parallel and returned in order (the same bits at any thread count).
-pub fn break_even_spend(model: &Model, settings: &RunSettings, months: u32) -> Vec<f64> {
+pub fn break_even_spend(model: &Model, settings: &RunSettings, months: u32) -> Vec<Spend> {
     (0..settings.replications)
         .into_par_iter()
         .map(|rep| {
             let mut out = vec![0.0; (months as usize + 1) * COUNT];
             simulate(model, settings.seed, u64::from(rep), months, &mut out);
-            let mut spend = 0.0;
+            let mut spend = Spend { total_gbp: 0.0, without_allowance_gbp: 0.0 };
             for month in 1..=months as usize {
                 for metric in BREAK_EVEN_COSTS {
-                    spend += out[month * COUNT + metric.index()];
+                    let cost = out[month * COUNT + metric.index()];
+                    spend.total_gbp += cost;
+                    if metric != Metric::CostAllowanceGbp {
+                        spend.without_allowance_gbp += cost;
+                    }
                 }
             }
             spend

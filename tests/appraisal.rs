@@ -80,3 +80,24 @@ fn the_break_even_ratio_fed_back_gives_a_net_cost_near_zero() {
     let tolerance = 0.01 * 2500.0 * 270.0 * 1.3 * 4.0;
     assert!((with - without).abs() < tolerance, "net cost at the break-even ratio {hazard_ratio}: {}", with - without);
 }
+
+#[test]
+fn an_allowance_with_no_effect_leaves_every_replication_as_it_was_without_it() {
+    // The break-even search takes the spend without the allowance from its run at a hazard
+    // ratio of 1: that is sound only if, replication by replication, everything but the
+    // allowance's own cost is the same bits as a run without the allowance.
+    let mut baseline = scenario("baseline.toml");
+    let settings = settings(2, 40, 36);
+    let allowance = baseline.spec.retention.as_mut().and_then(|r| r.allowance.as_mut()).expect("allowance");
+    allowance.hazard_ratio = Param::fixed(1.0);
+    let at_one = appraisal::break_even_spend(&Model::build(&baseline), &settings, 36);
+    let allowance = baseline.spec.retention.as_mut().and_then(|r| r.allowance.as_mut()).expect("allowance");
+    allowance.enabled = Enabled(false);
+    let without = appraisal::break_even_spend(&Model::build(&baseline), &settings, 36);
+    for (rep, (at_one, without)) in at_one.iter().zip(&without).enumerate() {
+        assert_eq!(at_one.without_allowance_gbp.to_bits(), without.total_gbp.to_bits(), "replication {rep}");
+        assert_eq!(without.total_gbp.to_bits(), without.without_allowance_gbp.to_bits(), "replication {rep}");
+        // The allowance itself costs something (about 2,500 a year on 250 FTE).
+        assert!(at_one.total_gbp - at_one.without_allowance_gbp > 1_000_000.0, "replication {rep}");
+    }
+}

@@ -29,12 +29,13 @@
 //! individuals in their pipelines. Agency cover, demand and the establishment are aggregates.
 //! Not modelled: promotion between grades (grades follow from months since qualifying and the
 //! manager flag), internal moves between teams, the regional agency rules beyond a change in
-//! supply, sickness shorter than a month, and costs (a later issue).
+//! supply, and sickness shorter than a month.
 
 pub mod metrics;
 mod model;
 pub mod rng;
 mod simulate;
+mod standing;
 mod workforce;
 
 #[cfg(test)]

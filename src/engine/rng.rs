@@ -87,6 +87,32 @@ impl Key {
     }
 }
 
+/// One 64-bit draw used as two independent uniforms, its high and low 32 bits, each on the
+/// grid k / 2^32: far finer than any monthly probability, and one hash serves two processes.
+/// Probabilities are compared on the same grid (see [`on_grid`]): scaling by a power of two is
+/// exact, so `first_below(on_grid(p))` is the same test as "the first uniform is below p",
+/// without turning the draw into a fraction first.
+#[derive(Debug, Clone, Copy)]
+pub struct TwoUniforms(pub u64);
+
+impl TwoUniforms {
+    #[inline(always)]
+    pub fn first_below(self, probability_on_grid: f64) -> bool {
+        ((self.0 >> 32) as f64) < probability_on_grid
+    }
+
+    #[inline(always)]
+    pub fn second_below(self, probability_on_grid: f64) -> bool {
+        ((self.0 & 0xffff_ffff) as f64) < probability_on_grid
+    }
+}
+
+/// A probability on the grid of [`TwoUniforms`]: times 2^32.
+#[inline(always)]
+pub fn on_grid(probability: f64) -> f64 {
+    probability * (1u64 << 32) as f64
+}
+
 /// FNV-1a of a name: gives each named parameter its own stream, so that adding a parameter to
 /// a scenario does not shift the draws of the others.
 pub fn name_hash(name: &str) -> u64 {

@@ -3,7 +3,8 @@
 
 use super::metrics::{COUNT, LEAVERS_BY_DESTINATION, Metric, STARTERS_BY_ROUTE, TRAINEES_BY_ROUTE};
 use super::model::{Model, RepParams};
-use super::rng::{Key, Process};
+use super::rng::{Key, Process, on_grid};
+use super::standing::StandingRules;
 use super::workforce::{Census, Grade, Trainee, Worker};
 use super::{Destination, Route};
 
@@ -54,6 +55,8 @@ struct Replication<'a> {
     params: RepParams,
     key: Key,
     workers: Vec<Worker>,
+    /// This month's leavers' places in `workers` (kept to save allocating every month).
+    leaver_positions: Vec<usize>,
     trainees: Vec<Trainee>,
     /// Index in `model.cohorts` of the next cohort to start.
     next_cohort: usize,
@@ -112,6 +115,7 @@ impl<'a> Replication<'a> {
             params,
             key,
             workers,
+            leaver_positions: Vec::new(),
             trainees: Vec::new(),
             next_cohort: 0,
             scheduled_establishment: model.initial.establishment_fte,
@@ -126,6 +130,10 @@ impl<'a> Replication<'a> {
             last_census: Census::default(),
             pay_factor: 1.0,
         };
+        let rules = StandingRules::new(model, &rep.params);
+        for worker in &mut rep.workers {
+            worker.standing = rules.standing(worker, 0);
+        }
         // Cohorts already training at the start join their pipelines now.
         rep.start_cohorts(0);
         rep
@@ -214,74 +222,60 @@ impl<'a> Replication<'a> {
         }
     }
 
-    /// 4 and 5. Leavers, then absence, in one pass over the workers; returns the census of
-    /// those who remain. Workers who joined this month neither leave nor start an absence in it.
-    /// This pass is most of the engine's time: what does not depend on the worker is worked
-    /// out once, before it.
+    /// 4 and 5. Leavers, then absence, in one pass over the workers; then the census of those
+    /// who remain, in a second pass. Workers who joined this month neither leave nor start an
+    /// absence in it. These passes are most of the engine's time: what does not depend on the
+    /// worker is worked out once, before them, and what changes only now and then is kept in
+    /// each worker's standing.
     fn leavers_and_absence(&mut self, month: i32, flows: &mut Flows) -> Census {
         let model = self.model;
         let params = &self.params;
-        let pressure = self.pressure_factor();
-        let (clawback_tail, ratio_during, ratio_after) = model.welcome.as_ref().map_or((0, 1.0, 1.0), |w| {
-            (w.months_after as i32, params.welcome_ratio_during, params.welcome_ratio_after)
-        });
+        let rules = StandingRules::new(model, params);
+        let pressure_on_grid = on_grid(self.pressure_factor());
         let clawback = model.costs.as_ref().and_then(|c| c.welcome);
         let destination_cdf = model.retention.as_ref().map(|r| &r.destination_cdf);
         // Absence switched off: a start probability of 0 never fires.
-        let absence_start_prob = if model.absence.is_some() { params.absence_start_prob } else { 0.0 };
+        let absence_start_on_grid = on_grid(if model.absence.is_some() { params.absence_start_prob } else { 0.0 });
 
-        let hazard_table = &params.hazard_by_tenure[..];
-        let stride = params.hazard_stride;
-        let senior_after_months = model.senior_after_months;
-        let mut census = Census::default();
         let mut leavers = [0.0; 5];
         let mut repaid = 0.0;
-        // One pass decides and counts; leavers are marked and removed afterwards (a plain loop
-        // keeps the sums in registers, where a per-worker closure kept them in memory).
-        let mut any_left = false;
-        for worker in self.workers.iter_mut() {
-            // Workers who joined this month neither leave nor start an absence in it.
-            if worker.joined < month {
-                let (leave_draw, absence_draw) = worker.monthly_draws(month);
-                // Leaving.
-                if let Some(cdf) = destination_cdf {
-                    // `tenure` is 0 or more (the worker joined before this month), and the table
-                    // has `stride` entries per route whenever retention is on.
-                    let tenure = month - 1 - worker.joined;
-                    let mut hazard = hazard_table[worker.route.index() * stride + (tenure as usize).min(stride - 1)];
-                    hazard *= pressure;
-                    // Last month's position, as for the tenure band.
-                    if model.allowance_applies(worker, month - 1, || worker.grade(month - 1, senior_after_months)) {
-                        hazard *= params.allowance_hazard_ratio;
-                    }
-                    if month <= worker.clawback_until {
-                        hazard *= ratio_during;
-                    } else if month <= worker.clawback_until + clawback_tail {
-                        hazard *= ratio_after;
-                    }
-                    if leave_draw < hazard {
-                        let u = worker.key.child(DESTINATION_DRAW).uniform(month as u64);
-                        let destination = cdf[worker.route.index()].iter().position(|&c| u < c).unwrap_or(4);
-                        leavers[destination] += worker.fte;
-                        if let Some(clawback) = clawback
-                            && month <= worker.clawback_until
-                        {
-                            repaid += clawback.repayment(worker.welcome_gbp, worker.clawback_until - month);
-                        }
-                        worker.left = true;
-                        any_left = true;
-                        continue;
-                    }
-                }
-                // Absence: those whose absence has ended are simply no longer absent.
-                if absence_draw < absence_start_prob && !worker.is_absent(month) {
-                    worker.absent_until = month + absence_length(worker.key, month, params.absence_mean_months) - 1;
-                }
+        // Those who qualified into post this month (from the pipelines) are at the end.
+        let joiners_from = self.workers.iter().rposition(|worker| worker.joined < month).map_or(0, |i| i + 1);
+        self.leaver_positions.clear();
+        for (position, worker) in self.workers[..joiners_from].iter_mut().enumerate() {
+            if month > worker.standing.until {
+                worker.standing = rules.standing(worker, month);
             }
-            census.add(worker, month, model);
+            let draw = worker.monthly_draw(month);
+            // Leaving.
+            if let Some(cdf) = destination_cdf
+                && draw.first_below(worker.standing.hazard * pressure_on_grid)
+            {
+                let u = worker.key.child(DESTINATION_DRAW).uniform(month as u64);
+                let destination = cdf[worker.route.index()].iter().position(|&c| u < c).unwrap_or(4);
+                leavers[destination] += worker.fte;
+                if let Some(clawback) = clawback
+                    && month <= worker.clawback_until
+                {
+                    repaid += clawback.repayment(worker.welcome_gbp, worker.clawback_until - month);
+                }
+                self.leaver_positions.push(position);
+                continue;
+            }
+            // Absence: those whose absence has ended are simply no longer absent.
+            if draw.second_below(absence_start_on_grid) && !worker.is_absent(month) {
+                worker.absent_until = month + absence_length(worker.key, month, params.absence_mean_months) - 1;
+            }
         }
-        if any_left {
-            self.workers.retain(|worker| !worker.left);
+        // Leavers go latest first, each place taken by the last worker (not a leaver: those
+        // after it have gone), so that nobody else moves.
+        for &position in self.leaver_positions.iter().rev() {
+            self.workers.swap_remove(position);
+        }
+        // The census in a pass of its own: a loop without calls keeps its sums in registers.
+        let mut census = Census::default();
+        for worker in &self.workers {
+            census.add(worker, month, &model.caseload);
         }
         flows.welcome_repaid_gbp = repaid;
         let slot = month as usize % 12;
@@ -356,7 +350,7 @@ impl<'a> Replication<'a> {
 
     /// Puts a worker who joins this month in post and counts it in the census.
     fn hire(&mut self, worker: Worker, month: i32, census: &mut Census, flows: &mut Flows) {
-        census.add(&worker, month, self.model);
+        census.add(&worker, month, &self.model.caseload);
         flows.record_starter(&worker);
         self.workers.push(worker);
     }
@@ -382,6 +376,7 @@ impl<'a> Replication<'a> {
                 worker.welcome_gbp = payment.amount_gbp + payment.salary_share * salary * fte;
             }
         }
+        worker.standing = StandingRules::new(self.model, &self.params).standing(&worker, month);
         worker
     }
 
@@ -407,7 +402,7 @@ impl<'a> Replication<'a> {
     fn census(&self, month: i32) -> Census {
         let mut census = Census::default();
         for worker in &self.workers {
-            census.add(worker, month, self.model);
+            census.add(worker, month, &self.model.caseload);
         }
         census
     }
@@ -445,7 +440,7 @@ impl<'a> Replication<'a> {
         set(Metric::AvgCaseload, avg_caseload);
         set(Metric::CaseShortfall, (self.open_cases - capacity).max(0.0));
         set(Metric::AbsenceRate, ratio(census.absent_fte, fte));
-        set(Metric::NqswShare, ratio(census.nqsw_fte, fte));
+        set(Metric::NqswShare, ratio(census.nqsw_fte(), fte));
         set(Metric::Trainees, self.trainees.len() as f64);
         set(Metric::OpenCases, self.open_cases);
         set(Metric::CaseHoldingFte, case_holding);

@@ -2,8 +2,9 @@
 //! out from aggregate figures.
 
 use super::Route;
-use super::model::{Model, split_by_shares};
-use super::rng::{Key, Process};
+use super::model::{CaseloadModel, split_by_shares};
+use super::rng::{Key, Process, TwoUniforms};
+use super::standing::Standing;
 use crate::scenario::schema::InitialSpec;
 
 /// "No such month": not absent, no clawback.
@@ -16,7 +17,7 @@ pub const NEVER_FROM: i32 = i32::MAX;
 #[derive(Debug, Clone, Copy)]
 pub struct Worker {
     /// This worker's stream: one 64-bit draw a month decides both leaving and starting an
-    /// absence (see [`Worker::monthly_draws`]); rarer draws (destination, absence length) come
+    /// absence (see [`Worker::monthly_draw`]); rarer draws (destination, absence length) come
     /// from its children.
     pub key: Key,
     pub fte: f64,
@@ -37,8 +38,8 @@ pub struct Worker {
     /// minimum service is reached), if it is eligible at all; `NEVER_FROM` if not. Worked out
     /// on joining so that the monthly loop compares one number.
     pub allowance_from: i32,
-    /// Left this month; removed at the end of the leavers' pass.
-    pub left: bool,
+    /// What changes only now and then, worked out again when it may change.
+    pub standing: Standing,
 }
 
 impl Worker {
@@ -55,18 +56,15 @@ impl Worker {
             route,
             manager: false,
             allowance_from: NEVER_FROM,
-            left: false,
+            standing: Standing::UNSETTLED,
         }
     }
 
-    /// The month's two uniforms, (leaving, absence start), from one hash: the high and low
-    /// 32 bits of the draw are independent, and 2^-32 is far finer than any monthly
-    /// probability, so one hash a worker-month serves both processes.
+    /// The month's draw: its first uniform decides leaving, its second the start of an
+    /// absence.
     #[inline(always)]
-    pub fn monthly_draws(&self, month: i32) -> (f64, f64) {
-        let bits = self.key.bits_at(month as u64);
-        const SCALE: f64 = 1.0 / (1u64 << 32) as f64;
-        ((bits >> 32) as f64 * SCALE, (bits & 0xffff_ffff) as f64 * SCALE)
+    pub fn monthly_draw(&self, month: i32) -> TwoUniforms {
+        TwoUniforms(self.key.bits_at(month as u64))
     }
 
     #[inline]
@@ -281,9 +279,8 @@ pub struct Census {
     pub fte: f64,
     pub headcount: u32,
     pub absent_fte: f64,
-    /// FTE and headcount in their first year after qualifying (managers excepted: they are not
-    /// in the ASYE).
-    pub nqsw_fte: f64,
+    /// Headcount in their first year after qualifying (managers excepted: they are not in
+    /// the ASYE).
     pub nqsw_headcount: u32,
     /// Present, case-holding permanent FTE.
     pub case_holding_fte: f64,
@@ -292,40 +289,40 @@ pub struct Census {
     /// The sum of the workers' joining months: with the headcount, it gives their total
     /// tenure exactly.
     joined_total: i64,
-    social_worker_fte: f64,
-    senior_fte: f64,
-    manager_fte: f64,
+    /// FTE by `Grade::index`.
+    fte_by_grade: [f64; Grade::COUNT],
     /// FTE on posts paid the retention allowance.
     pub allowance_fte: f64,
 }
 
 impl Census {
+    /// Adds a worker whose standing is settled for `month`.
     #[inline(always)]
-    pub fn add(&mut self, worker: &Worker, month: i32, model: &Model) {
+    pub fn add(&mut self, worker: &Worker, month: i32, caseload: &CaseloadModel) {
+        let standing = &worker.standing;
+        debug_assert!(standing.until >= month, "a census of a worker whose standing is out of date");
         let fte = worker.fte;
-        let grade = worker.grade(month, model.senior_after_months);
-        let absent = worker.is_absent(month);
         self.fte += fte;
         self.headcount += 1;
         self.joined_total += i64::from(worker.joined);
-        match grade {
-            Grade::Nqsw => {
-                self.nqsw_fte += fte;
-                self.nqsw_headcount += 1;
-            }
-            Grade::SocialWorker => self.social_worker_fte += fte,
-            Grade::Senior => self.senior_fte += fte,
-            Grade::Manager => self.manager_fte += fte,
+        // Without branches: grade, absence and the allowance are hard to predict from one
+        // worker to the next. Adding `only(false, x)`, which is 0, leaves a sum as it was.
+        let grade = standing.grade.index();
+        for (slot, sum) in self.fte_by_grade.iter_mut().enumerate() {
+            *sum += only(slot == grade, fte);
         }
-        if absent {
-            self.absent_fte += fte;
-        } else if !worker.manager {
-            self.case_holding_fte += fte;
-            self.capacity += fte * model.caseload.capacity_per_fte(month - worker.qualified);
-        }
-        if model.allowance_applies(worker, month, || grade) {
-            self.allowance_fte += fte;
-        }
+        self.nqsw_headcount += u32::from(standing.grade == Grade::Nqsw);
+        self.allowance_fte += only(standing.allowance_paid, fte);
+        let absent = worker.is_absent(month);
+        let holding_cases = !absent && !worker.manager;
+        self.absent_fte += only(absent, fte);
+        self.case_holding_fte += only(holding_cases, fte);
+        self.capacity += only(holding_cases, fte * caseload.capacity_per_fte(month - worker.qualified));
+    }
+
+    /// FTE in their first year after qualifying (managers excepted).
+    pub fn nqsw_fte(&self) -> f64 {
+        self.fte_by_grade[Grade::Nqsw.index()]
     }
 
     /// The workers' months with the council at `month`, added up.
@@ -336,9 +333,14 @@ impl Census {
     /// The annual cost of `prices_gbp` (a figure a year per FTE, by `Grade::index`) for these
     /// workers.
     pub fn priced_by_grade(&self, prices_gbp: &[f64; Grade::COUNT]) -> f64 {
-        let fte_by_grade = [self.nqsw_fte, self.social_worker_fte, self.senior_fte, self.manager_fte];
-        fte_by_grade.iter().zip(prices_gbp).map(|(fte, price)| fte * price).sum()
+        self.fte_by_grade.iter().zip(prices_gbp).map(|(fte, price)| fte * price).sum()
     }
+}
+
+/// `value` if `condition` holds, else 0, without a branch.
+#[inline(always)]
+fn only(condition: bool, value: f64) -> f64 {
+    f64::from_bits(value.to_bits() & u64::from(condition).wrapping_neg())
 }
 
 #[cfg(test)]
