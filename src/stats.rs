@@ -47,15 +47,44 @@ impl Summary {
 }
 
 /// Mean and percentiles of `values`. The mean is computed serially in the given order (see
-/// [`mean`]); the
-/// slice is then sorted in place (by `f64::total_cmp`) for the percentiles. An empty slice
-/// gives NaN throughout.
+/// [`mean`]); the slice is then reordered in place (by `f64::total_cmp`) so that the order
+/// statistics the percentiles read are where a full sort would put them. An empty slice gives
+/// NaN throughout.
 pub fn summarise(values: &mut [f64]) -> Summary {
     let mean = mean(values);
-    // Unstable is safe: values equal under `total_cmp` have the same bits.
-    values.sort_unstable_by(f64::total_cmp);
+    // The two order statistics either side of each percentile (see `quantile_sorted`).
+    let n = values.len();
+    let mut ranks: Vec<usize> = PERCENTILES
+        .iter()
+        .flat_map(|p| {
+            let below = ((n.max(1) - 1) as f64 * p).floor() as usize;
+            [below, below + 1]
+        })
+        .filter(|&rank| rank < n)
+        .collect();
+    // Close percentiles of few values share ranks.
+    ranks.sort_unstable();
+    ranks.dedup();
+    select_ranks(values, &ranks);
     let q = PERCENTILES.map(|p| quantile_sorted(values, p));
     Summary { mean, p5: q[0], p10: q[1], p25: q[2], p50: q[3], p75: q[4], p90: q[5], p95: q[6] }
+}
+
+/// Puts the value of each rank (ascending, within `values`) where a full sort would, by nested
+/// selection: the middle rank first, then the ranks either side within their own part. About
+/// half the work of sorting 1,000 values for the 14 ranks the percentiles need. Values equal
+/// under `total_cmp` have the same bits, so the result is the same as a sort's.
+fn select_ranks(values: &mut [f64], ranks: &[usize]) {
+    if ranks.is_empty() {
+        return;
+    }
+    let middle = ranks.len() / 2;
+    let rank = ranks[middle];
+    let (below, _, above) = values.select_nth_unstable_by(rank, f64::total_cmp);
+    select_ranks(below, &ranks[..middle]);
+    let offset = rank + 1;
+    let above_ranks: Vec<usize> = ranks[middle + 1..].iter().map(|r| r - offset).collect();
+    select_ranks(above, &above_ranks);
 }
 
 /// Serial mean in slice order; NaN for an empty slice. Sums the differences from the first
@@ -264,6 +293,29 @@ mod tests {
         assert!(summary_of(&[]).columns().iter().all(|v| v.is_nan()));
         let s = summary_of(&[f64::NAN, 1.0, -f64::NAN, 2.0]);
         assert!(s.mean.is_nan());
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            rng_seed: proptest::test_runner::RngSeed::Fixed(2026),
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+
+        /// Selection puts every order statistic the percentiles read where a sort would, so
+        /// the summary is bit for bit that of a sorted copy.
+        #[test]
+        fn selection_gives_the_same_bits_as_sorting(
+            values in proptest::collection::vec(proptest::prop_oneof![
+                -1e6f64..1e6, proptest::strategy::Just(0.0), proptest::strategy::Just(2.5)], 0..300)
+        ) {
+            let mut sorted = values.clone();
+            sorted.sort_unstable_by(f64::total_cmp);
+            let mut selected = values.clone();
+            let summary = summarise(&mut selected);
+            for (p, value) in PERCENTILES.iter().zip(&summary.columns()[1..]) {
+                proptest::prop_assert_eq!(value.to_bits(), quantile_sorted(&sorted, *p).to_bits());
+            }
+        }
     }
 
     #[test]
