@@ -75,16 +75,16 @@ pub fn summarise(values: &mut [f64]) -> Summary {
 /// half the work of sorting 1,000 values for the 14 ranks the percentiles need. Values equal
 /// under `total_cmp` have the same bits, so the result is the same as a sort's.
 fn select_ranks(values: &mut [f64], ranks: &[usize]) {
-    if ranks.is_empty() {
-        return;
-    }
+    select_ranks_from(values, 0, ranks);
+}
+
+/// `select_ranks` on the part of the whole that starts at rank `first`.
+fn select_ranks_from(values: &mut [f64], first: usize, ranks: &[usize]) {
     let middle = ranks.len() / 2;
-    let rank = ranks[middle];
-    let (below, _, above) = values.select_nth_unstable_by(rank, f64::total_cmp);
-    select_ranks(below, &ranks[..middle]);
-    let offset = rank + 1;
-    let above_ranks: Vec<usize> = ranks[middle + 1..].iter().map(|r| r - offset).collect();
-    select_ranks(above, &above_ranks);
+    let Some(&rank) = ranks.get(middle) else { return };
+    let (below, _, above) = values.select_nth_unstable_by(rank - first, f64::total_cmp);
+    select_ranks_from(below, first, &ranks[..middle]);
+    select_ranks_from(above, rank + 1, &ranks[middle + 1..]);
 }
 
 /// Serial mean in slice order; NaN for an empty slice. Sums the differences from the first
