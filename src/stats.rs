@@ -52,6 +52,13 @@ impl Summary {
 /// NaN throughout.
 pub fn summarise(values: &mut [f64]) -> Summary {
     let mean = mean(values);
+    // Every replication alike (month 0, or an option that changes nothing here): every
+    // percentile is that value, as selection would find.
+    if let Some(&first) = values.first()
+        && values.iter().all(|value| value.to_bits() == first.to_bits())
+    {
+        return Summary { mean, p5: first, p10: first, p25: first, p50: first, p75: first, p90: first, p95: first };
+    }
     // The two order statistics either side of each percentile (see `quantile_sorted`).
     let n = values.len();
     let mut ranks: Vec<usize> = PERCENTILES

@@ -11,9 +11,11 @@
 //!    any) adds the posts needed to hold open cases within it;
 //! 3. **pipelines**: new trainee cohorts start; trainees drop out; those who finish qualify
 //!    into post;
-//! 4. **leavers**: each worker leaves with a monthly hazard by route and tenure band, times
-//!    the modifiers (retention allowance, welcome-payment clawback, caseload pressure felt
-//!    over recent months); each leaver gets a destination;
+//! 4. **leavers**: each worker leaves at a monthly rate (hazard) by route and tenure band,
+//!    times the modifiers (retention allowance, welcome-payment clawback, caseload pressure
+//!    felt over recent months), so with probability 1 - exp(-rate) in a month; with no
+//!    modifier that is the monthly probability of MODEL.md, 1 - (1 - p)^(1/12) for an annual
+//!    probability p. Each leaver gets a destination;
 //! 5. **absence**: absent workers whose absence has ended return; others may start a long
 //!    absence of random length;
 //! 6. **recruitment**: the university NQSW intake in its months, then experienced hires into
@@ -21,6 +23,15 @@
 //! 7. **agency**: agency cover for the gap, up to supply and budget;
 //! 8. **caseload**: case-holding FTE, capacity after the NQSW ramp-up, caseload, shortfall;
 //! 9. **record** every metric.
+//!
+//! Steps 4 and 5 do not look at every worker every month. Each worker draws, on joining, how
+//! much exposure to leaving they will take (exponential, mean 1); an exposure clock advances
+//! each month by the caseload-pressure multiplier, and a worker leaves once their rate times
+//! the clock's advance passes their draw: the same chance, month by month, as a fresh draw
+//! each month. Absences start after a geometric wait, again the same chance as a monthly
+//! draw. With each worker's standing (`standing`) fixed until a known month, the engine
+//! knows for every worker when something can next happen (`due`), and the census is kept
+//! up to date by changes (`workforce::Census`) rather than counted afresh.
 //!
 //! # What is and is not modelled
 //!
@@ -31,6 +42,7 @@
 //! manager flag), internal moves between teams, the regional agency rules beyond a change in
 //! supply, and sickness shorter than a month.
 
+mod due;
 pub mod metrics;
 mod model;
 pub mod rng;

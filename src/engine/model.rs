@@ -185,6 +185,8 @@ pub(super) struct CaseloadModel {
     /// Cases one FTE can hold by months since qualifying: the NQSW ramp, then one last entry
     /// for everyone further on (the full caseload), each within any cap. Never empty.
     pub capacity_by_months_qualified: Vec<f64>,
+    /// Months since qualifying at which the cases one FTE can hold change.
+    pub capacity_steps_months: Vec<i32>,
     pub agency_cases_per_fte: f64,
     pub cap_cases_per_fte: Option<f64>,
 }
@@ -194,7 +196,17 @@ impl CaseloadModel {
         let within_cap = |cases: f64| cap.map_or(cases, |cap| cases.min(cap));
         let capacity_by_months_qualified =
             nqsw_ramp_cases.iter().chain([&full_cases_per_fte]).map(|&cases| within_cap(cases)).collect();
-        CaseloadModel { capacity_by_months_qualified, agency_cases_per_fte: agency, cap_cases_per_fte: cap }
+        let capacity_by_months_qualified: Vec<f64> = capacity_by_months_qualified;
+        let capacity_steps_months = (1..capacity_by_months_qualified.len())
+            .filter(|&k| capacity_by_months_qualified[k] != capacity_by_months_qualified[k - 1])
+            .map(|k| k as i32)
+            .collect();
+        CaseloadModel {
+            capacity_by_months_qualified,
+            capacity_steps_months,
+            agency_cases_per_fte: agency,
+            cap_cases_per_fte: cap,
+        }
     }
 
     /// Cases one FTE can hold `months_qualified` months after qualifying (the full caseload
@@ -507,12 +519,12 @@ pub const MAX_MONTHS: u32 = 1200;
 /// The parameters of one replication, drawn from the model's distributions.
 #[derive(Debug, Clone)]
 pub(super) struct RepParams {
-    /// The monthly leaving hazard of each route by months with the council, scale included:
-    /// `hazard_stride` entries per route in `Route::index` order, the last of them for any
-    /// longer tenure. A flat lookup by tenure spares the monthly loop a search through the
-    /// band edges. Empty without retention.
-    pub hazard_by_tenure: Vec<f64>,
-    pub hazard_stride: usize,
+    /// The monthly leaving rate (hazard) of each route by months with the council, scale
+    /// included: `leaving_rate_stride` entries per route in `Route::index` order, the last of
+    /// them for any longer tenure. A flat lookup by tenure spares working out a standing a
+    /// search through the band edges. Empty without retention.
+    pub leaving_rate_by_tenure: Vec<f64>,
+    pub leaving_rate_stride: usize,
     pub allowance_hazard_ratio: f64,
     pub pressure_increase_per_case: f64,
     pub welcome_ratio_during: f64,
@@ -524,6 +536,7 @@ pub(super) struct RepParams {
     pub agency_cover_share: f64,
     pub agency_max_fte: f64,
     pub agency_supply_changes: Vec<(i32, f64)>,
+    /// The monthly chance that a long absence starts (0 with absence switched off).
     pub absence_start_prob: f64,
     pub absence_mean_months: f64,
     pub demand_monthly_log_growth: f64,
@@ -536,7 +549,7 @@ impl RepParams {
         let stream = rep.process(Process::Parameters);
         let draw = |name: &str, param: &dyn Drawable| param.draw_with(stream.child(name_hash(name)));
 
-        let (hazard_by_tenure, hazard_stride) = match &model.retention {
+        let (leaving_rate_by_tenure, leaving_rate_stride) = match &model.retention {
             Some(retention) => {
                 let scale = draw("retention.hazard_scale", &retention.hazard_scale);
                 let edges = &retention.band_edges_months;
@@ -544,7 +557,7 @@ impl RepParams {
                 let mut table = Vec::new();
                 for bands in &retention.annual_leave_prob {
                     let monthly: Vec<f64> =
-                        bands.iter().map(|(name, p)| monthly_from_annual(draw(name, p)) * scale).collect();
+                        bands.iter().map(|(name, p)| monthly_rate_from_annual(draw(name, p)) * scale).collect();
                     table.extend(
                         (0..=longest).map(|tenure| monthly[edges.iter().take_while(|&&edge| tenure >= edge).count()]),
                     );
@@ -569,8 +582,8 @@ impl RepParams {
         let absence = model.absence.as_ref();
 
         RepParams {
-            hazard_by_tenure,
-            hazard_stride,
+            leaving_rate_by_tenure,
+            leaving_rate_stride,
             allowance_hazard_ratio: allowance
                 .map_or(1.0, |a| draw("retention.allowance.hazard_ratio", &a.hazard_ratio)),
             pressure_increase_per_case: pressure.map_or(0.0, |p| {
@@ -622,9 +635,11 @@ impl<D: Domain> Drawable for Param<D> {
     }
 }
 
-/// The monthly probability with the same chance of leaving over a year: 1 - (1 - p)^(1/12).
-pub fn monthly_from_annual(annual_prob: f64) -> f64 {
-    1.0 - (1.0 - annual_prob).powf(1.0 / 12.0)
+/// The monthly leaving rate (hazard) with the same chance of leaving over a year:
+/// -ln(1 - p) / 12. A month at this rate is left with probability 1 - (1 - p)^(1/12), the
+/// monthly probability of MODEL.md; modifiers multiply the rate (proportional hazards).
+pub fn monthly_rate_from_annual(annual_prob: f64) -> f64 {
+    -(-annual_prob).ln_1p() / 12.0
 }
 
 /// Splits `total` into whole parts in proportion to `shares` (largest remainder, ties to the
@@ -654,11 +669,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn monthly_hazard_compounds_back_to_the_annual_probability() {
+    fn monthly_rate_compounds_back_to_the_annual_probability() {
         for annual in [0.0, 0.05, 0.2, 0.5, 0.99] {
-            let monthly = monthly_from_annual(annual);
-            assert!((1.0 - (1.0 - monthly).powi(12) - annual).abs() < 1e-12);
+            let rate = monthly_rate_from_annual(annual);
+            let monthly_prob = 1.0 - (-rate).exp();
+            assert!((monthly_prob - (1.0 - (1.0 - annual).powf(1.0 / 12.0))).abs() < 1e-12);
+            assert!((1.0 - (1.0 - monthly_prob).powi(12) - annual).abs() < 1e-12);
         }
+        assert_eq!(monthly_rate_from_annual(1.0), f64::INFINITY, "certain to leave within the month");
     }
 
     #[test]

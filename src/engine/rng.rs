@@ -3,8 +3,9 @@
 //! Every random number is a pure function of (master seed, replication, process, entity,
 //! month): nothing depends on the thread, on the order work is scheduled, or on the scenario.
 //! Two scenarios therefore see the same luck wherever their states agree (common random
-//! numbers): worker 17 of replication 3 faces the same leaving draw in March 2026 in the
-//! baseline and in every option, so differences between options are due to the options.
+//! numbers): worker 17 of replication 3 has the same leaving draw in the baseline and in every
+//! option, and leaves later, never sooner, where an option lowers their leaving rate; so
+//! differences between options are due to the options.
 //!
 //! The mixing function is SplitMix64's finaliser (Steele, Lea & Flood 2014), which passes
 //! BigCrush when applied to a counter; keys are chained through it so that every
@@ -85,32 +86,6 @@ impl Key {
     pub fn generator(self) -> Xoshiro256PlusPlus {
         Xoshiro256PlusPlus::seed_from_u64(self.0)
     }
-}
-
-/// One 64-bit draw used as two independent uniforms, its high and low 32 bits, each on the
-/// grid k / 2^32: far finer than any monthly probability, and one hash serves two processes.
-/// Probabilities are compared on the same grid (see [`on_grid`]): scaling by a power of two is
-/// exact, so `first_below(on_grid(p))` is the same test as "the first uniform is below p",
-/// without turning the draw into a fraction first.
-#[derive(Debug, Clone, Copy)]
-pub struct TwoUniforms(pub u64);
-
-impl TwoUniforms {
-    #[inline(always)]
-    pub fn first_below(self, probability_on_grid: f64) -> bool {
-        ((self.0 >> 32) as f64) < probability_on_grid
-    }
-
-    #[inline(always)]
-    pub fn second_below(self, probability_on_grid: f64) -> bool {
-        ((self.0 & 0xffff_ffff) as f64) < probability_on_grid
-    }
-}
-
-/// A probability on the grid of [`TwoUniforms`]: times 2^32.
-#[inline(always)]
-pub fn on_grid(probability: f64) -> f64 {
-    probability * (1u64 << 32) as f64
 }
 
 /// FNV-1a of a name: gives each named parameter its own stream, so that adding a parameter to

@@ -1,11 +1,12 @@
 //! One replication: the monthly loop. See the module docs of `engine` for the order of the
 //! processes; each is one method of [`Replication`] below, called in that order.
 
+use super::due::DueList;
 use super::metrics::{COUNT, LEAVERS_BY_DESTINATION, Metric, STARTERS_BY_ROUTE, TRAINEES_BY_ROUTE};
 use super::model::{Model, RepParams};
-use super::rng::{Key, Process, on_grid};
+use super::rng::{Key, Process};
 use super::standing::StandingRules;
-use super::workforce::{Census, Grade, Trainee, Worker};
+use super::workforce::{Census, Grade, NEVER_FROM, Trainee, Worker};
 use super::{Destination, Route};
 
 /// Simulates replication `replication` of `model` for `months` months and writes one row of
@@ -14,19 +15,27 @@ use super::{Destination, Route};
 pub fn simulate(model: &Model, seed: u64, replication: u64, months: u32, out: &mut [f64]) {
     assert_eq!(out.len(), (months as usize + 1) * COUNT, "output buffer has the wrong length");
     let mut rep = Replication::start(model, Key::replication(seed, replication));
-    let census = rep.census(0);
-    rep.record(0, &census, &Flows::default(), &mut out[..COUNT]);
+    rep.record(0, &Flows::default(), &mut out[..COUNT]);
     for month in 1..=months as i32 {
-        let mut flows = Flows::default();
-        rep.pay_award(month);
-        rep.demand(month);
-        rep.establishment(month);
-        rep.pipelines(month, &mut flows);
-        let mut census = rep.leavers_and_absence(month, &mut flows);
-        rep.recruitment(month, &mut census, &mut flows);
-        rep.agency(month, &census);
-        let row = month as usize * COUNT;
-        rep.record(month, &census, &flows, &mut out[row..row + COUNT]);
+        rep.month(month, &mut out[month as usize * COUNT..(month as usize + 1) * COUNT]);
+    }
+}
+
+/// [`simulate`], checking after every month that the census kept up to date is exactly a
+/// census counted afresh.
+#[cfg(test)]
+pub(super) fn simulate_recounting(model: &Model, seed: u64, replication: u64, months: u32) {
+    let mut rep = Replication::start(model, Key::replication(seed, replication));
+    let mut row = vec![0.0; COUNT];
+    for month in 1..=months as i32 {
+        rep.month(month, &mut row);
+        let mut recount = Census::default();
+        for worker in &rep.workers {
+            assert!(worker.standing.until >= month, "month {month}: a standing out of date");
+            recount.add(worker);
+        }
+        assert_eq!(rep.census, recount, "month {month}");
+        assert_eq!(rep.due.len(), rep.workers.len());
     }
 }
 
@@ -55,7 +64,20 @@ struct Replication<'a> {
     params: RepParams,
     key: Key,
     workers: Vec<Worker>,
-    /// This month's leavers' places in `workers` (kept to save allocating every month).
+    /// What is next due for each worker, in the order of `workers`.
+    due: DueList,
+    /// The census of `workers`, kept up to date as they join, leave and change.
+    census: Census,
+    /// The exposure clock: months elapsed, each weighted by its caseload-pressure multiplier.
+    /// A worker at leaving rate r leaves once r times the clock's advance since they joined
+    /// passes their own exponential draw: a monthly chance of 1 - exp(-r x pressure), decided
+    /// without looking at them every month.
+    exposure: f64,
+    /// The clock's reading at the end of last month.
+    exposure_before: f64,
+    /// Places in `workers` of those with something due this month, and of this month's
+    /// leavers (kept to save allocating every month).
+    due_now: Vec<usize>,
     leaver_positions: Vec<usize>,
     trainees: Vec<Trainee>,
     /// Index in `model.cohorts` of the next cohort to start.
@@ -86,7 +108,9 @@ impl<'a> Replication<'a> {
         let stock_key = key.process(Process::StartingStock);
         let eligible_share =
             model.retention.as_ref().and_then(|r| r.allowance.as_ref()).map_or(0.0, |a| a.eligible_share);
-        let workers = model
+        let absence_start_prob = params.absence_start_prob;
+        let rules = StandingRules::new(model, &params);
+        let workers: Vec<Worker> = model
             .stock
             .workers
             .iter()
@@ -104,17 +128,32 @@ impl<'a> Replication<'a> {
                 let eligible = worker_key.child(ALLOWANCE_DRAW).uniform(0) < eligible_share;
                 worker.allowance_from = model.allowance_from(eligible, worker.joined);
                 if template.absent {
+                    worker.absent = true;
                     worker.absent_until = absence_length(worker.key, 0, params.absence_mean_months) - 1;
+                } else {
+                    worker.next_absence = next_absence(worker.key, 0, absence_start_prob);
                 }
+                worker.standing = rules.standing(&worker, 0);
+                worker.exposure_left = leaving_draw(worker.key);
                 worker
             })
             .collect();
+        let mut census = Census::default();
+        for worker in &workers {
+            census.add(worker);
+        }
+        let due = DueList::new(&workers);
         let averaging = model.retention.as_ref().and_then(|r| r.pressure.as_ref()).map_or(1, |p| p.averaging_months);
         let mut rep = Replication {
             model,
             params,
             key,
             workers,
+            due,
+            census,
+            exposure: 0.0,
+            exposure_before: 0.0,
+            due_now: Vec::new(),
             leaver_positions: Vec::new(),
             trainees: Vec::new(),
             next_cohort: 0,
@@ -130,13 +169,23 @@ impl<'a> Replication<'a> {
             last_census: Census::default(),
             pay_factor: 1.0,
         };
-        let rules = StandingRules::new(model, &rep.params);
-        for worker in &mut rep.workers {
-            worker.standing = rules.standing(worker, 0);
-        }
         // Cohorts already training at the start join their pipelines now.
         rep.start_cohorts(0);
         rep
+    }
+
+    /// One month's processes, in order, then the month's row of metrics into `row`.
+    fn month(&mut self, month: i32, row: &mut [f64]) {
+        let mut flows = Flows::default();
+        self.pay_award(month);
+        self.demand(month);
+        self.establishment(month);
+        self.advance_exposure_clock();
+        self.pipelines(month, &mut flows);
+        self.leavers_and_absence(month, &mut flows);
+        self.recruitment(month, &mut flows);
+        self.agency(month);
+        self.record(month, &flows, row);
     }
 
     /// 0. Prices: the pay award each April after the start (salaries and agency rates).
@@ -193,8 +242,7 @@ impl<'a> Replication<'a> {
         for trainee in qualified {
             let joined_qualified = month - trainee.prior_experience_months as i32;
             let worker = self.new_worker(trainee.key, trainee.route, trainee.fte, month, joined_qualified, false);
-            flows.record_starter(&worker);
-            self.workers.push(worker);
+            self.hire(worker, flows);
         }
         self.start_cohorts(month);
     }
@@ -222,34 +270,55 @@ impl<'a> Replication<'a> {
         }
     }
 
-    /// 4 and 5. Leavers, then absence, in one pass over the workers; then the census of those
-    /// who remain, in a second pass. Workers who joined this month neither leave nor start an
-    /// absence in it. These passes are most of the engine's time: what does not depend on the
-    /// worker is worked out once, before them, and what changes only now and then is kept in
-    /// each worker's standing.
-    fn leavers_and_absence(&mut self, month: i32, flows: &mut Flows) -> Census {
+    /// 4 (first part). The exposure clock moves on by this month's caseload-pressure
+    /// multiplier, before anyone joins, so that this month's joiners start from its new
+    /// reading and cannot leave in the month they join.
+    fn advance_exposure_clock(&mut self) {
+        self.exposure_before = self.exposure;
+        self.exposure += self.pressure_factor();
+    }
+
+    /// 4 and 5. Leavers, then absence. Only the workers with something due this month are
+    /// looked at: their standing changes, an absence ends or starts, or the exposure clock
+    /// has reached their leaving point. For each, in this order: a new standing (which sets
+    /// this month's leaving rate), the end of an absence, leaving, the start of an absence.
+    /// Workers who joined this month neither leave nor start an absence in it.
+    fn leavers_and_absence(&mut self, month: i32, flows: &mut Flows) {
         let model = self.model;
         let params = &self.params;
         let rules = StandingRules::new(model, params);
-        let pressure_on_grid = on_grid(self.pressure_factor());
         let clawback = model.costs.as_ref().and_then(|c| c.welcome);
         let destination_cdf = model.retention.as_ref().map(|r| &r.destination_cdf);
-        // Absence switched off: a start probability of 0 never fires.
-        let absence_start_on_grid = on_grid(if model.absence.is_some() { params.absence_start_prob } else { 0.0 });
+        let absence_start_prob = params.absence_start_prob;
+        let clock = self.exposure;
+
+        // Those who qualified into post this month (from the pipelines) are at the end.
+        let joiners_from = self.workers.iter().rposition(|worker| worker.joined < month).map_or(0, |i| i + 1);
+        self.due.due_by(month, clock, joiners_from, &mut self.due_now);
 
         let mut leavers = [0.0; 5];
         let mut repaid = 0.0;
-        // Those who qualified into post this month (from the pipelines) are at the end.
-        let joiners_from = self.workers.iter().rposition(|worker| worker.joined < month).map_or(0, |i| i + 1);
         self.leaver_positions.clear();
-        for (position, worker) in self.workers[..joiners_from].iter_mut().enumerate() {
-            if month > worker.standing.until {
-                worker.standing = rules.standing(worker, month);
+        for &position in &self.due_now {
+            let worker = &mut self.workers[position];
+            let new_standing = month > worker.standing.until;
+            let absence_ends = worker.absent && month > worker.absent_until;
+            if new_standing || absence_ends {
+                self.census.remove(worker);
+                if new_standing {
+                    // Last month's exposure was at the old rate.
+                    worker.advance_exposure(self.exposure_before);
+                    worker.standing = rules.standing(worker, month);
+                }
+                if absence_ends {
+                    worker.absent = false;
+                    worker.next_absence = next_absence(worker.key, worker.absent_until, absence_start_prob);
+                }
+                self.census.add(worker);
             }
-            let draw = worker.monthly_draw(month);
             // Leaving.
             if let Some(cdf) = destination_cdf
-                && draw.first_below(worker.standing.hazard * pressure_on_grid)
+                && worker.leaving_exposure() <= clock
             {
                 let u = worker.key.child(DESTINATION_DRAW).uniform(month as u64);
                 let destination = cdf[worker.route.index()].iter().position(|&c| u < c).unwrap_or(4);
@@ -259,23 +328,24 @@ impl<'a> Replication<'a> {
                 {
                     repaid += clawback.repayment(worker.welcome_gbp, worker.clawback_until - month);
                 }
+                self.census.remove(worker);
                 self.leaver_positions.push(position);
                 continue;
             }
-            // Absence: those whose absence has ended are simply no longer absent.
-            if draw.second_below(absence_start_on_grid) && !worker.is_absent(month) {
+            // Absence.
+            if !worker.absent && worker.next_absence <= month {
+                self.census.remove(worker);
+                worker.absent = true;
                 worker.absent_until = month + absence_length(worker.key, month, params.absence_mean_months) - 1;
+                self.census.add(worker);
             }
+            self.due.update(position, worker);
         }
         // Leavers go latest first, each place taken by the last worker (not a leaver: those
         // after it have gone), so that nobody else moves.
         for &position in self.leaver_positions.iter().rev() {
             self.workers.swap_remove(position);
-        }
-        // The census in a pass of its own: a loop without calls keeps its sums in registers.
-        let mut census = Census::default();
-        for worker in &self.workers {
-            census.add(worker, month, &model.caseload);
+            self.due.swap_remove(position);
         }
         flows.welcome_repaid_gbp = repaid;
         let slot = month as usize % 12;
@@ -283,21 +353,20 @@ impl<'a> Replication<'a> {
         self.attrition_window[slot] =
             Destination::ALL.iter().filter(|d| d.is_attrition()).map(|d| leavers[*d as usize]).sum();
         flows.leavers_fte = leavers;
-        census
     }
 
-    /// The hazard multiplier from caseloads felt over recent months.
+    /// The leaving-rate multiplier from caseloads felt over recent months.
     fn pressure_factor(&self) -> f64 {
         let Some(pressure) = self.model.retention.as_ref().and_then(|r| r.pressure.as_ref()) else { return 1.0 };
         if self.recent_caseloads.is_empty() {
             return 1.0;
         }
         let felt = self.recent_caseloads.iter().sum::<f64>() / self.recent_caseloads.len() as f64;
-        1.0 + self.params.pressure_increase_per_case * (felt - pressure.threshold_cases).max(0.0)
+        (1.0 + self.params.pressure_increase_per_case * (felt - pressure.threshold_cases).max(0.0)).max(0.0)
     }
 
     /// 6. Recruitment: the university intake in its months, then experienced hires.
-    fn recruitment(&mut self, month: i32, census: &mut Census, flows: &mut Flows) {
+    fn recruitment(&mut self, month: i32, flows: &mut Flows) {
         let calendar_month = self.model.first_date.plus(month).month();
         let stream = self.key.process(Process::NewWorker).child(month as u64);
         if let Some(university) = &self.model.university
@@ -305,13 +374,14 @@ impl<'a> Replication<'a> {
         {
             let mut intake = self.params.university_intake[slot];
             if university.cap_at_vacancies {
-                let vacant_posts = ((self.establishment_fte() - census.fte) / university.fte + 1e-9).floor().max(0.0);
+                let vacant_posts =
+                    ((self.establishment_fte() - self.census.fte) / university.fte + 1e-9).floor().max(0.0);
                 intake = intake.min(vacant_posts as u32);
             }
             for i in 0..intake {
                 let key = stream.child(Route::University as u64).child(i as u64);
                 let worker = self.new_worker(key, Route::University, university.fte, month, month, false);
-                self.hire(worker, month, census, flows);
+                self.hire(worker, flows);
             }
         }
         if let Some(experienced) = &self.model.experienced {
@@ -327,7 +397,7 @@ impl<'a> Replication<'a> {
                     // scenario; no council advertises more posts in a month than the largest
                     // workforce a scenario may have (a bound for runaway caseload caps).
                     let vacant_posts =
-                        (self.establishment_fte() - census.fte + 1e-9).floor().clamp(0.0, MAX_POSTS_ADVERTISED);
+                        (self.establishment_fte() - self.census.fte + 1e-9).floor().clamp(0.0, MAX_POSTS_ADVERTISED);
                     let vacant_posts = vacant_posts as u64;
                     let draws = self.key.process(Process::ExperiencedHire).child(month as u64);
                     let filled = (0..vacant_posts)
@@ -343,20 +413,22 @@ impl<'a> Replication<'a> {
                 let fte = if part_time { self.model.initial.part_time_fte } else { 1.0 };
                 let manager = key.child(MANAGER_DRAW).uniform(0) < experienced.manager_share;
                 let worker = self.new_worker(key, Route::Experienced, fte, month, month - prior, manager);
-                self.hire(worker, month, census, flows);
+                self.hire(worker, flows);
             }
         }
     }
 
     /// Puts a worker who joins this month in post and counts it in the census.
-    fn hire(&mut self, worker: Worker, month: i32, census: &mut Census, flows: &mut Flows) {
-        census.add(&worker, month, &self.model.caseload);
+    fn hire(&mut self, worker: Worker, flows: &mut Flows) {
+        self.census.add(&worker);
         flows.record_starter(&worker);
+        self.due.push(&worker);
         self.workers.push(worker);
     }
 
-    /// A worker joining this month: allowance eligibility, and any welcome payment with its
-    /// clawback period.
+    /// A worker joining this month: allowance eligibility, any welcome payment with its
+    /// clawback period, their standing, their leaving draw (from this month's reading of the
+    /// exposure clock) and when their first absence would start.
     fn new_worker(&self, key: Key, route: Route, fte: f64, month: i32, qualified: i32, manager: bool) -> Worker {
         let mut worker = Worker::new(key, route, fte, month, qualified);
         worker.manager = manager;
@@ -377,11 +449,15 @@ impl<'a> Replication<'a> {
             }
         }
         worker.standing = StandingRules::new(self.model, &self.params).standing(&worker, month);
+        worker.exposure_left = leaving_draw(worker.key);
+        worker.exposure_anchor = self.exposure;
+        worker.next_absence = next_absence(worker.key, month, self.params.absence_start_prob);
         worker
     }
 
     /// 7. Agency cover for vacancies (and absence, if covered), up to supply and budget.
-    fn agency(&mut self, month: i32, census: &Census) {
+    fn agency(&mut self, month: i32) {
+        let census = &self.census;
         let Some(agency) = &self.model.agency else {
             self.agency_fte = 0.0;
             return;
@@ -397,19 +473,10 @@ impl<'a> Replication<'a> {
         self.agency_fte = (share * gap).min(self.params.agency_max_fte);
     }
 
-    /// The census of the workers in post now (used at the start; later months build theirs
-    /// during the leaver pass).
-    fn census(&self, month: i32) -> Census {
-        let mut census = Census::default();
-        for worker in &self.workers {
-            census.add(worker, month, &self.model.caseload);
-        }
-        census
-    }
-
     /// 8 and 9. Caseload, then every metric for this month into `row`.
-    fn record(&mut self, month: i32, census: &Census, flows: &Flows, row: &mut [f64]) {
+    fn record(&mut self, month: i32, flows: &Flows, row: &mut [f64]) {
         row.fill(0.0);
+        let census = &self.census;
         let caseload = &self.model.caseload;
         let fte = census.fte;
         let establishment = self.establishment_fte();
@@ -506,7 +573,7 @@ impl<'a> Replication<'a> {
             }
             self.recent_caseloads.push(felt);
         }
-        self.last_census = *census;
+        self.last_census = self.census;
     }
 }
 
@@ -519,6 +586,32 @@ const ALLOWANCE_DRAW: u64 = 2;
 const PART_TIME_DRAW: u64 = 3;
 const MANAGER_DRAW: u64 = 4;
 const ABSENCE_LENGTH_DRAW: u64 = 5;
+const LEAVING_DRAW: u64 = 6;
+const ABSENCE_START_DRAW: u64 = 7;
+
+/// A worker's leaving draw: the exposure (months at their leaving rate, weighted by
+/// pressure) they will take before leaving, exponential with mean 1. Drawn once, on joining,
+/// so that a worker whose rate is lower in one scenario than another leaves later, never
+/// sooner, on the same luck.
+fn leaving_draw(worker_key: Key) -> f64 {
+    -(1.0 - worker_key.child(LEAVING_DRAW).uniform(0)).ln()
+}
+
+/// The month the next absence starts after `from` (the month of joining, the start, or the
+/// last month of an absence): a geometric wait of 1, 2, ... months, the same chance as a
+/// draw each month with `start_prob`. `NEVER_FROM` if absences never start.
+fn next_absence(worker_key: Key, from: i32, start_prob: f64) -> i32 {
+    if start_prob <= 0.0 {
+        return NEVER_FROM;
+    }
+    if start_prob >= 1.0 {
+        return from.saturating_add(1);
+    }
+    let u = worker_key.child(ABSENCE_START_DRAW).uniform(from as i64 as u64);
+    // `as` saturates: a wait beyond any horizon is simply never.
+    let wait = 1.0 + ((1.0 - u).ln() / (-start_prob).ln_1p()).floor();
+    from.saturating_add(wait as i32)
+}
 
 /// A geometric absence length in months (1, 2, ...) with the given mean, drawn from a
 /// worker's stream.

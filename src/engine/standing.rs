@@ -1,44 +1,50 @@
-//! A worker's standing: what the monthly pass needs to know about a worker that changes only
-//! now and then (leaving hazard before caseload pressure, grade, whether their post is paid
-//! the allowance).
+//! A worker's standing: what the engine needs to know about a worker that changes only now
+//! and then (leaving rate before caseload pressure, grade, whether their post is paid the
+//! allowance, the cases they can hold).
 //!
-//! Working these out every month was most of what the pass did: a lookup by route and tenure,
-//! the allowance and clawback rules, the grade. They change only at known months (a tenure
-//! band edge, a grade boundary, the allowance starting, a clawback period ending), so each
-//! worker carries them with the last month they hold for, and the pass works them out again
-//! only after that month. (Cases held during the NQSW ramp change every month, so they are
-//! looked up every month instead.)
+//! These change only at known months (a tenure band edge, a grade boundary, a step of the
+//! NQSW ramp, the allowance starting, a clawback period ending), so each worker carries them
+//! with the last month they hold for, and the engine works them out again only after that
+//! month. Between those months nothing about the worker needs looking at, unless they leave
+//! or an absence starts or ends.
 
 use super::model::{Model, RepParams};
-use super::workforce::{Grade, NEVER, NEVER_FROM, Worker};
+use super::workforce::{Grade, NEVER, NEVER_FROM, Worker, on_census_grid};
 
 /// A worker's standing in one month, and the last month it holds for.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Standing {
-    /// The monthly leaving hazard before the caseload-pressure multiplier: by route and tenure
-    /// band, times the allowance and welcome-payment ratios. Last month's position sets it, as
-    /// leaving is decided on the worker as they started the month. Nobody leaves at the start
-    /// (month 0) or in the month they join, so then it is next month's hazard.
-    pub hazard: f64,
+    /// The monthly leaving rate (hazard) before the caseload-pressure multiplier: by route and
+    /// tenure band, times the allowance and welcome-payment ratios. Last month's position sets
+    /// it, as leaving is decided on the worker as they started the month. Nobody leaves at the
+    /// start (month 0) or in the month they join, so then it is next month's rate.
+    pub leaving_rate: f64,
     pub grade: Grade,
     /// The post is paid the retention allowance this month.
     pub allowance_paid: bool,
+    /// Cases the worker can hold when present (0 for managers), on the census grid.
+    pub capacity_cases: f64,
     /// The last month all of the above hold for.
     pub until: i32,
 }
 
 impl Standing {
     /// Not yet worked out: the pass works it out before any use.
-    pub const UNSETTLED: Standing =
-        Standing { hazard: 0.0, grade: Grade::SocialWorker, allowance_paid: false, until: i32::MIN };
+    pub const UNSETTLED: Standing = Standing {
+        leaving_rate: 0.0,
+        grade: Grade::SocialWorker,
+        allowance_paid: false,
+        capacity_cases: 0.0,
+        until: i32::MIN,
+    };
 }
 
 /// The rules a standing follows, for one replication (its hazard table and ratios).
 pub struct StandingRules<'a> {
     model: &'a Model,
-    /// See `RepParams::hazard_by_tenure`; empty without retention.
-    hazard_by_tenure: &'a [f64],
-    hazard_stride: usize,
+    /// See `RepParams::leaving_rate_by_tenure`; empty without retention.
+    rate_by_tenure: &'a [f64],
+    rate_stride: usize,
     band_edges_months: &'a [u32],
     allowance_hazard_ratio: f64,
     welcome_ratio_during: f64,
@@ -52,8 +58,8 @@ impl<'a> StandingRules<'a> {
         let clawback_tail_months = model.welcome.as_ref().map_or(0, |w| w.months_after as i32);
         StandingRules {
             model,
-            hazard_by_tenure: &params.hazard_by_tenure,
-            hazard_stride: params.hazard_stride,
+            rate_by_tenure: &params.leaving_rate_by_tenure,
+            rate_stride: params.leaving_rate_stride,
             band_edges_months: model.retention.as_ref().map_or(&[], |r| &r.band_edges_months),
             allowance_hazard_ratio: params.allowance_hazard_ratio,
             welcome_ratio_during: params.welcome_ratio_during,
@@ -70,24 +76,27 @@ impl<'a> StandingRules<'a> {
         let grade = worker.grade(month, senior_after);
         // The first month from `month` on in which the worker may leave.
         let leaving_month = month.max(worker.joined.saturating_add(1)).max(1);
+        let capacity_per_fte =
+            if worker.manager { 0.0 } else { model.caseload.capacity_per_fte(month.saturating_sub(worker.qualified)) };
         Standing {
-            hazard: self.hazard(worker, leaving_month),
+            leaving_rate: self.leaving_rate(worker, leaving_month),
             grade,
             allowance_paid: model.allowance_applies(worker, month, || grade),
+            capacity_cases: on_census_grid(worker.fte * capacity_per_fte),
             until: self.until(worker, month, leaving_month),
         }
     }
 
-    /// The leaving hazard in `month` before caseload pressure, from the worker's position at
+    /// The leaving rate in `month` before caseload pressure, from the worker's position at
     /// the end of the month before.
-    fn hazard(&self, worker: &Worker, month: i32) -> f64 {
-        if self.hazard_by_tenure.is_empty() {
+    fn leaving_rate(&self, worker: &Worker, month: i32) -> f64 {
+        if self.rate_by_tenure.is_empty() {
             return 0.0;
         }
-        let stride = self.hazard_stride;
+        let stride = self.rate_stride;
         // A worker joining in `month` has no tenure yet; count it as 0.
         let tenure = (month - 1 - worker.joined).max(0) as usize;
-        let mut hazard = self.hazard_by_tenure[worker.route.index() * stride + tenure.min(stride - 1)];
+        let mut hazard = self.rate_by_tenure[worker.route.index() * stride + tenure.min(stride - 1)];
         let last_month = month - 1;
         if self.model.allowance_applies(worker, last_month, || worker.grade(last_month, self.model.senior_after_months))
         {
@@ -137,8 +146,15 @@ impl<'a> StandingRules<'a> {
             consider(clawback_end + i64::from(self.clawback_tail_months), leaving_month);
         }
         // The tenure bands: the hazard in a month follows the tenure at the month's start.
-        for &edge in self.band_edges_months {
-            consider(i64::from(worker.joined) + 1 + i64::from(edge), leaving_month);
+        // Edges and steps are ascending, so the first one ahead is the only one that counts.
+        let joined = i64::from(worker.joined);
+        if let Some(&edge) = self.band_edges_months.iter().find(|&&edge| joined + 1 + i64::from(edge) > leaving_month) {
+            consider(joined + 1 + i64::from(edge), leaving_month);
+        }
+        // The steps of the NQSW ramp (cases held by months since qualifying).
+        let steps = &self.model.caseload.capacity_steps_months;
+        if let Some(&step) = steps.iter().find(|&&step| qualified + i64::from(step) > month) {
+            consider(qualified + i64::from(step), month);
         }
         (next_change - 1) as i32
     }
@@ -199,11 +215,12 @@ mod tests {
                 let fresh = rules.standing(&worker, month);
                 prop_assert!(standing.until >= month);
                 let same = |a: &Standing, b: &Standing| {
-                    (a.hazard, a.grade, a.allowance_paid) == (b.hazard, b.grade, b.allowance_paid)
+                    (a.leaving_rate, a.grade, a.allowance_paid, a.capacity_cases)
+                        == (b.leaving_rate, b.grade, b.allowance_paid, b.capacity_cases)
                 };
                 prop_assert!(same(&standing, &fresh), "month {month}: kept {standing:?}, fresh {fresh:?}");
                 if month > worker.joined && month >= 1 {
-                    prop_assert_eq!(standing.hazard, hazard_by_the_rules(&model, &params, &worker, month), "month {}", month);
+                    prop_assert_eq!(standing.leaving_rate, rate_by_the_rules(&model, &params, &worker, month), "month {}", month);
                 }
                 month += 1;
                 if month > standing.until {
@@ -213,11 +230,11 @@ mod tests {
         }
     }
 
-    /// The leaving hazard in `month` as MODEL.md states it, worked out directly.
-    fn hazard_by_the_rules(model: &Model, params: &RepParams, worker: &Worker, month: i32) -> f64 {
+    /// The leaving rate in `month` as MODEL.md states it, worked out directly.
+    fn rate_by_the_rules(model: &Model, params: &RepParams, worker: &Worker, month: i32) -> f64 {
         let tenure = (month - 1 - worker.joined) as usize;
-        let stride = params.hazard_stride;
-        let mut hazard = params.hazard_by_tenure[worker.route.index() * stride + tenure.min(stride - 1)];
+        let stride = params.leaving_rate_stride;
+        let mut hazard = params.leaving_rate_by_tenure[worker.route.index() * stride + tenure.min(stride - 1)];
         let last_month = month - 1;
         let last_grade = worker.grade(last_month, model.senior_after_months);
         if last_month >= worker.allowance_from && model.allowance_grades[last_grade.index()] {
@@ -241,10 +258,12 @@ mod tests {
         let mut worker = Worker::new(Key::replication(7, 1), Route::Experienced, 1.0, -500, -600);
         worker.allowance_from = crate::engine::workforce::NEVER_FROM;
         assert_eq!(rules.standing(&worker, 10).until, i32::MAX - 1);
-        // A new NQSW is next worked out at the end of the ASYE year (grade), unless the first
-        // tenure band ends first.
+        // A new NQSW is next worked out at the first step of the caseload ramp (8 cases for
+        // four months, then 12, in the baseline), before the first tenure band or the ASYE
+        // year ends.
         let nqsw = Worker::new(Key::replication(7, 2), Route::University, 1.0, 10, 10);
-        let first_edge = model.retention.as_ref().map_or(12, |r| r.band_edges_months[0] as i32);
-        assert_eq!(rules.standing(&nqsw, 10).until, 10 + first_edge.min(12) - 1);
+        assert_eq!(model.caseload.capacity_steps_months, [4, 8, 12]);
+        assert_eq!(rules.standing(&nqsw, 10).until, 10 + 4 - 1);
+        assert_eq!(rules.standing(&nqsw, 14).until, 10 + 8 - 1);
     }
 }

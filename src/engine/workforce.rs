@@ -2,8 +2,8 @@
 //! out from aggregate figures.
 
 use super::Route;
-use super::model::{CaseloadModel, split_by_shares};
-use super::rng::{Key, Process, TwoUniforms};
+use super::model::split_by_shares;
+use super::rng::{Key, Process};
 use super::standing::Standing;
 use crate::scenario::schema::InitialSpec;
 
@@ -13,20 +13,26 @@ pub const NEVER: i32 = i32::MIN / 2;
 /// "From no month": never paid the allowance.
 pub const NEVER_FROM: i32 = i32::MAX;
 
-/// A permanent social worker in post. Kept small and flat: the monthly loop walks every one.
+/// A permanent social worker in post. The engine looks at a worker only when something
+/// happens to them (see `simulate`): they leave, an absence starts or ends, or their standing
+/// changes.
 #[derive(Debug, Clone, Copy)]
 pub struct Worker {
-    /// This worker's stream: one 64-bit draw a month decides both leaving and starting an
-    /// absence (see [`Worker::monthly_draw`]); rarer draws (destination, absence length) come
-    /// from its children.
+    /// This worker's stream: their rare draws (leaving, destination, absences) come from its
+    /// children.
     pub key: Key,
+    /// On the census grid (see [`on_census_grid`]).
     pub fte: f64,
     /// Month index of joining this council (0 or less for the starting stock).
     pub joined: i32,
     /// Month index of qualifying as a social worker.
     pub qualified: i32,
-    /// Absent through this month index, or `NEVER`.
+    /// On a long absence now.
+    pub absent: bool,
+    /// The last month of the current absence (if `absent`).
     pub absent_until: i32,
+    /// The month the next absence starts (if not `absent`); `NEVER_FROM` if none will.
+    pub next_absence: i32,
     /// Welcome-payment clawback ends after this month index, or `NEVER`.
     pub clawback_until: i32,
     /// The welcome payment received on joining, in pounds (0 if none).
@@ -36,10 +42,15 @@ pub struct Worker {
     pub manager: bool,
     /// The month from which this worker's post is paid the retention allowance (once the
     /// minimum service is reached), if it is eligible at all; `NEVER_FROM` if not. Worked out
-    /// on joining so that the monthly loop compares one number.
+    /// on joining so that a standing compares one number.
     pub allowance_from: i32,
     /// What changes only now and then, worked out again when it may change.
     pub standing: Standing,
+    /// Leaving: the exposure (pressure-weighted months at the leaving rate, see `simulate`)
+    /// still to come before this worker leaves, counted from the replication's exposure clock
+    /// at `exposure_anchor`.
+    pub exposure_left: f64,
+    pub exposure_anchor: f64,
 }
 
 impl Worker {
@@ -47,29 +58,40 @@ impl Worker {
     pub fn new(key: Key, route: Route, fte: f64, joined: i32, qualified: i32) -> Worker {
         Worker {
             key: key.process(Process::Leaving),
-            fte,
+            fte: on_census_grid(fte),
             joined,
             qualified,
+            absent: false,
             absent_until: NEVER,
+            next_absence: NEVER_FROM,
             clawback_until: NEVER,
             welcome_gbp: 0.0,
             route,
             manager: false,
             allowance_from: NEVER_FROM,
             standing: Standing::UNSETTLED,
+            exposure_left: f64::INFINITY,
+            exposure_anchor: 0.0,
         }
     }
 
-    /// The month's draw: its first uniform decides leaving, its second the start of an
-    /// absence.
-    #[inline(always)]
-    pub fn monthly_draw(&self, month: i32) -> TwoUniforms {
-        TwoUniforms(self.key.bits_at(month as u64))
+    /// The replication's exposure clock reading at which this worker leaves, at their
+    /// current leaving rate (infinite at a rate of 0).
+    #[inline]
+    pub fn leaving_exposure(&self) -> f64 {
+        let rate = self.standing.leaving_rate;
+        if rate > 0.0 { self.exposure_anchor + self.exposure_left / rate } else { f64::INFINITY }
     }
 
+    /// Uses up the exposure between the anchor and `clock` at the current leaving rate, and
+    /// anchors at `clock`: done before the rate changes.
     #[inline]
-    pub fn is_absent(&self, month: i32) -> bool {
-        month <= self.absent_until
+    pub fn advance_exposure(&mut self, clock: f64) {
+        let elapsed = clock - self.exposure_anchor;
+        if elapsed > 0.0 && self.standing.leaving_rate > 0.0 {
+            self.exposure_left = (self.exposure_left - self.standing.leaving_rate * elapsed).max(0.0);
+        }
+        self.exposure_anchor = clock;
     }
 
     /// The grade, which sets pay: managers (non-case-holding posts) by their flag, the others
@@ -87,6 +109,19 @@ impl Worker {
             Grade::SocialWorker
         }
     }
+}
+
+/// Rounds an FTE or a number of cases to a multiple of 2^-36 (about 1.5e-11). Sums of such
+/// numbers up to 2^17 (131,072) are exact in any order, so the census, kept up to date by
+/// adding and taking away one worker at a time, is always exactly what counting everyone
+/// afresh would give, and a stock that empties is exactly 0, never a rounding error below.
+pub fn on_census_grid(value: f64) -> f64 {
+    const SCALE: f64 = (1u64 << 36) as f64;
+    // Adding and taking away 1.5 x 2^52 rounds to a whole number (ties to even) in two
+    // instructions, where `f64::round` is a library call on baseline x86-64.
+    const ROUNDER: f64 = 1.5 * (1u64 << 52) as f64;
+    let scaled = value * SCALE;
+    if scaled.abs() < (1u64 << 51) as f64 { ((scaled + ROUNDER) - ROUNDER) / SCALE } else { value }
 }
 
 /// Grade of a permanent worker.
@@ -270,11 +305,11 @@ fn assign_managers(workers: &mut [StockWorker], initial: &InitialSpec) {
     }
 }
 
-/// Sums over the workers in post at the end of a month: what the metrics, the costs and the
-/// next processes need. Every worker is added every month, so adding is kept to plain
-/// additions into scalars (which the compiler keeps in registers); prices are applied
-/// afterwards to the FTE by grade.
-#[derive(Debug, Clone, Copy, Default)]
+/// Sums over the workers in post: what the metrics, the costs and the next processes need.
+/// Kept up to date as workers join, leave and change (each change takes the worker's old
+/// contribution away and adds the new one); exact, as every amount is on the census grid.
+/// Prices are applied afterwards to the FTE by grade.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Census {
     pub fte: f64,
     pub headcount: u32,
@@ -296,28 +331,35 @@ pub struct Census {
 }
 
 impl Census {
-    /// Adds a worker whose standing is settled for `month`.
-    #[inline(always)]
-    pub fn add(&mut self, worker: &Worker, month: i32, caseload: &CaseloadModel) {
+    /// Counts a worker in, as they stand now (standing, absence).
+    pub fn add(&mut self, worker: &Worker) {
+        self.count(worker, 1);
+    }
+
+    /// Takes away what `add` counted for the worker as they stand now.
+    pub fn remove(&mut self, worker: &Worker) {
+        self.count(worker, -1);
+    }
+
+    fn count(&mut self, worker: &Worker, sign: i32) {
         let standing = &worker.standing;
-        debug_assert!(standing.until >= month, "a census of a worker whose standing is out of date");
-        let fte = worker.fte;
+        let fte = f64::from(sign) * worker.fte;
         self.fte += fte;
-        self.headcount += 1;
-        self.joined_total += i64::from(worker.joined);
-        // Without branches: grade, absence and the allowance are hard to predict from one
-        // worker to the next. Adding `only(false, x)`, which is 0, leaves a sum as it was.
-        let grade = standing.grade.index();
-        for (slot, sum) in self.fte_by_grade.iter_mut().enumerate() {
-            *sum += only(slot == grade, fte);
+        self.headcount = self.headcount.wrapping_add_signed(sign);
+        self.joined_total += i64::from(sign) * i64::from(worker.joined);
+        self.fte_by_grade[standing.grade.index()] += fte;
+        if standing.grade == Grade::Nqsw {
+            self.nqsw_headcount = self.nqsw_headcount.wrapping_add_signed(sign);
         }
-        self.nqsw_headcount += u32::from(standing.grade == Grade::Nqsw);
-        self.allowance_fte += only(standing.allowance_paid, fte);
-        let absent = worker.is_absent(month);
-        let holding_cases = !absent && !worker.manager;
-        self.absent_fte += only(absent, fte);
-        self.case_holding_fte += only(holding_cases, fte);
-        self.capacity += only(holding_cases, fte * caseload.capacity_per_fte(month - worker.qualified));
+        if standing.allowance_paid {
+            self.allowance_fte += fte;
+        }
+        if worker.absent {
+            self.absent_fte += fte;
+        } else if !worker.manager {
+            self.case_holding_fte += fte;
+            self.capacity += f64::from(sign) * standing.capacity_cases;
+        }
     }
 
     /// FTE in their first year after qualifying (managers excepted).
@@ -335,12 +377,6 @@ impl Census {
     pub fn priced_by_grade(&self, prices_gbp: &[f64; Grade::COUNT]) -> f64 {
         self.fte_by_grade.iter().zip(prices_gbp).map(|(fte, price)| fte * price).sum()
     }
-}
-
-/// `value` if `condition` holds, else 0, without a branch.
-#[inline(always)]
-fn only(condition: bool, value: f64) -> f64 {
-    f64::from_bits(value.to_bits() & u64::from(condition).wrapping_neg())
 }
 
 #[cfg(test)]
