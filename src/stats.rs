@@ -149,7 +149,15 @@ pub fn monthly_summaries(run: &ScenarioRun) -> Vec<Summary> {
     let cells: Vec<(usize, Metric)> = (0..run.rows_per_replication())
         .flat_map(|month| Metric::ALL.iter().map(move |&metric| (month, metric)))
         .collect();
-    cells.par_iter().map(|&(month, metric)| summarise_month(run, month, metric)).collect()
+    // One scratch buffer per thread, to reorder in place.
+    cells
+        .par_iter()
+        .map_init(Vec::new, |scratch, &(month, metric)| {
+            scratch.clear();
+            scratch.extend_from_slice(run.replications_of(month, metric));
+            summarise(scratch)
+        })
+        .collect()
 }
 
 /// Summaries of `option - baseline`, paired by replication, for every month both simulated
@@ -165,14 +173,11 @@ pub fn paired_difference_summaries(option: &ScenarioRun, baseline: &ScenarioRun)
         (0..=months).flat_map(|month| Metric::ALL.iter().map(move |&metric| (month, metric))).collect();
     let summaries = cells
         .par_iter()
-        .map(|&(month, metric)| {
-            let mut differences: Vec<f64> = option
-                .replications_of(month, metric)
-                .iter()
-                .zip(baseline.replications_of(month, metric))
-                .map(|(option, baseline)| option - baseline)
-                .collect();
-            summarise(&mut differences)
+        .map_init(Vec::new, |differences, &(month, metric)| {
+            differences.clear();
+            let pairs = option.replications_of(month, metric).iter().zip(baseline.replications_of(month, metric));
+            differences.extend(pairs.map(|(option, baseline)| option - baseline));
+            summarise(differences)
         })
         .collect();
     Some(summaries)
