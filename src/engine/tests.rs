@@ -57,12 +57,21 @@ fn closed_cohort_with_constant_hazard_follows_the_survival_formula() {
         annual_leave_prob = { default = [0.2] }
     "#;
     let runs = run(text, 400, 36);
-    for month in [1, 6, 12, 24, 36] {
-        let survival = 0.8f64.powf(month as f64 / 12.0);
+    assert_cohort_survives(&runs, &[1, 6, 12, 24, 36], |month| 0.8f64.powf(month / 12.0), 4.0);
+}
+
+/// The mean headcount of a closed cohort of 1,000 at each of `months` is within
+/// `standard_errors` of 1000 x `survival(month)` (the count per replication is binomial).
+fn assert_cohort_survives(runs: &[Vec<f64>], months: &[usize], survival: impl Fn(f64) -> f64, standard_errors: f64) {
+    for &month in months {
+        let survival = survival(month as f64);
         let expected = 1000.0 * survival;
-        let standard_error = (1000.0 * survival * (1.0 - survival) / 400.0).sqrt();
-        let mean = mean_at(&runs, month, Metric::Headcount);
-        assert!((mean - expected).abs() < 4.0 * standard_error, "month {month}: mean {mean}, expected {expected}");
+        let standard_error = (1000.0 * survival * (1.0 - survival) / runs.len() as f64).sqrt();
+        let mean = mean_at(runs, month, Metric::Headcount);
+        assert!(
+            (mean - expected).abs() < standard_errors * standard_error,
+            "month {month}: mean {mean}, expected {expected}"
+        );
     }
 }
 
@@ -88,13 +97,7 @@ fn modifiers_multiply_the_leaving_rate() {
         amount_gbp = 1000
     "#;
     let runs = run(text, 1000, 36);
-    for month in [12, 36] {
-        let survival = 0.4f64.powf(month as f64 / 24.0);
-        let expected = 1000.0 * survival;
-        let standard_error = (1000.0 * survival * (1.0 - survival) / 1000.0).sqrt();
-        let mean = mean_at(&runs, month, Metric::Headcount);
-        assert!((mean - expected).abs() < 3.0 * standard_error, "month {month}: mean {mean}, expected {expected}");
-    }
+    assert_cohort_survives(&runs, &[12, 36], |month| 0.4f64.powf(month / 24.0), 3.0);
 }
 
 #[test]
