@@ -194,9 +194,8 @@ pub(super) struct CaseloadModel {
 impl CaseloadModel {
     pub fn new(full_cases_per_fte: f64, nqsw_ramp_cases: &[f64], cap: Option<f64>, agency: f64) -> CaseloadModel {
         let within_cap = |cases: f64| cap.map_or(cases, |cap| cases.min(cap));
-        let capacity_by_months_qualified =
+        let capacity_by_months_qualified: Vec<f64> =
             nqsw_ramp_cases.iter().chain([&full_cases_per_fte]).map(|&cases| within_cap(cases)).collect();
-        let capacity_by_months_qualified: Vec<f64> = capacity_by_months_qualified;
         let capacity_steps_months = (1..capacity_by_months_qualified.len())
             .filter(|&k| capacity_by_months_qualified[k] != capacity_by_months_qualified[k - 1])
             .map(|k| k as i32)
@@ -556,10 +555,10 @@ impl RepParams {
                 let longest = edges.last().copied().unwrap_or(0);
                 let mut table = Vec::new();
                 for bands in &retention.annual_leave_prob {
-                    let monthly: Vec<f64> =
+                    let rates: Vec<f64> =
                         bands.iter().map(|(name, p)| monthly_rate_from_annual(draw(name, p)) * scale).collect();
                     table.extend(
-                        (0..=longest).map(|tenure| monthly[edges.iter().take_while(|&&edge| tenure >= edge).count()]),
+                        (0..=longest).map(|tenure| rates[edges.iter().take_while(|&&edge| tenure >= edge).count()]),
                     );
                 }
                 (table, longest as usize + 1)

@@ -130,11 +130,8 @@ impl<'a> Replication<'a> {
                 if template.absent {
                     worker.absent = true;
                     worker.absent_until = absence_length(worker.key, 0, params.absence_mean_months) - 1;
-                } else {
-                    worker.next_absence = next_absence(worker.key, 0, absence_start_prob);
                 }
-                worker.standing = rules.standing(&worker, 0);
-                worker.exposure_left = leaving_draw(worker.key);
+                enter_post(&mut worker, 0, &rules, 0.0, absence_start_prob);
                 worker
             })
             .collect();
@@ -427,8 +424,7 @@ impl<'a> Replication<'a> {
     }
 
     /// A worker joining this month: allowance eligibility, any welcome payment with its
-    /// clawback period, their standing, their leaving draw (from this month's reading of the
-    /// exposure clock) and when their first absence would start.
+    /// clawback period, then readied to enter post (`enter_post`).
     fn new_worker(&self, key: Key, route: Route, fte: f64, month: i32, qualified: i32, manager: bool) -> Worker {
         let mut worker = Worker::new(key, route, fte, month, qualified);
         worker.manager = manager;
@@ -448,10 +444,8 @@ impl<'a> Replication<'a> {
                 worker.welcome_gbp = payment.amount_gbp + payment.salary_share * salary * fte;
             }
         }
-        worker.standing = StandingRules::new(self.model, &self.params).standing(&worker, month);
-        worker.exposure_left = leaving_draw(worker.key);
-        worker.exposure_anchor = self.exposure;
-        worker.next_absence = next_absence(worker.key, month, self.params.absence_start_prob);
+        let rules = StandingRules::new(self.model, &self.params);
+        enter_post(&mut worker, month, &rules, self.exposure, self.params.absence_start_prob);
         worker
     }
 
@@ -588,6 +582,18 @@ const MANAGER_DRAW: u64 = 4;
 const ABSENCE_LENGTH_DRAW: u64 = 5;
 const LEAVING_DRAW: u64 = 6;
 const ABSENCE_START_DRAW: u64 = 7;
+
+/// Readies a worker who joins in `month` (or is in post at the start, month 0): their
+/// standing, their leaving draw counted from the exposure clock's reading `clock`, and when
+/// their first absence starts (unless they are absent already).
+fn enter_post(worker: &mut Worker, month: i32, rules: &StandingRules, clock: f64, absence_start_prob: f64) {
+    worker.standing = rules.standing(worker, month);
+    worker.exposure_left = leaving_draw(worker.key);
+    worker.exposure_anchor = clock;
+    if !worker.absent {
+        worker.next_absence = next_absence(worker.key, month, absence_start_prob);
+    }
+}
 
 /// A worker's leaving draw: the exposure (months at their leaving rate, weighted by
 /// pressure) they will take before leaving, exponential with mean 1. Drawn once, on joining,

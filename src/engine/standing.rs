@@ -147,14 +147,14 @@ impl<'a> StandingRules<'a> {
         }
         // The tenure bands: the hazard in a month follows the tenure at the month's start.
         // Edges and steps are ascending, so the first one ahead is the only one that counts.
-        let joined = i64::from(worker.joined);
-        if let Some(&edge) = self.band_edges_months.iter().find(|&&edge| joined + 1 + i64::from(edge) > leaving_month) {
-            consider(joined + 1 + i64::from(edge), leaving_month);
+        let mut band_edges = self.band_edges_months.iter().map(|&edge| i64::from(worker.joined) + 1 + i64::from(edge));
+        if let Some(edge) = band_edges.find(|&edge| edge > leaving_month) {
+            next_change = next_change.min(edge);
         }
         // The steps of the NQSW ramp (cases held by months since qualifying).
-        let steps = &self.model.caseload.capacity_steps_months;
-        if let Some(&step) = steps.iter().find(|&&step| qualified + i64::from(step) > month) {
-            consider(qualified + i64::from(step), month);
+        let mut ramp_steps = self.model.caseload.capacity_steps_months.iter().map(|&step| qualified + i64::from(step));
+        if let Some(step) = ramp_steps.find(|&step| step > month) {
+            next_change = next_change.min(step);
         }
         (next_change - 1) as i32
     }
