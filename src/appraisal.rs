@@ -126,8 +126,8 @@ pub fn appraise(option: &ScenarioRun, baseline: &ScenarioRun) -> Option<Vec<Appr
         ];
         let mut net_mean = 0.0;
         let mut avoided_mean = 0.0;
-        for (measure, mut values) in per_rep {
-            let summary = summarise(&mut values);
+        for (measure, values) in per_rep {
+            let summary = summarise(&values);
             match measure {
                 Measure::NetCostGbp => net_mean = summary.mean,
                 Measure::VacancyFteMonthsAvoided => avoided_mean = summary.mean,

@@ -106,7 +106,7 @@ pub fn backtest_area(data: &Dataset, area: &Area, settings: &BacktestSettings) -
                 metric,
                 actual,
                 naive,
-                projected: summarise(&mut run.across_replications(month, metric)),
+                projected: summarise(run.replications_of(month, metric)),
             });
         }
     }
@@ -171,8 +171,8 @@ pub fn accuracy(comparisons: &[Comparison]) -> Vec<Accuracy> {
             let share =
                 |test: &dyn Fn(&Comparison) -> bool| group.iter().filter(|c| test(c)).count() as f64 / count as f64;
             let median_abs = |error: &dyn Fn(&Comparison) -> f64| {
-                let mut errors: Vec<f64> = group.iter().map(|c| error(c).abs()).collect();
-                summarise(&mut errors).p50
+                let errors: Vec<f64> = group.iter().map(|c| error(c).abs()).collect();
+                summarise(&errors).p50
             };
             rows.push(Accuracy {
                 metric,

@@ -790,7 +790,7 @@ const MAX_NAME_WIDTH: usize = 40;
 fn headline_line(run: &ScenarioRun, width: usize) -> String {
     let (when, month) = headline_month(run);
     let rate = |metric: Metric| {
-        let summary = stats::summarise(&mut run.across_replications(month, metric));
+        let summary = stats::summarise(run.replications_of(month, metric));
         format!("{} ({} to {})", percent(summary.p50), percent(summary.p5), percent(summary.p95))
     };
     format!(

@@ -158,8 +158,8 @@ fn project_council(data: &Dataset, area: &Area, settings: &NationalSettings) -> 
     let mut figures = Vec::new();
     for &(year, september) in &septembers {
         for metric in METRICS {
-            if let Some(mut values) = annual_values(&run, september, metric) {
-                figures.push(Figure { year, metric, summary: summarise(&mut values) });
+            if let Some(values) = annual_values(&run, september, metric) {
+                figures.push(Figure { year, metric, summary: summarise(&values) });
             }
         }
     }
@@ -209,11 +209,11 @@ fn england(councils: &[CouncilProjection]) -> Vec<Figure> {
         }
         let year = *year;
         for metric in METRICS {
-            let mut values: Vec<f64> = sums.iter().map(|sum| sum.value(metric)).collect();
+            let values: Vec<f64> = sums.iter().map(|sum| sum.value(metric)).collect();
             if values.iter().any(|value| value.is_nan()) {
                 continue; // a flow over a year not fully simulated
             }
-            figures.push(Figure { year, metric, summary: summarise(&mut values) });
+            figures.push(Figure { year, metric, summary: summarise(&values) });
         }
     }
     figures

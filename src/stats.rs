@@ -47,10 +47,9 @@ impl Summary {
 }
 
 /// Mean and percentiles of `values`. The mean is computed serially in the given order (see
-/// [`mean`]); the slice is then reordered in place (by `f64::total_cmp`) so that the order
-/// statistics the percentiles read are where a full sort would put them. An empty slice gives
-/// NaN throughout.
-pub fn summarise(values: &mut [f64]) -> Summary {
+/// [`mean`]); the percentiles read the order statistics a full sort (by `f64::total_cmp`)
+/// would give, found by selection on a copy. An empty slice gives NaN throughout.
+pub fn summarise(values: &[f64]) -> Summary {
     let mean = mean(values);
     // Every replication alike (month 0, or an option that changes nothing here): every
     // percentile is that value, as selection would find.
@@ -72,24 +71,45 @@ pub fn summarise(values: &mut [f64]) -> Summary {
     // Close percentiles of few values share ranks.
     ranks.sort_unstable();
     ranks.dedup();
-    select_ranks(values, &ranks);
-    let q = PERCENTILES.map(|p| quantile_sorted(values, p));
+    let q = ORDER_KEYS.with_borrow_mut(|keys| {
+        keys.clear();
+        keys.extend(values.iter().map(|&value| order_key(value)));
+        select_ranks(keys, &ranks);
+        PERCENTILES.map(|p| quantile_by_rank(n, p, |rank| from_order_key(keys[rank])))
+    });
     Summary { mean, p5: q[0], p10: q[1], p25: q[2], p50: q[3], p75: q[4], p90: q[5], p95: q[6] }
 }
 
-/// Puts the value of each rank (ascending, within `values`) where a full sort would, by nested
+thread_local! {
+    /// Each thread's scratch for `summarise`, kept to save allocating for every summary.
+    static ORDER_KEYS: std::cell::RefCell<Vec<u64>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// `f64::total_cmp`'s order as the order of plain integers: a negative value has every bit
+/// flipped, any other only its sign bit. Selection then compares integers, where `total_cmp`
+/// reworks both sides at every comparison.
+fn order_key(value: f64) -> u64 {
+    let bits = value.to_bits();
+    if bits >> 63 == 1 { !bits } else { bits | 1 << 63 }
+}
+
+/// The value whose `order_key` is `key`.
+fn from_order_key(key: u64) -> f64 {
+    f64::from_bits(if key >> 63 == 1 { key & !(1 << 63) } else { !key })
+}
+
+/// Puts the key of each rank (ascending, within `keys`) where a full sort would, by nested
 /// selection: the middle rank first, then the ranks either side within their own part. About
-/// half the work of sorting 1,000 values for the 14 ranks the percentiles need. Values equal
-/// under `total_cmp` have the same bits, so the result is the same as a sort's.
-fn select_ranks(values: &mut [f64], ranks: &[usize]) {
-    select_ranks_from(values, 0, ranks);
+/// half the work of sorting 1,000 values for the 14 ranks the percentiles need.
+fn select_ranks(keys: &mut [u64], ranks: &[usize]) {
+    select_ranks_from(keys, 0, ranks);
 }
 
 /// `select_ranks` on the part of the whole that starts at rank `first`.
-fn select_ranks_from(values: &mut [f64], first: usize, ranks: &[usize]) {
+fn select_ranks_from(keys: &mut [u64], first: usize, ranks: &[usize]) {
     let middle = ranks.len() / 2;
     let Some(&rank) = ranks.get(middle) else { return };
-    let (below, _, above) = values.select_nth_unstable_by(rank - first, f64::total_cmp);
+    let (below, _, above) = keys.select_nth_unstable(rank - first);
     select_ranks_from(below, first, &ranks[..middle]);
     select_ranks_from(above, rank + 1, &ranks[middle + 1..]);
 }
@@ -113,16 +133,22 @@ pub fn mean(values: &[f64]) -> f64 {
 /// The result is clamped to those two values, so that rounding can never make a higher
 /// percentile smaller than a lower one. NaN for an empty slice.
 pub fn quantile_sorted(sorted: &[f64], p: f64) -> f64 {
-    let (Some(&first), Some(&last)) = (sorted.first(), sorted.last()) else {
+    quantile_by_rank(sorted.len(), p, |rank| sorted[rank])
+}
+
+/// `quantile_sorted` of `n` values, reading the order statistic of each rank it needs (those
+/// either side of h, all below `n`) from `value_of_rank`.
+fn quantile_by_rank(n: usize, p: f64, value_of_rank: impl Fn(usize) -> f64) -> f64 {
+    if n == 0 {
         return f64::NAN;
-    };
-    let h = (sorted.len() - 1) as f64 * p.clamp(0.0, 1.0);
+    }
+    let h = (n - 1) as f64 * p.clamp(0.0, 1.0);
     let below = h.floor();
     let index = below as usize;
-    let Some(&upper) = sorted.get(index + 1) else {
-        return last;
-    };
-    let lower = sorted.get(index).copied().unwrap_or(first);
+    if index + 1 >= n {
+        return value_of_rank(n - 1);
+    }
+    let (lower, upper) = (value_of_rank(index), value_of_rank(index + 1));
     if lower == upper {
         return lower;
     }
@@ -139,7 +165,7 @@ pub fn quantile_sorted(sorted: &[f64], p: f64) -> f64 {
 
 /// The summary of `metric` at `month` across a run's replications.
 pub fn summarise_month(run: &ScenarioRun, month: usize, metric: Metric) -> Summary {
-    summarise(&mut run.across_replications(month, metric))
+    summarise(run.replications_of(month, metric))
 }
 
 /// Summaries of every month (0 to `run.months`) and metric, month by month in
@@ -149,15 +175,7 @@ pub fn monthly_summaries(run: &ScenarioRun) -> Vec<Summary> {
     let cells: Vec<(usize, Metric)> = (0..run.rows_per_replication())
         .flat_map(|month| Metric::ALL.iter().map(move |&metric| (month, metric)))
         .collect();
-    // One scratch buffer per thread, to reorder in place.
-    cells
-        .par_iter()
-        .map_init(Vec::new, |scratch, &(month, metric)| {
-            scratch.clear();
-            scratch.extend_from_slice(run.replications_of(month, metric));
-            summarise(scratch)
-        })
-        .collect()
+    cells.par_iter().map(|&(month, metric)| summarise(run.replications_of(month, metric))).collect()
 }
 
 /// Summaries of `option - baseline`, paired by replication, for every month both simulated
@@ -245,8 +263,8 @@ pub fn annual_summaries(run: &ScenarioRun) -> Vec<AnnualFigure> {
     let mut figures = Vec::new();
     for (year, september) in september_months(run) {
         for &metric in Metric::ALL {
-            if let Some(mut values) = annual_values(run, september, metric) {
-                figures.push(AnnualFigure { year, metric, summary: summarise(&mut values) });
+            if let Some(values) = annual_values(run, september, metric) {
+                figures.push(AnnualFigure { year, metric, summary: summarise(&values) });
             }
         }
     }
@@ -258,7 +276,7 @@ mod tests {
     use super::*;
 
     fn summary_of(values: &[f64]) -> Summary {
-        summarise(&mut values.to_vec())
+        summarise(values)
     }
 
     #[test]
@@ -322,11 +340,36 @@ mod tests {
         ) {
             let mut sorted = values.clone();
             sorted.sort_unstable_by(f64::total_cmp);
-            let mut selected = values.clone();
-            let summary = summarise(&mut selected);
+            let summary = summarise(&values);
             for (p, value) in PERCENTILES.iter().zip(&summary.columns()[1..]) {
                 proptest::prop_assert_eq!(value.to_bits(), quantile_sorted(&sorted, *p).to_bits());
             }
+        }
+    }
+
+    #[test]
+    fn order_keys_sort_as_total_cmp_and_give_back_the_same_bits() {
+        let values = [
+            -f64::NAN,
+            f64::NEG_INFINITY,
+            -1e300,
+            -1.0,
+            -f64::MIN_POSITIVE,
+            -5e-324,
+            -0.0,
+            0.0,
+            5e-324,
+            1.0,
+            1e300,
+            f64::INFINITY,
+            f64::NAN,
+        ];
+        for pair in values.windows(2) {
+            assert_eq!(pair[0].total_cmp(&pair[1]), std::cmp::Ordering::Less, "{pair:?}");
+            assert!(order_key(pair[0]) < order_key(pair[1]), "{pair:?}");
+        }
+        for value in values {
+            assert_eq!(from_order_key(order_key(value)).to_bits(), value.to_bits());
         }
     }
 

@@ -492,7 +492,7 @@ fn summarise_value(outcome: &Outcome, reference: &Outcome) -> [Summary; 5] {
         this.iter().zip(other).map(|(a, b)| sign * (a - b)).map(|v| if v == 0.0 { 0.0 } else { v }).collect()
     };
     SweepMetric::ALL.map(|metric| {
-        let mut values = match metric {
+        let values = match metric {
             SweepMetric::VacancyRate => outcome.vacancy_rate.clone(),
             SweepMetric::AgencyRate => outcome.agency_rate.clone(),
             SweepMetric::CostTotalGbp => outcome.cost_total.clone(),
@@ -501,7 +501,7 @@ fn summarise_value(outcome: &Outcome, reference: &Outcome) -> [Summary; 5] {
                 paired(&outcome.vacancy_fte_months, &reference.vacancy_fte_months, -1.0)
             }
         };
-        summarise(&mut values)
+        summarise(&values)
     })
 }
 

@@ -19,7 +19,7 @@ fn run(relative: &str, replications: u32, months: u32) -> ScenarioRun {
 }
 
 fn summary_at(run: &ScenarioRun, month: usize, metric: Metric) -> Summary {
-    summarise(&mut run.across_replications(month, metric))
+    summarise(run.replications_of(month, metric))
 }
 
 fn median_at(run: &ScenarioRun, month: usize, metric: Metric) -> f64 {
@@ -65,7 +65,7 @@ fn the_backtest_from_2023_brackets_what_happened_by_september_2024() {
     }
     let starters: Vec<f64> =
         (0..1000).map(|rep| (1..=12).map(|m| run.value(rep, m, Metric::StartersFte)).sum()).collect();
-    let starters = summarise(&mut starters.clone());
+    let starters = summarise(&starters);
     assert!((starters.p5..=starters.p95).contains(&55.2), "starters {starters:?}");
     // Seed 002, January 2024 (month 4): vacancy rate 17.27%.
     let january = median_at(&run, 4, Metric::VacancyRate);

@@ -62,6 +62,7 @@ impl Flows {
 struct Replication<'a> {
     model: &'a Model,
     params: RepParams,
+    absence: AbsenceTiming,
     key: Key,
     workers: Vec<Worker>,
     /// What is next due for each worker, in the order of `workers`.
@@ -108,7 +109,7 @@ impl<'a> Replication<'a> {
         let stock_key = key.process(Process::StartingStock);
         let eligible_share =
             model.retention.as_ref().and_then(|r| r.allowance.as_ref()).map_or(0.0, |a| a.eligible_share);
-        let absence_start_prob = params.absence_start_prob;
+        let absence = AbsenceTiming::new(&params);
         let rules = StandingRules::new(model, &params);
         let workers: Vec<Worker> = model
             .stock
@@ -129,9 +130,9 @@ impl<'a> Replication<'a> {
                 worker.allowance_from = model.allowance_from(eligible, worker.joined);
                 if template.absent {
                     worker.absent = true;
-                    worker.absent_until = absence_length(worker.key, 0, params.absence_mean_months) - 1;
+                    worker.absent_until = absence.length(worker.key, 0) - 1;
                 }
-                enter_post(&mut worker, 0, &rules, 0.0, absence_start_prob);
+                enter_post(&mut worker, 0, &rules, 0.0, &absence);
                 worker
             })
             .collect();
@@ -144,6 +145,7 @@ impl<'a> Replication<'a> {
         let mut rep = Replication {
             model,
             params,
+            absence,
             key,
             workers,
             due,
@@ -286,7 +288,7 @@ impl<'a> Replication<'a> {
         let rules = StandingRules::new(model, params);
         let clawback = model.costs.as_ref().and_then(|c| c.welcome);
         let destination_cdf = model.retention.as_ref().map(|r| &r.destination_cdf);
-        let absence_start_prob = params.absence_start_prob;
+        let absence = &self.absence;
         let clock = self.exposure;
 
         // Those who qualified into post this month (from the pipelines) are at the end.
@@ -309,7 +311,7 @@ impl<'a> Replication<'a> {
                 }
                 if absence_ends {
                     worker.absent = false;
-                    worker.next_absence = next_absence(worker.key, worker.absent_until, absence_start_prob);
+                    worker.next_absence = absence.next_start(worker.key, worker.absent_until);
                 }
                 self.census.add(worker);
             }
@@ -333,7 +335,7 @@ impl<'a> Replication<'a> {
             if !worker.absent && worker.next_absence <= month {
                 self.census.remove(worker);
                 worker.absent = true;
-                worker.absent_until = month + absence_length(worker.key, month, params.absence_mean_months) - 1;
+                worker.absent_until = month + absence.length(worker.key, month) - 1;
                 self.census.add(worker);
             }
             self.due.update(position, worker);
@@ -445,7 +447,7 @@ impl<'a> Replication<'a> {
             }
         }
         let rules = StandingRules::new(self.model, &self.params);
-        enter_post(&mut worker, month, &rules, self.exposure, self.params.absence_start_prob);
+        enter_post(&mut worker, month, &rules, self.exposure, &self.absence);
         worker
     }
 
@@ -586,12 +588,12 @@ const ABSENCE_START_DRAW: u64 = 7;
 /// Readies a worker who joins in `month` (or is in post at the start, month 0): their
 /// standing, their leaving draw counted from the exposure clock's reading `clock`, and when
 /// their first absence starts (unless they are absent already).
-fn enter_post(worker: &mut Worker, month: i32, rules: &StandingRules, clock: f64, absence_start_prob: f64) {
+fn enter_post(worker: &mut Worker, month: i32, rules: &StandingRules, clock: f64, absence: &AbsenceTiming) {
     worker.standing = rules.standing(worker, month);
     worker.exposure_left = leaving_draw(worker.key);
     worker.exposure_anchor = clock;
     if !worker.absent {
-        worker.next_absence = next_absence(worker.key, month, absence_start_prob);
+        worker.next_absence = absence.next_start(worker.key, month);
     }
 }
 
@@ -603,31 +605,53 @@ fn leaving_draw(worker_key: Key) -> f64 {
     -(1.0 - worker_key.child(LEAVING_DRAW).uniform(0)).ln()
 }
 
-/// The month the next absence starts after `from` (the month of joining, the start, or the
-/// last month of an absence): a geometric wait of 1, 2, ... months, the same chance as a
-/// draw each month with `start_prob`. `NEVER_FROM` if absences never start.
-fn next_absence(worker_key: Key, from: i32, start_prob: f64) -> i32 {
-    if start_prob <= 0.0 {
-        return NEVER_FROM;
-    }
-    if start_prob >= 1.0 {
-        return from.saturating_add(1);
-    }
-    let u = worker_key.child(ABSENCE_START_DRAW).uniform(from as i64 as u64);
-    // `as` saturates: a wait beyond any horizon is simply never.
-    let wait = 1.0 + ((1.0 - u).ln() / (-start_prob).ln_1p()).floor();
-    from.saturating_add(wait as i32)
+/// When absences start and how long they last in one replication: geometric waits and
+/// lengths, each the same chance as a draw every month, with their logarithms worked out once.
+#[derive(Debug, Clone, Copy)]
+struct AbsenceTiming {
+    start_prob: f64,
+    /// ln(1 - start_prob): the log of the monthly chance that no absence starts.
+    log_none_starts: f64,
+    mean_months: f64,
+    /// ln(1 - 1 / mean_months): the log of the monthly chance that an absence goes on.
+    log_goes_on: f64,
 }
 
-/// A geometric absence length in months (1, 2, ...) with the given mean, drawn from a
-/// worker's stream.
-fn absence_length(worker_key: Key, month: i32, mean_months: f64) -> i32 {
-    if mean_months <= 1.0 {
-        return 1;
+impl AbsenceTiming {
+    fn new(params: &RepParams) -> AbsenceTiming {
+        let (start_prob, mean_months) = (params.absence_start_prob, params.absence_mean_months);
+        AbsenceTiming {
+            start_prob,
+            log_none_starts: (-start_prob).ln_1p(),
+            mean_months,
+            log_goes_on: (1.0 - 1.0 / mean_months).ln(),
+        }
     }
-    let u = worker_key.child(ABSENCE_LENGTH_DRAW).uniform(month as i64 as u64);
-    let stay = 1.0 - 1.0 / mean_months;
-    1 + ((1.0 - u).ln() / stay.ln()).floor().min(1200.0) as i32
+
+    /// The month the next absence starts after `from` (the month of joining, the start, or
+    /// the last month of an absence): a wait of 1, 2, ... months. `NEVER_FROM` if absences
+    /// never start.
+    fn next_start(&self, worker_key: Key, from: i32) -> i32 {
+        if self.start_prob <= 0.0 {
+            return NEVER_FROM;
+        }
+        if self.start_prob >= 1.0 {
+            return from.saturating_add(1);
+        }
+        let u = worker_key.child(ABSENCE_START_DRAW).uniform(from as i64 as u64);
+        // `as` saturates: a wait beyond any horizon is simply never.
+        let wait = 1.0 + ((1.0 - u).ln() / self.log_none_starts).floor();
+        from.saturating_add(wait as i32)
+    }
+
+    /// The length in months (1, 2, ...) of an absence starting in `month`.
+    fn length(&self, worker_key: Key, month: i32) -> i32 {
+        if self.mean_months <= 1.0 {
+            return 1;
+        }
+        let u = worker_key.child(ABSENCE_LENGTH_DRAW).uniform(month as i64 as u64);
+        1 + ((1.0 - u).ln() / self.log_goes_on).floor().min(1200.0) as i32
+    }
 }
 
 /// A standard normal from two uniforms (Box-Muller).

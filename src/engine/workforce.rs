@@ -341,25 +341,23 @@ impl Census {
         self.count(worker, -1);
     }
 
+    /// Adds (`sign` 1) or takes away (-1) the worker's part. Without branches: which parts a
+    /// worker counts in is down to luck, which a branch predictor cannot learn. Adding 0 where
+    /// a branch would add nothing leaves the same bits (no sum is ever -0).
     fn count(&mut self, worker: &Worker, sign: i32) {
         let standing = &worker.standing;
         let fte = f64::from(sign) * worker.fte;
+        let only_if = |counted: bool, amount: f64| if counted { amount } else { 0.0 };
+        let case_holding = !worker.absent && !worker.manager;
         self.fte += fte;
         self.headcount = self.headcount.wrapping_add_signed(sign);
         self.joined_total += i64::from(sign) * i64::from(worker.joined);
         self.fte_by_grade[standing.grade.index()] += fte;
-        if standing.grade == Grade::Nqsw {
-            self.nqsw_headcount = self.nqsw_headcount.wrapping_add_signed(sign);
-        }
-        if standing.allowance_paid {
-            self.allowance_fte += fte;
-        }
-        if worker.absent {
-            self.absent_fte += fte;
-        } else if !worker.manager {
-            self.case_holding_fte += fte;
-            self.capacity += f64::from(sign) * standing.capacity_cases;
-        }
+        self.nqsw_headcount = self.nqsw_headcount.wrapping_add_signed(sign * i32::from(standing.grade == Grade::Nqsw));
+        self.allowance_fte += only_if(standing.allowance_paid, fte);
+        self.absent_fte += only_if(worker.absent, fte);
+        self.case_holding_fte += only_if(case_holding, fte);
+        self.capacity += only_if(case_holding, f64::from(sign) * standing.capacity_cases);
     }
 
     /// FTE in their first year after qualifying (managers excepted).

@@ -33,7 +33,7 @@ impl ScenarioTable for CostsCsv {
     fn write_rows(&self, run: &ScenarioRun, _: &ScenarioRun, out: &mut csv::Writer<Vec<u8>>) -> io::Result<()> {
         for period in periods(run) {
             for metric in COSTS {
-                let summary = summarise(&mut period_sums(run, period, metric));
+                let summary = summarise(&period_sums(run, period, metric));
                 let mut record = vec![run.name.clone(), period.label(), category(metric).to_string()];
                 record.extend(summary.short_columns().map(format_number));
                 out.write_record(&record)?;
