@@ -4,7 +4,7 @@
 
 use std::io;
 
-use super::format_number;
+use super::FieldBuffer;
 use super::table::ScenarioTable;
 use crate::run::ScenarioRun;
 use crate::stats::{self, SUMMARY_COLUMNS};
@@ -23,10 +23,15 @@ impl ScenarioTable for AnnualCsv {
     }
 
     fn write_rows(&self, run: &ScenarioRun, _: &ScenarioRun, out: &mut csv::Writer<Vec<u8>>) -> io::Result<()> {
+        let mut field = FieldBuffer::default();
         for figure in stats::annual_summaries(run) {
-            let mut record = vec![run.name.clone(), figure.year.to_string(), figure.metric.name().to_string()];
-            record.extend(figure.summary.columns().map(format_number));
-            out.write_record(&record)?;
+            out.write_field(&run.name)?;
+            out.write_field(field.display(figure.year))?;
+            out.write_field(figure.metric.name())?;
+            for value in figure.summary.columns() {
+                out.write_field(field.number(value))?;
+            }
+            out.write_record(None::<&[u8]>)?;
         }
         Ok(())
     }

@@ -5,7 +5,7 @@
 
 use std::io;
 
-use super::format_number;
+use super::FieldBuffer;
 use super::table::ScenarioTable;
 use crate::engine::metrics::Metric;
 use crate::run::ScenarioRun;
@@ -33,11 +33,16 @@ impl ScenarioTable for DifferencesCsv {
         }
         let Some(summaries) = stats::paired_difference_summaries(option, baseline) else { return Ok(()) };
         let cells = (0..).flat_map(|month| Metric::ALL.iter().map(move |&metric| (month, metric)));
+        let mut field = FieldBuffer::default();
         for ((month, metric), summary) in cells.zip(&summaries) {
-            let mut record =
-                vec![option.name.clone(), month.to_string(), option.date(month).to_string(), metric.name().to_string()];
-            record.extend(summary.columns().map(format_number));
-            out.write_record(&record)?;
+            out.write_field(&option.name)?;
+            out.write_field(field.display(month))?;
+            out.write_field(field.display(option.date(month)))?;
+            out.write_field(metric.name())?;
+            for value in summary.columns() {
+                out.write_field(field.number(value))?;
+            }
+            out.write_record(None::<&[u8]>)?;
         }
         Ok(())
     }

@@ -236,12 +236,35 @@ pub fn write_json(out: &mut dyn Write, value: &impl serde::Serialize) -> io::Res
 /// never an exponent), with `-0` written as `0`, and an empty (missing) field for NaN or
 /// infinity.
 pub fn format_number(value: f64) -> String {
-    if !value.is_finite() {
-        String::new()
-    } else if value == 0.0 {
-        "0".to_string()
-    } else {
-        value.to_string()
+    FieldBuffer::default().number(value).to_owned()
+}
+
+/// One buffer, reused, to format CSV fields in: the large tables write a row per scenario,
+/// month and metric, and a fresh string for every field would cost more than the formatting.
+#[derive(Debug, Default)]
+pub struct FieldBuffer(String);
+
+impl FieldBuffer {
+    /// `value` as [`format_number`] writes it.
+    pub fn number(&mut self, value: f64) -> &str {
+        self.0.clear();
+        if value.is_finite() {
+            if value == 0.0 {
+                self.0.push('0');
+            } else {
+                self.display(value);
+            }
+        }
+        &self.0
+    }
+
+    /// `value`'s `Display` form.
+    pub fn display(&mut self, value: impl std::fmt::Display) -> &str {
+        use std::fmt::Write as _;
+        self.0.clear();
+        // Writing into a `String` cannot fail.
+        let _ = write!(self.0, "{value}");
+        &self.0
     }
 }
 

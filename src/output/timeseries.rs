@@ -4,7 +4,7 @@
 
 use std::io;
 
-use super::format_number;
+use super::FieldBuffer;
 use super::table::ScenarioTable;
 use crate::engine::metrics::Metric;
 use crate::run::ScenarioRun;
@@ -28,11 +28,16 @@ impl ScenarioTable for TimeseriesCsv {
     fn write_rows(&self, run: &ScenarioRun, _: &ScenarioRun, out: &mut csv::Writer<Vec<u8>>) -> io::Result<()> {
         let summaries = stats::monthly_summaries(run);
         let cells = (0..run.rows_per_replication()).flat_map(|month| Metric::ALL.iter().map(move |&m| (month, m)));
+        let mut field = FieldBuffer::default();
         for ((month, metric), summary) in cells.zip(&summaries) {
-            let mut record =
-                vec![run.name.clone(), month.to_string(), run.date(month).to_string(), metric.name().to_string()];
-            record.extend(summary.columns().map(format_number));
-            out.write_record(&record)?;
+            out.write_field(&run.name)?;
+            out.write_field(field.display(month))?;
+            out.write_field(field.display(run.date(month)))?;
+            out.write_field(metric.name())?;
+            for value in summary.columns() {
+                out.write_field(field.number(value))?;
+            }
+            out.write_record(None::<&[u8]>)?;
         }
         Ok(())
     }
