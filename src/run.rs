@@ -88,7 +88,10 @@ pub const BASELINE_NAME: &str = "baseline";
 /// replication of every scenario: for a few scenarios, or when all are needed at once.
 pub fn run_all(scenarios: &[Scenario], settings: &RunSettings) -> Vec<ScenarioRun> {
     let bar = progress_bar(settings, scenarios.len() as u64 * settings.replications as u64);
-    let runs = scenarios.par_iter().map(|scenario| simulate_scenario(scenario, settings, &bar)).collect();
+    let runs = scenarios
+        .par_iter()
+        .map(|scenario| simulate_scenario(scenario, settings, &bar, &mut Buffers::default()))
+        .collect();
     bar.finish_and_clear();
     runs
 }
@@ -105,11 +108,13 @@ pub fn run_each<E>(
     let baseline_position = scenarios.iter().position(|scenario| scenario.name == BASELINE_NAME).unwrap_or(0);
     let Some(baseline_scenario) = scenarios.get(baseline_position) else { return Ok(()) };
     let bar = progress_bar(settings, scenarios.len() as u64 * settings.replications as u64);
-    let baseline = simulate_scenario(baseline_scenario, settings, &bar);
+    let mut buffers = Buffers::default();
+    let baseline = simulate_scenario(baseline_scenario, settings, &bar, &mut buffers);
     visit(baseline_position, &baseline, &baseline)?;
     for (position, scenario) in scenarios.iter().enumerate().filter(|(position, _)| *position != baseline_position) {
-        let run = simulate_scenario(scenario, settings, &bar);
+        let run = simulate_scenario(scenario, settings, &bar, &mut buffers);
         visit(position, &run, &baseline)?;
+        buffers.values = run.values;
     }
     bar.finish_and_clear();
     Ok(())
@@ -117,13 +122,22 @@ pub fn run_each<E>(
 
 /// Every replication of one scenario, in parallel: simulated a block of replications at a time
 /// (each replication's rows month by month), then laid out metric by metric.
-fn simulate_scenario(scenario: &Scenario, settings: &RunSettings, bar: &ProgressBar) -> ScenarioRun {
+fn simulate_scenario(
+    scenario: &Scenario,
+    settings: &RunSettings,
+    bar: &ProgressBar,
+    buffers: &mut Buffers,
+) -> ScenarioRun {
     let model = Model::build(scenario);
     let months = settings.months.unwrap_or(scenario.spec.horizon_months);
     let replications = settings.replications as usize;
     let row = (months as usize + 1) * metrics::COUNT;
-    let mut values = vec![0.0; row * replications];
-    let mut block = vec![0.0; row * REPLICATION_BLOCK.min(replications)];
+    let mut values = std::mem::take(&mut buffers.values);
+    values.clear();
+    values.resize(row * replications, 0.0);
+    let block = &mut buffers.block;
+    block.clear();
+    block.resize(row * REPLICATION_BLOCK.min(replications), 0.0);
     for first in (0..replications).step_by(REPLICATION_BLOCK) {
         let count = REPLICATION_BLOCK.min(replications - first);
         block[..row * count].par_chunks_mut(row).enumerate().for_each(|(offset, out)| {
@@ -154,6 +168,16 @@ fn simulate_scenario(scenario: &Scenario, settings: &RunSettings, bar: &Progress
         replications: settings.replications,
         values,
     }
+}
+
+/// Memory a run of scenarios one after another reuses, where fresh memory for each scenario
+/// would cost the system a page fault for every 4 KB of it.
+#[derive(Default)]
+struct Buffers {
+    /// One block of replications as simulated.
+    block: Vec<f64>,
+    /// A finished scenario's values, free for the next scenario.
+    values: Vec<f64>,
 }
 
 /// Replications simulated before they are laid out metric by metric: enough to keep every
