@@ -5,8 +5,8 @@
 
 use std::io;
 
-use super::FieldBuffer;
 use super::table::ScenarioTable;
+use super::{FieldBuffer, timeseries};
 use crate::engine::metrics::Metric;
 use crate::run::ScenarioRun;
 use crate::stats::{self, SUMMARY_COLUMNS};
@@ -19,7 +19,7 @@ impl ScenarioTable for DifferencesCsv {
     }
 
     fn header(&self) -> Vec<&'static str> {
-        ["scenario", "month", "date", "metric"].iter().chain(SUMMARY_COLUMNS.iter()).copied().collect()
+        timeseries::KEY_COLUMNS.iter().chain(SUMMARY_COLUMNS.iter()).copied().collect()
     }
 
     fn write_rows(
@@ -35,14 +35,7 @@ impl ScenarioTable for DifferencesCsv {
         let cells = (0..).flat_map(|month| Metric::ALL.iter().map(move |&metric| (month, metric)));
         let mut field = FieldBuffer::default();
         for ((month, metric), summary) in cells.zip(&summaries) {
-            out.write_field(&option.name)?;
-            out.write_field(field.display(month))?;
-            out.write_field(field.display(option.date(month)))?;
-            out.write_field(metric.name())?;
-            for value in summary.columns() {
-                out.write_field(field.number(value))?;
-            }
-            out.write_record(None::<&[u8]>)?;
+            timeseries::write_row(out, &mut field, option, month, metric, summary)?;
         }
         Ok(())
     }
