@@ -31,7 +31,9 @@
 //! each month. Absences start after a geometric wait, again the same chance as a monthly
 //! draw. With each worker's standing (`standing`) fixed until a known month, the engine
 //! knows for every worker when something can next happen (`due`), and the census is kept
-//! up to date by changes (`workforce::Census`) rather than counted afresh.
+//! up to date by changes (`workforce::Census`) rather than counted afresh. Joiners of one kind
+//! go through the same standings at the same months after joining, so those are worked out
+//! once per replication for each kind (`standing::Careers`) and looked up after that.
 //!
 //! # What is and is not modelled
 //!

@@ -5,7 +5,7 @@ use super::due::DueList;
 use super::metrics::{COUNT, LEAVERS_BY_DESTINATION, Metric, STARTERS_BY_ROUTE, TRAINEES_BY_ROUTE};
 use super::model::{Model, RepParams};
 use super::rng::{Key, Process};
-use super::standing::StandingRules;
+use super::standing::{Careers, StandingRules};
 use super::workforce::{Census, Grade, NEVER_FROM, Trainee, Worker};
 use super::{Destination, Route};
 
@@ -65,6 +65,8 @@ struct Replication<'a> {
     absence: AbsenceTiming,
     key: Key,
     workers: Vec<Worker>,
+    /// The standings joiners go through, by kind of joiner.
+    careers: Careers,
     /// What is next due for each worker, in the order of `workers`.
     due: DueList,
     /// The census of `workers`, kept up to date as they join, leave and change.
@@ -111,6 +113,7 @@ impl<'a> Replication<'a> {
             model.retention.as_ref().and_then(|r| r.allowance.as_ref()).map_or(0.0, |a| a.eligible_share);
         let absence = AbsenceTiming::new(&params);
         let rules = StandingRules::new(model, &params);
+        let mut careers = Careers::default();
         let workers: Vec<Worker> = model
             .stock
             .workers
@@ -132,7 +135,7 @@ impl<'a> Replication<'a> {
                     worker.absent = true;
                     worker.absent_until = absence.length(worker.key, 0) - 1;
                 }
-                enter_post(&mut worker, 0, &rules, 0.0, &absence);
+                enter_post(&mut worker, 0, &rules, &mut careers, 0.0, &absence);
                 worker
             })
             .collect();
@@ -148,6 +151,7 @@ impl<'a> Replication<'a> {
             absence,
             key,
             workers,
+            careers,
             due,
             census,
             exposure: 0.0,
@@ -307,7 +311,7 @@ impl<'a> Replication<'a> {
                 if new_standing {
                     // Last month's exposure was at the old rate.
                     worker.advance_exposure(self.exposure_before);
-                    worker.standing = rules.standing(worker, month);
+                    self.careers.move_on(&rules, worker, month);
                 }
                 if absence_ends {
                     worker.absent = false;
@@ -427,7 +431,7 @@ impl<'a> Replication<'a> {
 
     /// A worker joining this month: allowance eligibility, any welcome payment with its
     /// clawback period, then readied to enter post (`enter_post`).
-    fn new_worker(&self, key: Key, route: Route, fte: f64, month: i32, qualified: i32, manager: bool) -> Worker {
+    fn new_worker(&mut self, key: Key, route: Route, fte: f64, month: i32, qualified: i32, manager: bool) -> Worker {
         let mut worker = Worker::new(key, route, fte, month, qualified);
         worker.manager = manager;
         if let Some(allowance) = self.model.retention.as_ref().and_then(|r| r.allowance.as_ref()) {
@@ -447,7 +451,7 @@ impl<'a> Replication<'a> {
             }
         }
         let rules = StandingRules::new(self.model, &self.params);
-        enter_post(&mut worker, month, &rules, self.exposure, &self.absence);
+        enter_post(&mut worker, month, &rules, &mut self.careers, self.exposure, &self.absence);
         worker
     }
 
@@ -588,8 +592,15 @@ const ABSENCE_START_DRAW: u64 = 7;
 /// Readies a worker who joins in `month` (or is in post at the start, month 0): their
 /// standing, their leaving draw counted from the exposure clock's reading `clock`, and when
 /// their first absence starts (unless they are absent already).
-fn enter_post(worker: &mut Worker, month: i32, rules: &StandingRules, clock: f64, absence: &AbsenceTiming) {
-    worker.standing = rules.standing(worker, month);
+fn enter_post(
+    worker: &mut Worker,
+    month: i32,
+    rules: &StandingRules,
+    careers: &mut Careers,
+    clock: f64,
+    absence: &AbsenceTiming,
+) {
+    careers.enter(rules, worker, month);
     worker.exposure_left = leaving_draw(worker.key);
     worker.exposure_anchor = clock;
     if !worker.absent {

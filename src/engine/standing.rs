@@ -76,8 +76,7 @@ impl<'a> StandingRules<'a> {
         let grade = worker.grade(month, senior_after);
         // The first month from `month` on in which the worker may leave.
         let leaving_month = month.max(worker.joined.saturating_add(1)).max(1);
-        let capacity_per_fte =
-            if worker.manager { 0.0 } else { model.caseload.capacity_per_fte(month.saturating_sub(worker.qualified)) };
+        let capacity_per_fte = self.capacity_per_fte(worker, month);
         Standing {
             leaving_rate: self.leaving_rate(worker, leaving_month),
             grade,
@@ -85,6 +84,11 @@ impl<'a> StandingRules<'a> {
             capacity_cases: on_census_grid(worker.fte * capacity_per_fte),
             until: self.until(worker, month, leaving_month),
         }
+    }
+
+    /// Cases per FTE the worker can hold in `month` when present (0 for managers).
+    fn capacity_per_fte(&self, worker: &Worker, month: i32) -> f64 {
+        if worker.manager { 0.0 } else { self.model.caseload.capacity_per_fte(month.saturating_sub(worker.qualified)) }
     }
 
     /// The leaving rate in `month` before caseload pressure, from the worker's position at
@@ -160,6 +164,133 @@ impl<'a> StandingRules<'a> {
     }
 }
 
+/// The standings of workers who join during a run, worked out once per replication for each
+/// kind of joiner. A joiner's standing depends on the month only through the months since
+/// they joined (and qualified), so every joiner of one kind (route, manager or not, months
+/// qualified on joining, when the allowance starts and the clawback ends after joining) goes
+/// through the same stages at the same ages: moving a joiner on is then a lookup, where
+/// working a standing out afresh costs tens of nanoseconds, thousands of times per
+/// replication. The starting stock, whose tenures all differ, is worked out afresh.
+#[derive(Debug, Default)]
+pub struct Careers {
+    /// Each kind met so far in this replication, with the place of its first stage.
+    kinds: Vec<(JoinerKind, u32)>,
+    /// The stages of every kind, each kind's together and in order, the last holding for good.
+    stages: Vec<Stage>,
+}
+
+/// What a joiner's standing depends on besides the months since joining and their FTE.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct JoinerKind {
+    route: super::Route,
+    manager: bool,
+    qualified_after_joining: i32,
+    allowance_after_joining: Option<i32>,
+    clawback_after_joining: Option<i32>,
+}
+
+/// One stage of a career: a standing with its FTE left out, and its last month counted from
+/// joining (`None`: it holds for good).
+#[derive(Debug, Clone, Copy)]
+struct Stage {
+    leaving_rate: f64,
+    grade: Grade,
+    allowance_paid: bool,
+    capacity_per_fte: f64,
+    until_after_joining: Option<i32>,
+}
+
+/// A worker's place in `Careers::stages`: none for the starting stock.
+pub const NO_CAREER: u32 = u32::MAX;
+
+/// The last month of a standing that holds for good (no change point ahead; see `until`).
+const FOR_GOOD: i32 = i32::MAX - 1;
+
+impl Careers {
+    /// Sets `worker`'s standing on entering post in `month`: from their career if they join
+    /// during the run (worked out now if they are the first of their kind), afresh if they
+    /// are in the starting stock.
+    pub fn enter(&mut self, rules: &StandingRules, worker: &mut Worker, month: i32) {
+        if month < 1 || worker.joined != month {
+            worker.career_stage = NO_CAREER;
+            worker.standing = rules.standing(worker, month);
+            return;
+        }
+        let kind = JoinerKind::of(worker);
+        let first = match self.kinds.iter().find(|(known, _)| *known == kind) {
+            Some(&(_, first)) => first,
+            None => self.work_out(rules, worker, kind),
+        };
+        worker.career_stage = first;
+        worker.standing = self.stages[first as usize].standing_of(worker);
+    }
+
+    /// Sets `worker`'s standing in `month`, after the last month of the one they had.
+    pub fn move_on(&self, rules: &StandingRules, worker: &mut Worker, month: i32) {
+        if worker.career_stage == NO_CAREER {
+            worker.standing = rules.standing(worker, month);
+            return;
+        }
+        // The last stage holds for good, so this stays within the worker's career.
+        let mut place = worker.career_stage as usize;
+        while self.stages[place].until_after_joining.is_some_and(|until| worker.joined + until < month) {
+            place += 1;
+        }
+        worker.career_stage = place as u32;
+        worker.standing = self.stages[place].standing_of(worker);
+    }
+
+    /// Works out the stages of `kind` from `worker`, its first member, and gives the place of
+    /// the first.
+    fn work_out(&mut self, rules: &StandingRules, worker: &Worker, kind: JoinerKind) -> u32 {
+        let first = self.stages.len() as u32;
+        let mut month = worker.joined;
+        loop {
+            let standing = rules.standing(worker, month);
+            let holds_for_good = standing.until >= FOR_GOOD;
+            self.stages.push(Stage {
+                leaving_rate: standing.leaving_rate,
+                grade: standing.grade,
+                allowance_paid: standing.allowance_paid,
+                capacity_per_fte: rules.capacity_per_fte(worker, month),
+                until_after_joining: (!holds_for_good).then(|| standing.until - worker.joined),
+            });
+            if holds_for_good {
+                break;
+            }
+            month = standing.until + 1;
+        }
+        self.kinds.push((kind, first));
+        first
+    }
+}
+
+impl JoinerKind {
+    fn of(worker: &Worker) -> JoinerKind {
+        let after_joining = |month: i32, never: i32| (month != never).then(|| month - worker.joined);
+        JoinerKind {
+            route: worker.route,
+            manager: worker.manager,
+            qualified_after_joining: worker.qualified - worker.joined,
+            allowance_after_joining: after_joining(worker.allowance_from, NEVER_FROM),
+            clawback_after_joining: after_joining(worker.clawback_until, NEVER),
+        }
+    }
+}
+
+impl Stage {
+    /// The standing of `worker`, a joiner of this stage's kind, in it.
+    fn standing_of(&self, worker: &Worker) -> Standing {
+        Standing {
+            leaving_rate: self.leaving_rate,
+            grade: self.grade,
+            allowance_paid: self.allowance_paid,
+            capacity_cases: on_census_grid(worker.fte * self.capacity_per_fte),
+            until: self.until_after_joining.map_or(FOR_GOOD, |until| worker.joined + until),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,6 +359,67 @@ mod tests {
                 }
             }
         }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, rng_seed: proptest::test_runner::RngSeed::Fixed(2027),
+            ..ProptestConfig::default() })]
+
+        /// A joiner moved on through their career has, in every month, exactly the standing
+        /// worked out afresh (same bits, same last month), whichever joiners came first.
+        #[test]
+        fn a_career_gives_the_standing_worked_out_afresh(
+            joiners in proptest::collection::vec(
+                (1i32..200, 0i32..40, 0usize..Route::COUNT, any::<bool>(), proptest::option::of(0i32..48),
+                    proptest::option::of(0i32..36), prop_oneof![Just(1.0), Just(0.6), Just(0.5)]),
+                1..6),
+        ) {
+            let model = model();
+            let params = RepParams::draw(&model, Key::replication(7, 0));
+            let rules = StandingRules::new(&model, &params);
+            let mut careers = Careers::default();
+            for (i, &(joined, prior, route, manager, allowance_after, clawback, fte)) in joiners.iter().enumerate() {
+                let mut worker = Worker::new(Key::replication(7, i as u64), Route::ALL[route], fte, joined, joined - prior);
+                worker.manager = manager;
+                worker.allowance_from = allowance_after.map_or(NEVER_FROM, |after| joined + after);
+                worker.clawback_until = clawback.map_or(NEVER, |months| joined + months);
+                careers.enter(&rules, &mut worker, joined);
+                prop_assert_ne!(worker.career_stage, NO_CAREER);
+                for month in joined..joined + 240 {
+                    if month > worker.standing.until {
+                        careers.move_on(&rules, &mut worker, month);
+                    }
+                    let fresh = rules.standing(&worker, month);
+                    prop_assert_eq!(worker.standing.leaving_rate.to_bits(), fresh.leaving_rate.to_bits());
+                    prop_assert_eq!(worker.standing.capacity_cases.to_bits(), fresh.capacity_cases.to_bits());
+                    prop_assert_eq!(worker.standing, fresh, "joiner {} in month {}", i, month);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn joiners_alike_share_one_career_and_the_starting_stock_has_none() {
+        let model = model();
+        let params = RepParams::draw(&model, Key::replication(7, 0));
+        let rules = StandingRules::new(&model, &params);
+        let mut careers = Careers::default();
+        let mut join = |joined: i32, prior: i32, month: i32| {
+            let mut worker = Worker::new(Key::replication(7, 1), Route::Frontline, 1.0, joined, joined - prior);
+            careers.enter(&rules, &mut worker, month);
+            worker
+        };
+        let first = join(5, 0, 5);
+        let later = join(50, 0, 50);
+        assert_eq!(later.career_stage, first.career_stage);
+        assert_eq!(later.standing.until - later.joined, first.standing.until - first.joined);
+        // Two years' prior experience: another kind, with its own stages after the first's.
+        let experienced = join(50, 24, 50);
+        assert!(experienced.career_stage > first.career_stage);
+        // In post at the start (month 0), or not joining in the month given: worked out afresh.
+        assert_eq!(join(-30, 0, 0).career_stage, NO_CAREER);
+        assert_eq!(join(0, 0, 0).career_stage, NO_CAREER);
+        assert_eq!(careers.kinds.len(), 2);
     }
 
     /// The leaving rate in `month` as MODEL.md states it, worked out directly.

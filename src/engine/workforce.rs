@@ -4,7 +4,7 @@
 use super::Route;
 use super::model::split_by_shares;
 use super::rng::{Key, Process};
-use super::standing::Standing;
+use super::standing::{NO_CAREER, Standing};
 use crate::scenario::schema::InitialSpec;
 
 /// "No such month": not absent, no clawback.
@@ -46,6 +46,9 @@ pub struct Worker {
     pub allowance_from: i32,
     /// What changes only now and then, worked out again when it may change.
     pub standing: Standing,
+    /// For a worker who joined during the run, the place of their standing's stage in the
+    /// replication's `Careers`; `NO_CAREER` for the starting stock.
+    pub career_stage: u32,
     /// Leaving: the exposure (pressure-weighted months at the leaving rate, see `simulate`)
     /// still to come before this worker leaves, counted from the replication's exposure clock
     /// at `exposure_anchor`.
@@ -70,6 +73,7 @@ impl Worker {
             manager: false,
             allowance_from: NEVER_FROM,
             standing: Standing::UNSETTLED,
+            career_stage: NO_CAREER,
             exposure_left: f64::INFINITY,
             exposure_anchor: 0.0,
         }
