@@ -77,6 +77,19 @@ impl Key {
         mix64(self.0.wrapping_add(step.wrapping_add(1).wrapping_mul(GOLDEN)))
     }
 
+    /// How many of the draws at steps `0..steps` of this key's stream fall below `prob`:
+    /// exactly `(0..steps).filter(|&step| self.uniform(step) < prob).count()`, but compared
+    /// as whole numbers, without branches, so that the compiler checks several steps at once.
+    /// A uniform draw is `bits >> 11` times 2^-53, exactly, so it is below `prob` just when
+    /// `bits >> 11` is below `prob` times 2^53 (exact too), or below that number's ceiling.
+    #[inline]
+    pub fn count_below(self, steps: u64, prob: f64) -> u64 {
+        // `as` saturates: a probability of 0 or less (or NaN) gives 0, none below; more than
+        // 1 gives at least 2^53, all below.
+        let threshold = (prob * (1u64 << 53) as f64).ceil() as u64;
+        (0..steps).map(|step| u64::from(self.bits_at(step) >> 11 < threshold)).sum()
+    }
+
     /// The raw 64 bits, for seeding or identifying an entity.
     pub fn bits(self) -> u64 {
         self.0
@@ -112,6 +125,36 @@ mod tests {
         // Successive draws are uncorrelated.
         let lag1 = draws.windows(2).map(|w| (w[0] - 0.5) * (w[1] - 0.5)).sum::<f64>() / n as f64;
         assert!(lag1.abs() < 0.002, "lag-1 covariance {lag1}");
+    }
+
+    #[test]
+    fn counting_draws_below_a_probability_counts_what_comparing_each_draw_would() {
+        let key = Key::replication(5, 2).process(Process::ExperiencedHire).child(7);
+        let probs = [
+            0.0,
+            -0.5,
+            f64::NAN,
+            1.0,
+            1.5,
+            f64::INFINITY,
+            0.3,
+            0.5,
+            0.999_999,
+            // The smallest step between draws, and a subnormal.
+            2.0_f64.powi(-53),
+            // Exactly a draw's value, and the values either side: ties are not below.
+            key.uniform(3),
+            f64::from_bits(key.uniform(3).to_bits() + 1),
+            f64::from_bits(key.uniform(3).to_bits() - 1),
+            f64::MIN_POSITIVE / 4.0,
+        ];
+        for prob in probs {
+            for steps in [0, 1, 4, 17, 200] {
+                let by_comparing = (0..steps).filter(|&step| key.uniform(step) < prob).count() as u64;
+                assert_eq!(key.count_below(steps, prob), by_comparing, "prob {prob:e}, {steps} steps");
+            }
+        }
+        assert_eq!(key.count_below(200, 1.0), 200);
     }
 
     #[test]

@@ -401,11 +401,8 @@ impl<'a> Replication<'a> {
                     // workforce a scenario may have (a bound for runaway caseload caps).
                     let vacant_posts =
                         (self.establishment_fte() - self.census.fte + 1e-9).floor().clamp(0.0, MAX_POSTS_ADVERTISED);
-                    let vacant_posts = vacant_posts as u64;
                     let draws = self.key.process(Process::ExperiencedHire).child(month as u64);
-                    let filled = (0..vacant_posts)
-                        .filter(|&post| draws.uniform(post) < self.params.experienced_fill_prob)
-                        .count();
+                    let filled = draws.count_below(vacant_posts as u64, self.params.experienced_fill_prob);
                     experienced.max_per_month.map_or(filled as u32, |most| (filled as u32).min(most))
                 }
             };
