@@ -307,7 +307,7 @@ impl<'a> Replication<'a> {
             let new_standing = month > worker.standing.until;
             let absence_ends = worker.absent && month > worker.absent_until;
             if new_standing || absence_ends {
-                self.census.remove(worker);
+                let (was_standing, was_absent) = (worker.standing, worker.absent);
                 if new_standing {
                     // Last month's exposure was at the old rate.
                     worker.advance_exposure(self.exposure_before);
@@ -317,7 +317,7 @@ impl<'a> Replication<'a> {
                     worker.absent = false;
                     worker.next_absence = absence.next_start(worker.key, worker.absent_until);
                 }
-                self.census.add(worker);
+                self.census.restate(worker, &was_standing, was_absent);
             }
             // Leaving.
             if let Some(cdf) = destination_cdf
@@ -337,10 +337,9 @@ impl<'a> Replication<'a> {
             }
             // Absence.
             if !worker.absent && worker.next_absence <= month {
-                self.census.remove(worker);
                 worker.absent = true;
                 worker.absent_until = month + absence.length(worker.key, month) - 1;
-                self.census.add(worker);
+                self.census.restate(worker, &worker.standing, false);
             }
             self.due.update(position, worker);
         }

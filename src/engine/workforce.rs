@@ -311,7 +311,8 @@ fn assign_managers(workers: &mut [StockWorker], initial: &InitialSpec) {
 
 /// Sums over the workers in post: what the metrics, the costs and the next processes need.
 /// Kept up to date as workers join, leave and change (each change takes the worker's old
-/// contribution away and adds the new one); exact, as every amount is on the census grid.
+/// contribution away and adds the new one); exact, as every amount is on the census grid, so
+/// the order of the changes does not matter.
 /// Prices are applied afterwards to the FTE by grade.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Census {
@@ -345,21 +346,34 @@ impl Census {
         self.count(worker, -1);
     }
 
-    /// Adds (`sign` 1) or takes away (-1) the worker's part. Without branches: which parts a
-    /// worker counts in is down to luck, which a branch predictor cannot learn. Adding 0 where
-    /// a branch would add nothing leaves the same bits (no sum is ever -0).
+    /// Moves a worker's part from how they stood before a change (`was_standing`,
+    /// `was_absent`) to how they stand now: what `remove` before the change and `add` after it
+    /// would do, without the parts a change of standing or absence leaves alone (FTE,
+    /// headcount, joining month). The same sums: every amount is on the census grid.
+    pub fn restate(&mut self, worker: &Worker, was_standing: &Standing, was_absent: bool) {
+        self.count_standing(worker, was_standing, was_absent, -1);
+        self.count_standing(worker, &worker.standing, worker.absent, 1);
+    }
+
+    /// Adds (`sign` 1) or takes away (-1) the worker's part.
     fn count(&mut self, worker: &Worker, sign: i32) {
-        let standing = &worker.standing;
-        let fte = f64::from(sign) * worker.fte;
-        let only_if = |counted: bool, amount: f64| if counted { amount } else { 0.0 };
-        let case_holding = !worker.absent && !worker.manager;
-        self.fte += fte;
+        self.fte += f64::from(sign) * worker.fte;
         self.headcount = self.headcount.wrapping_add_signed(sign);
         self.joined_total += i64::from(sign) * i64::from(worker.joined);
+        self.count_standing(worker, &worker.standing, worker.absent, sign);
+    }
+
+    /// The part of `count` that follows the worker's standing and absence. Without branches:
+    /// which parts a worker counts in is down to luck, which a branch predictor cannot learn.
+    /// Adding 0 where a branch would add nothing leaves the same bits (no sum is ever -0).
+    fn count_standing(&mut self, worker: &Worker, standing: &Standing, absent: bool, sign: i32) {
+        let fte = f64::from(sign) * worker.fte;
+        let only_if = |counted: bool, amount: f64| if counted { amount } else { 0.0 };
+        let case_holding = !absent && !worker.manager;
         self.fte_by_grade[standing.grade.index()] += fte;
         self.nqsw_headcount = self.nqsw_headcount.wrapping_add_signed(sign * i32::from(standing.grade == Grade::Nqsw));
         self.allowance_fte += only_if(standing.allowance_paid, fte);
-        self.absent_fte += only_if(worker.absent, fte);
+        self.absent_fte += only_if(absent, fte);
         self.case_holding_fte += only_if(case_holding, fte);
         self.capacity += only_if(case_holding, f64::from(sign) * standing.capacity_cases);
     }
