@@ -339,6 +339,7 @@ impl<'a> Replication<'a> {
             if !worker.absent && worker.next_absence <= month {
                 worker.absent = true;
                 worker.absent_until = month + absence.length(worker.key, month) - 1;
+                // Only the absence changes: the standing before is the standing now.
                 self.census.restate(worker, &worker.standing, false);
             }
             self.due.update(position, worker);
