@@ -88,6 +88,7 @@ pub fn backtest_area(data: &Dataset, area: &Area, settings: &BacktestSettings) -
         seed: settings.seed,
         months: Some(12 * (last - from) as u32),
         progress: false,
+        national_seed: None,
     };
     let run = run_all(std::slice::from_ref(&generated.scenario), &run_settings).remove(0);
     let value_in = |year: i32, field: Field, scale: f64| data.figures(area, year)?.value(field).map(|v| v * scale);

@@ -306,7 +306,13 @@ fn run_command(args: &RunArgs) -> Result<(), Failure> {
         check_months_datable(&scenarios, months)?;
     }
 
-    let settings = RunSettings { replications: args.reps, seed: args.seed, months: args.months, progress: true };
+    let settings = RunSettings {
+        replications: args.reps,
+        seed: args.seed,
+        months: args.months,
+        progress: true,
+        national_seed: None,
+    };
     let simulate_and_write = || -> Result<(Vec<String>, Vec<PathBuf>), Failure> {
         let files = simulate_and_summarise(&scenarios, &settings, !args.no_report)?;
         let outputs: Vec<&dyn output::OutputFile> =
@@ -377,7 +383,13 @@ fn sweep_command(args: &SweepArgs) -> Result<(), Failure> {
 
     let months = args.months.unwrap_or(reference.spec.horizon_months);
     check_months_datable(std::slice::from_ref(&reference), months)?;
-    let settings = RunSettings { replications: args.reps, seed: args.seed, months: Some(months), progress: true };
+    let settings = RunSettings {
+        replications: args.reps,
+        seed: args.seed,
+        months: Some(months),
+        progress: true,
+        national_seed: None,
+    };
     let simulate_and_write = || -> Result<(sweep::SweepResults, Vec<PathBuf>), Failure> {
         let results = sweep::simulate(&reference, &variants, &param, &settings);
         let charts = sweep::chart_files(&results).map_err(|error| Failure::Other(error.to_string()))?;

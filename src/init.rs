@@ -246,6 +246,7 @@ fn calibrate(plan: &Plan, calibration: &Calibration) -> Result<(f64, Option<f64>
         seed: calibration.seed,
         months: Some(CALIBRATION_MONTHS),
         progress: false,
+        national_seed: None,
     };
     while iterations < calibration.max_iterations {
         iterations += 1;

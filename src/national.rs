@@ -150,6 +150,8 @@ fn project_council(data: &Dataset, area: &Area, settings: &NationalSettings) -> 
         seed: council_seed(settings.seed, &area.code),
         months: Some(settings.months),
         progress: false,
+        // Every council meets the same national years in a replication.
+        national_seed: Some(settings.seed),
     };
     let Some(run) = run_all(std::slice::from_ref(&generated.scenario), &run_settings).pop() else {
         return Err("nothing was simulated".to_string());

@@ -23,6 +23,10 @@ pub struct RunSettings {
     pub months: Option<u32>,
     /// Show a progress bar (only ever on a terminal).
     pub progress: bool,
+    /// The seed of the national year-to-year swings (see `engine::Model::national_seed`);
+    /// `None`: `seed`. A national run sets the master seed here while each council has a
+    /// seed of its own.
+    pub national_seed: Option<u64>,
 }
 
 /// Every recorded month of every replication of one scenario.
@@ -128,7 +132,8 @@ fn simulate_scenario(
     bar: &ProgressBar,
     buffers: &mut Buffers,
 ) -> ScenarioRun {
-    let model = Model::build(scenario);
+    let mut model = Model::build(scenario);
+    model.national_seed = settings.national_seed;
     let months = settings.months.unwrap_or(scenario.spec.horizon_months);
     let replications = settings.replications as usize;
     let row = (months as usize + 1) * metrics::COUNT;
@@ -219,7 +224,8 @@ mod tests {
         let scenarios: Vec<Scenario> =
             ["baseline.toml", "larger_allowance.toml", "apprentices_20.toml"].into_iter().map(shipped).collect();
         // More replications than a block, and not a whole number of blocks.
-        let settings = RunSettings { replications: 300, seed: 11, months: Some(6), progress: false };
+        let settings =
+            RunSettings { replications: 300, seed: 11, months: Some(6), progress: false, national_seed: None };
         let at_once = run_all(&scenarios, &settings);
         let mut seen = Vec::new();
         run_each(&scenarios, &settings, |position, run, baseline| {
@@ -236,7 +242,8 @@ mod tests {
     #[test]
     fn a_scenario_in_reused_buffers_overwrites_every_value() {
         let scenario = shipped("baseline.toml");
-        let settings = RunSettings { replications: 300, seed: 3, months: Some(5), progress: false };
+        let settings =
+            RunSettings { replications: 300, seed: 3, months: Some(5), progress: false, national_seed: None };
         let fresh = simulate_scenario(&scenario, &settings, &ProgressBar::hidden(), &mut Buffers::default());
         let size = fresh.values.len();
         let mut dirty = Buffers { block: vec![f64::NAN; size], values: vec![f64::NAN; size] };

@@ -16,7 +16,7 @@ fn scenario(name: &str) -> Scenario {
 }
 
 fn settings(seed: u64, replications: u32, months: u32) -> RunSettings {
-    RunSettings { replications, seed, months: Some(months), progress: false }
+    RunSettings { replications, seed, months: Some(months), progress: false, national_seed: None }
 }
 
 fn variance(values: &[f64]) -> f64 {

@@ -14,7 +14,7 @@ fn scenario(relative: &str) -> Scenario {
 }
 
 fn run(relative: &str, replications: u32, months: u32) -> ScenarioRun {
-    let settings = RunSettings { replications, seed: 1, months: Some(months), progress: false };
+    let settings = RunSettings { replications, seed: 1, months: Some(months), progress: false, national_seed: None };
     run_all(&[scenario(relative)], &settings).remove(0)
 }
 

@@ -24,7 +24,7 @@ fn baseline() -> Scenario {
 }
 
 fn settings(replications: u32, months: u32) -> RunSettings {
-    RunSettings { replications, seed: 7, months: Some(months), progress: false }
+    RunSettings { replications, seed: 7, months: Some(months), progress: false, national_seed: None }
 }
 
 #[test]

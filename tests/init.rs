@@ -329,7 +329,7 @@ fn durham_turnover_is_calibrated_to_its_recent_turnover() {
     assert!(generated.toml.contains(&stated), "the file states the target: {stated}");
     assert!(generated.toml.contains(&format!("hazard_scale = {}", calibration.hazard_scale)));
 
-    let settings = RunSettings { replications: 200, seed: 1, months: Some(12), progress: false };
+    let settings = RunSettings { replications: 200, seed: 1, months: Some(12), progress: false, national_seed: None };
     let run = run_all(std::slice::from_ref(&generated.scenario), &settings).remove(0);
     let turnover = run.across_replications(12, Metric::TurnoverRate);
     let mean = turnover.iter().sum::<f64>() / turnover.len() as f64;

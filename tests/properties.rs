@@ -266,7 +266,7 @@ fn scenario() -> impl Strategy<Value = (String, u32)> {
 }
 
 fn settings(months: u32) -> RunSettings {
-    RunSettings { replications: REPLICATIONS, seed: 11, months: Some(months), progress: false }
+    RunSettings { replications: REPLICATIONS, seed: 11, months: Some(months), progress: false, national_seed: None }
 }
 
 fn check_books(run: &ScenarioRun) -> Result<(), TestCaseError> {

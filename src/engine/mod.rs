@@ -50,6 +50,7 @@ mod model;
 pub mod rng;
 mod simulate;
 mod standing;
+mod swings;
 mod workforce;
 
 #[cfg(test)]

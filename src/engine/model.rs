@@ -5,6 +5,7 @@
 
 use super::Route;
 use super::rng::{Key, Process, name_hash};
+use super::swings::Variations;
 use super::workforce::{Grade, NEVER_FROM, StockTemplate, Worker, build_stock_template};
 use crate::calendar::YearMonth;
 use crate::scenario::Scenario;
@@ -18,6 +19,13 @@ pub struct Model {
     pub(super) stock: StockTemplate,
     pub(super) initial: InitialFigures,
     pub(super) establishment_changes: Vec<(i32, f64)>,
+    /// Growth of funded posts a year, applied a twelfth each month (fixed 0 without it).
+    pub(super) establishment_growth: Param<GrowthRate>,
+    /// The year-to-year swings of the rates that have them.
+    pub(super) variations: Variations,
+    /// The seed national swings are drawn from; `None`: the run's own seed. A national run
+    /// gives every council the master seed here, so that councils share national years.
+    pub national_seed: Option<u64>,
     pub(super) retention: Option<RetentionModel>,
     pub(super) university: Option<UniversityModel>,
     pub(super) cohorts: Vec<CohortModel>,
@@ -166,6 +174,8 @@ pub(super) struct AgencyModel {
     pub cover_absence: bool,
     pub max_fte: Option<Param<NonNegative>>,
     pub supply_changes: Vec<(i32, Param<NonNegative>)>,
+    /// Months over which agency use closes the gap to the cover wanted (0: at once).
+    pub adjustment_months: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -242,12 +252,11 @@ impl Model {
             experienced_prior_months: spec.initial.experienced_prior_months,
         };
 
-        let establishment_changes = spec
-            .establishment
-            .as_ref()
-            .filter(|e| enabled(e.enabled))
+        let establishment_spec = spec.establishment.as_ref().filter(|e| enabled(e.enabled));
+        let establishment_changes = establishment_spec
             .map(|e| e.changes.iter().map(|c| (month_index(c.from), c.change_fte)).collect())
             .unwrap_or_default();
+        let establishment_growth = establishment_spec.map_or(Param::fixed(0.0), |e| e.annual_growth);
 
         let retention = retention_spec.map(|r| RetentionModel {
             band_edges_months: r.band_edges_months.clone(),
@@ -325,6 +334,7 @@ impl Model {
             cover_absence: a.cover_absence,
             max_fte: a.max_fte,
             supply_changes: a.supply_changes.iter().map(|c| (month_index(c.from), c.cover_share_multiplier)).collect(),
+            adjustment_months: a.adjustment_months,
         });
 
         let absence = spec.absence.as_ref().filter(|a| enabled(a.enabled)).map(|a| AbsenceModel {
@@ -380,6 +390,13 @@ impl Model {
         });
         let senior_after_months = costs_spec.map_or(60, |c| c.senior_after_months) as i32;
 
+        let variations = Variations {
+            leaving: retention_spec.and_then(|r| r.yearly_variation),
+            fill: spec.routes.experienced.as_ref().filter(|e| enabled(e.enabled)).and_then(|e| e.yearly_variation),
+            establishment: establishment_spec.and_then(|e| e.yearly_variation),
+            agency: spec.agency.as_ref().filter(|a| enabled(a.enabled)).and_then(|a| a.yearly_variation),
+            demand: spec.demand.as_ref().filter(|d| enabled(d.enabled)).and_then(|d| d.yearly_variation),
+        };
         let allowance_grades =
             retention.as_ref().and_then(|r| r.allowance.as_ref()).map_or([true; Grade::COUNT], |a| a.eligible_grades);
         Model {
@@ -389,6 +406,9 @@ impl Model {
             stock,
             initial,
             establishment_changes,
+            establishment_growth,
+            variations,
+            national_seed: None,
             retention,
             university,
             cohorts,
@@ -539,6 +559,7 @@ pub(super) struct RepParams {
     pub absence_start_prob: f64,
     pub absence_mean_months: f64,
     pub demand_monthly_log_growth: f64,
+    pub establishment_monthly_log_growth: f64,
     pub annual_pay_award: f64,
     pub agency_premium: f64,
 }
@@ -617,6 +638,10 @@ impl RepParams {
                 .demand
                 .as_ref()
                 .map_or(0.0, |d| (1.0 + draw("demand.annual_growth", &d.annual_growth)).max(1e-9).ln() / 12.0),
+            establishment_monthly_log_growth: (1.0 + draw("establishment.annual_growth", &model.establishment_growth))
+                .max(1e-9)
+                .ln()
+                / 12.0,
             annual_pay_award: model.costs.as_ref().map_or(0.0, |c| draw("costs.annual_pay_award", &c.annual_pay_award)),
             agency_premium: model.costs.as_ref().map_or(0.0, |c| draw("costs.agency_premium", &c.agency_premium)),
         }

@@ -32,6 +32,8 @@ pub enum Process {
     ExperiencedHire = 9,
     Demand = 10,
     NewWorker = 11,
+    /// Year-to-year swings, one stream per swinging quantity (see `swings`).
+    YearToYear = 12,
 }
 
 /// SplitMix64's output function: a bijective mixer with full avalanche.

@@ -6,6 +6,7 @@ use super::metrics::{COUNT, LEAVERS_BY_DESTINATION, Metric, STARTERS_BY_ROUTE, T
 use super::model::{Model, RepParams};
 use super::rng::{Key, Process};
 use super::standing::{Careers, StandingRules};
+use super::swings::Swings;
 use super::workforce::{Census, Grade, NEVER_FROM, Trainee, Worker};
 use super::{Destination, Route};
 
@@ -14,7 +15,7 @@ use super::{Destination, Route};
 /// `(months + 1) * metrics::COUNT` values.
 pub fn simulate(model: &Model, seed: u64, replication: u64, months: u32, out: &mut [f64]) {
     assert_eq!(out.len(), (months as usize + 1) * COUNT, "output buffer has the wrong length");
-    let mut rep = Replication::start(model, Key::replication(seed, replication));
+    let mut rep = Replication::start(model, seed, replication);
     rep.record(0, &Flows::default(), &mut out[..COUNT]);
     for month in 1..=months as i32 {
         rep.month(month, &mut out[month as usize * COUNT..(month as usize + 1) * COUNT]);
@@ -25,7 +26,7 @@ pub fn simulate(model: &Model, seed: u64, replication: u64, months: u32, out: &m
 /// census counted afresh.
 #[cfg(test)]
 pub(super) fn simulate_recounting(model: &Model, seed: u64, replication: u64, months: u32) {
-    let mut rep = Replication::start(model, Key::replication(seed, replication));
+    let mut rep = Replication::start(model, seed, replication);
     let mut row = vec![0.0; COUNT];
     for month in 1..=months as i32 {
         rep.month(month, &mut row);
@@ -62,6 +63,8 @@ impl Flows {
 struct Replication<'a> {
     model: &'a Model,
     params: RepParams,
+    /// This year's swings of the leaving rate, fill chance, establishment, agency and demand.
+    swings: Swings,
     absence: AbsenceTiming,
     key: Key,
     workers: Vec<Worker>,
@@ -106,8 +109,11 @@ struct Replication<'a> {
 }
 
 impl<'a> Replication<'a> {
-    fn start(model: &'a Model, key: Key) -> Replication<'a> {
+    fn start(model: &'a Model, seed: u64, replication: u64) -> Replication<'a> {
+        let key = Key::replication(seed, replication);
         let params = RepParams::draw(model, key);
+        let national = Key::replication(model.national_seed.unwrap_or(seed), replication);
+        let swings = Swings::new(&model.variations, key, national);
         let stock_key = key.process(Process::StartingStock);
         let eligible_share =
             model.retention.as_ref().and_then(|r| r.allowance.as_ref()).map_or(0.0, |a| a.eligible_share);
@@ -148,6 +154,7 @@ impl<'a> Replication<'a> {
         let mut rep = Replication {
             model,
             params,
+            swings,
             absence,
             key,
             workers,
@@ -180,6 +187,7 @@ impl<'a> Replication<'a> {
     /// One month's processes, in order, then the month's row of metrics into `row`.
     fn month(&mut self, month: i32, row: &mut [f64]) {
         let mut flows = Flows::default();
+        self.swings.month(month);
         self.pay_award(month);
         self.demand(month);
         self.establishment(month);
@@ -204,11 +212,17 @@ impl<'a> Replication<'a> {
         let stream = self.key.process(Process::Demand);
         let noise = demand.monthly_noise_sd
             * standard_normal(stream.uniform(2 * month as u64), stream.uniform(2 * month as u64 + 1));
-        self.open_cases *= (self.params.demand_monthly_log_growth + noise).exp();
+        let growth = self.params.demand_monthly_log_growth + self.swings.demand_log_growth / 12.0;
+        self.open_cases *= (growth + noise).exp();
     }
 
-    /// 2. Establishment: scheduled changes, then (each April) the caseload cap's review.
+    /// 2. Establishment: a month's growth, scheduled changes, then (each April) the caseload
+    /// cap's review.
     fn establishment(&mut self, month: i32) {
+        let growth = self.params.establishment_monthly_log_growth + self.swings.establishment_log_growth / 12.0;
+        if growth != 0.0 {
+            self.scheduled_establishment *= growth.exp();
+        }
         for (from, change) in &self.model.establishment_changes {
             if *from == month {
                 self.scheduled_establishment += change;
@@ -278,7 +292,7 @@ impl<'a> Replication<'a> {
     /// reading and cannot leave in the month they join.
     fn advance_exposure_clock(&mut self) {
         self.exposure_before = self.exposure;
-        self.exposure += self.pressure_factor();
+        self.exposure += self.pressure_factor() * self.swings.leaving_multiplier;
     }
 
     /// 4 and 5. Leavers, then absence. Only the workers with something due this month are
@@ -402,7 +416,8 @@ impl<'a> Replication<'a> {
                     let vacant_posts =
                         (self.establishment_fte() - self.census.fte + 1e-9).floor().clamp(0.0, MAX_POSTS_ADVERTISED);
                     let draws = self.key.process(Process::ExperiencedHire).child(month as u64);
-                    let filled = draws.count_below(vacant_posts as u64, self.params.experienced_fill_prob);
+                    let fill_prob = (self.params.experienced_fill_prob * self.swings.fill_multiplier).min(1.0);
+                    let filled = draws.count_below(vacant_posts as u64, fill_prob);
                     experienced.max_per_month.map_or(filled as u32, |most| (filled as u32).min(most))
                 }
             };
@@ -466,8 +481,15 @@ impl<'a> Replication<'a> {
         }
         let vacancy = (self.establishment_fte() - census.fte).max(0.0);
         let gap = if agency.cover_absence { vacancy + census.absent_fte } else { vacancy };
-        let share = (self.params.agency_cover_share * self.cover_share_multiplier).min(1.0);
-        self.agency_fte = (share * gap).min(self.params.agency_max_fte);
+        let share =
+            (self.params.agency_cover_share * self.cover_share_multiplier * self.swings.agency_multiplier).min(1.0);
+        let wanted = share * gap;
+        // Sticky: agency contracts run on, and new ones take time to arrange.
+        let agency = match agency.adjustment_months {
+            0 | 1 => wanted,
+            months => self.agency_fte + (wanted - self.agency_fte) / f64::from(months),
+        };
+        self.agency_fte = agency.min(self.params.agency_max_fte);
     }
 
     /// 8 and 9. Caseload, then every metric for this month into `row`.

@@ -8,7 +8,7 @@ use super::param::{Dist, Param};
 use super::schema::{
     AbsenceSpec, AgencySpec, AllowanceSpec, CaseloadPressureSpec, CaseloadSpec, CostsSpec, DemandSpec,
     DestinationShares, EstablishmentSpec, ExperiencedSpec, InitialSpec, PipelineSpec, RetentionSpec, RouteName,
-    RouteTable, ScenarioSpec, UniversitySpec, WelcomePaymentSpec,
+    RouteTable, ScenarioSpec, UniversitySpec, WelcomePaymentSpec, YearlyVariation,
 };
 use crate::calendar::YearMonth;
 
@@ -279,6 +279,15 @@ impl Checker<'_> {
         self.within(field, value, 0.1, 1.0, FTE)
     }
 
+    /// A year-to-year variation: a standard deviation of at most 2 in logs (a factor of
+    /// about 7 either way), a persistence below 1 (at 1 a swing would never fade), a share.
+    fn yearly_variation(&mut self, field: &str, variation: Option<YearlyVariation>) {
+        let Some(variation) = variation else { return };
+        self.within(&format!("{field}.sd"), variation.sd, 0.0, 2.0, "a standard deviation from 0 to 2 (in logs)");
+        self.within(&format!("{field}.persistence"), variation.persistence, 0.0, 0.99, "a correlation from 0 to 0.99");
+        self.probability(&format!("{field}.national_share"), variation.national_share);
+    }
+
     fn at_least_one_month(&mut self, field: &str, months: u32) {
         if months == 0 {
             self.fail(field, "expected at least 1 month, got 0");
@@ -493,6 +502,9 @@ impl Checker<'_> {
     }
 
     fn establishment(&mut self, establishment: &EstablishmentSpec) {
+        let growth = "a rate a year from -1 to 1 (-100% to +100%)";
+        self.param_at_most("establishment.annual_growth", &establishment.annual_growth, MAX_GROWTH, growth);
+        self.yearly_variation("establishment.yearly_variation", establishment.yearly_variation);
         let months: Vec<YearMonth> = establishment.changes.iter().map(|change| change.from).collect();
         self.dated_changes("establishment.changes", "from", &months);
         // Posts added, all together: the establishment never grows by more than this.
@@ -516,6 +528,7 @@ impl Checker<'_> {
     }
 
     fn retention(&mut self, retention: &RetentionSpec) {
+        self.yearly_variation("retention.yearly_variation", retention.yearly_variation);
         let edges = &retention.band_edges_months;
         self.band_edges(edges);
         let bands = edges.len() + 1;
@@ -671,6 +684,7 @@ impl Checker<'_> {
     fn experienced(&mut self, experienced: &ExperiencedSpec) {
         self.probability("routes.experienced.manager_share", experienced.manager_share);
         self.probability("routes.experienced.part_time_share", experienced.part_time_share);
+        self.yearly_variation("routes.experienced.yearly_variation", experienced.yearly_variation);
         if let Some(per_month) = &experienced.per_month {
             self.param_at_most("routes.experienced.per_month", per_month, MAX_PEOPLE, PEOPLE);
         }
@@ -706,6 +720,8 @@ impl Checker<'_> {
     fn agency(&mut self, agency: &AgencySpec) {
         let months: Vec<YearMonth> = agency.supply_changes.iter().map(|change| change.from).collect();
         self.dated_changes("agency.supply_changes", "from", &months);
+        self.at_most_months("agency.adjustment_months", agency.adjustment_months);
+        self.yearly_variation("agency.yearly_variation", agency.yearly_variation);
     }
 
     fn absence(&mut self, absence: &AbsenceSpec) {
@@ -717,6 +733,7 @@ impl Checker<'_> {
     fn demand(&mut self, demand: &DemandSpec) {
         let growth = "a rate a year from -1 to 1 (-100% to +100%)";
         self.param_at_most("demand.annual_growth", &demand.annual_growth, MAX_GROWTH, growth);
+        self.yearly_variation("demand.yearly_variation", demand.yearly_variation);
         self.within(
             "demand.monthly_noise_sd",
             demand.monthly_noise_sd,

@@ -139,12 +139,47 @@ pub struct RouteShares {
 }
 
 /// Funded posts: the starting establishment follows from FTE in post and the vacancy rate.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct EstablishmentSpec {
     pub enabled: Enabled,
     /// Dated changes, in order (for example a new team of 6 FTE from April 2026).
     pub changes: Vec<EstablishmentChange>,
+    /// Growth of funded posts a year (0.03: +3% a year), applied a twelfth each month and
+    /// drawn once per replication.
+    pub annual_growth: Param<GrowthRate>,
+    /// How the growth swings from year to year around `annual_growth` (in logs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub yearly_variation: Option<YearlyVariation>,
+}
+
+impl Default for EstablishmentSpec {
+    fn default() -> Self {
+        EstablishmentSpec {
+            enabled: Enabled::default(),
+            changes: Vec::new(),
+            annual_growth: Param::fixed(0.0),
+            yearly_variation: None,
+        }
+    }
+}
+
+/// How a rate swings from one year to the next around its level, as councils' rates do in
+/// the DfE panel. Each year (from the start, twelve months at a time) has a log multiplier
+/// x following x(y) = persistence x(y-1) + a fresh normal, with standard deviation `sd`
+/// overall; the share `national_share` of the fresh part is a national swing, the same for
+/// every council (and every scenario) in a replication, the rest the council's own.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct YearlyVariation {
+    /// Standard deviation of a year's log multiplier (0.2: roughly +-20%).
+    pub sd: f64,
+    /// Correlation of a year's multiplier with the year before's, 0 to 0.99.
+    #[serde(default)]
+    pub persistence: f64,
+    /// Share of the variance shared by every council in the same year, 0 to 1.
+    #[serde(default)]
+    pub national_share: f64,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -171,6 +206,10 @@ pub struct RetentionSpec {
     pub caseload_pressure: Option<CaseloadPressureSpec>,
     /// Where leavers go, per route.
     pub destinations: RouteTable<DestinationShares>,
+    /// How every leaving rate swings from year to year (turnover is mostly such noise
+    /// around a council's own level).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub yearly_variation: Option<YearlyVariation>,
 }
 
 impl Default for RetentionSpec {
@@ -183,6 +222,7 @@ impl Default for RetentionSpec {
             allowance: None,
             caseload_pressure: None,
             destinations: RouteTable::default(),
+            yearly_variation: None,
         }
     }
 }
@@ -409,6 +449,9 @@ pub struct ExperiencedSpec {
     /// Share of hires into managerial or other non-case-holding posts.
     pub manager_share: f64,
     pub part_time_share: f64,
+    /// How the fill chance swings from year to year (the market for experienced staff).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub yearly_variation: Option<YearlyVariation>,
 }
 
 impl Default for ExperiencedSpec {
@@ -420,6 +463,7 @@ impl Default for ExperiencedSpec {
             per_month: None,
             manager_share: 0.0,
             part_time_share: 0.0,
+            yearly_variation: None,
         }
     }
 }
@@ -498,6 +542,12 @@ pub struct AgencySpec {
     pub max_fte: Option<Param<NonNegative>>,
     /// Dated changes in market supply, multiplying `cover_share` from then on.
     pub supply_changes: Vec<SupplyChange>,
+    /// Agency use is sticky: each month it moves this many months' share of the way to the
+    /// cover wanted (1 / adjustment_months of the gap). 0: at once.
+    pub adjustment_months: u32,
+    /// How the cover share swings from year to year.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub yearly_variation: Option<YearlyVariation>,
 }
 
 impl Default for AgencySpec {
@@ -508,6 +558,8 @@ impl Default for AgencySpec {
             cover_absence: false,
             max_fte: None,
             supply_changes: Vec::new(),
+            adjustment_months: 0,
+            yearly_variation: None,
         }
     }
 }
@@ -548,11 +600,19 @@ pub struct DemandSpec {
     pub annual_growth: Param<GrowthRate>,
     /// Standard deviation of the monthly change in log open cases.
     pub monthly_noise_sd: f64,
+    /// How the trend swings from year to year (added to the year's log growth).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub yearly_variation: Option<YearlyVariation>,
 }
 
 impl Default for DemandSpec {
     fn default() -> Self {
-        DemandSpec { enabled: Enabled::default(), annual_growth: Param::fixed(0.0), monthly_noise_sd: 0.0 }
+        DemandSpec {
+            enabled: Enabled::default(),
+            annual_growth: Param::fixed(0.0),
+            monthly_noise_sd: 0.0,
+            yearly_variation: None,
+        }
     }
 }
 

@@ -1,0 +1,185 @@
+//! Year-to-year swings: the leaving rate, the experienced fill chance, establishment growth,
+//! agency cover and demand each move from one year to the next around their level, as
+//! councils' figures do in the DfE panel. A swing is a log multiplier following an AR(1) year
+//! by year; part of each year's fresh draw is national (shared by every council and every
+//! scenario in a replication, so that England's interval carries the years when every council
+//! moved together), the rest the council's own.
+//!
+//! Years run twelve months at a time from the start (months 1-12 are year 0), so for a start
+//! in October they are the DfE's years to 30 September.
+
+use super::rng::{Key, Process, name_hash};
+use crate::scenario::schema::YearlyVariation;
+
+/// One swinging quantity's state in one replication.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Swing {
+    variation: YearlyVariation,
+    /// Draws of the council's own part and of the national part, by year.
+    own: Key,
+    national: Key,
+    /// This year's log multiplier.
+    log_multiplier: f64,
+}
+
+impl Swing {
+    /// A swing named by its field path (its streams follow the name, so scenarios that agree
+    /// on a swing draw the same years). `None` without a variation: no swing.
+    pub fn new(name: &str, variation: Option<YearlyVariation>, own: Key, national: Key) -> Option<Swing> {
+        let variation = variation.filter(|v| v.sd > 0.0)?;
+        let id = name_hash(name);
+        Some(Swing {
+            variation,
+            own: own.process(Process::YearToYear).child(id),
+            national: national.process(Process::YearToYear).child(id),
+            log_multiplier: 0.0,
+        })
+    }
+
+    /// Moves on to year `year` (0 first) and returns its log multiplier. Year 0 is drawn from
+    /// the stationary distribution, so every year has standard deviation `sd`.
+    pub fn enter_year(&mut self, year: u64) -> f64 {
+        let v = self.variation;
+        let fresh = v.national_share.sqrt() * standard_normal(self.national, year)
+            + (1.0 - v.national_share).sqrt() * standard_normal(self.own, year);
+        self.log_multiplier = if year == 0 {
+            v.sd * fresh
+        } else {
+            let phi = v.persistence;
+            phi * self.log_multiplier + v.sd * (1.0 - phi * phi).sqrt() * fresh
+        };
+        self.log_multiplier
+    }
+}
+
+/// A standard normal for `year` from a stream (Box-Muller on two of its uniforms).
+fn standard_normal(stream: Key, year: u64) -> f64 {
+    let u1 = stream.uniform(2 * year);
+    let u2 = stream.uniform(2 * year + 1);
+    (-2.0 * (1.0 - u1).ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+}
+
+/// Every swing of one replication, and this year's multipliers.
+#[derive(Debug, Clone)]
+pub(super) struct Swings {
+    leaving: Option<Swing>,
+    fill: Option<Swing>,
+    establishment: Option<Swing>,
+    agency: Option<Swing>,
+    demand: Option<Swing>,
+    /// This year's multipliers of the leaving rate, the fill chance and agency cover.
+    pub leaving_multiplier: f64,
+    pub fill_multiplier: f64,
+    pub agency_multiplier: f64,
+    /// This year's swing in the log growth of funded posts and of open cases, a year.
+    pub establishment_log_growth: f64,
+    pub demand_log_growth: f64,
+}
+
+/// The variations of each swinging quantity, as the model holds them.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Variations {
+    pub leaving: Option<YearlyVariation>,
+    pub fill: Option<YearlyVariation>,
+    pub establishment: Option<YearlyVariation>,
+    pub agency: Option<YearlyVariation>,
+    pub demand: Option<YearlyVariation>,
+}
+
+impl Swings {
+    /// `own` is the replication's key, `national` the key national swings are drawn from
+    /// (the same for every council of a national run).
+    pub fn new(variations: &Variations, own: Key, national: Key) -> Swings {
+        let swing = |name, variation| Swing::new(name, variation, own, national);
+        Swings {
+            leaving: swing("retention.yearly_variation", variations.leaving),
+            fill: swing("routes.experienced.yearly_variation", variations.fill),
+            establishment: swing("establishment.yearly_variation", variations.establishment),
+            agency: swing("agency.yearly_variation", variations.agency),
+            demand: swing("demand.yearly_variation", variations.demand),
+            leaving_multiplier: 1.0,
+            fill_multiplier: 1.0,
+            agency_multiplier: 1.0,
+            establishment_log_growth: 0.0,
+            demand_log_growth: 0.0,
+        }
+    }
+
+    /// Sets this year's multipliers at the first month of each year.
+    pub fn month(&mut self, month: i32) {
+        if month < 1 || (month - 1) % 12 != 0 {
+            return;
+        }
+        let year = ((month - 1) / 12) as u64;
+        let log = |swing: &mut Option<Swing>| swing.as_mut().map_or(0.0, |s| s.enter_year(year));
+        self.leaving_multiplier = log(&mut self.leaving).exp();
+        self.fill_multiplier = log(&mut self.fill).exp();
+        self.agency_multiplier = log(&mut self.agency).exp();
+        self.establishment_log_growth = log(&mut self.establishment);
+        self.demand_log_growth = log(&mut self.demand);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn variation(sd: f64, persistence: f64, national_share: f64) -> Option<YearlyVariation> {
+        Some(YearlyVariation { sd, persistence, national_share })
+    }
+
+    /// Many replications' paths: the spread, the year-to-year correlation and the shared part
+    /// come out as asked.
+    #[test]
+    fn swings_have_the_spread_persistence_and_national_share_asked_for() {
+        let (sd, phi, share) = (0.3, 0.6, 0.25);
+        let n = 20_000;
+        let mut years = vec![[0.0; 3]; n];
+        let mut other_council = vec![0.0; n];
+        for (rep, path) in years.iter_mut().enumerate() {
+            let national = Key::replication(7, rep as u64);
+            let mut swing =
+                Swing::new("x", variation(sd, phi, share), Key::replication(1, rep as u64), national).expect("a swing");
+            for (year, slot) in path.iter_mut().enumerate() {
+                *slot = swing.enter_year(year as u64);
+            }
+            let mut other =
+                Swing::new("x", variation(sd, phi, share), Key::replication(2, rep as u64), national).expect("a swing");
+            other_council[rep] = other.enter_year(0);
+        }
+        let mean = |xs: &[f64]| xs.iter().sum::<f64>() / xs.len() as f64;
+        let cov = |a: &[f64], b: &[f64]| {
+            let (ma, mb) = (mean(a), mean(b));
+            a.iter().zip(b).map(|(x, y)| (x - ma) * (y - mb)).sum::<f64>() / a.len() as f64
+        };
+        let year = |k: usize| years.iter().map(|p| p[k]).collect::<Vec<f64>>();
+        let (y0, y1, y2) = (year(0), year(1), year(2));
+        // Standard errors at n = 20,000 are under 0.01 for each figure.
+        for y in [&y0, &y1, &y2] {
+            assert!((cov(y, y).sqrt() - sd).abs() < 0.01, "sd {}", cov(y, y).sqrt());
+        }
+        let corr = |a: &[f64], b: &[f64]| cov(a, b) / (cov(a, a) * cov(b, b)).sqrt();
+        assert!((corr(&y0, &y1) - phi).abs() < 0.02, "lag 1 {}", corr(&y0, &y1));
+        assert!((corr(&y0, &y2) - phi * phi).abs() < 0.02, "lag 2 {}", corr(&y0, &y2));
+        // Two councils sharing the national key: correlated by the national share.
+        assert!((corr(&y0, &other_council) - share).abs() < 0.02, "shared {}", corr(&y0, &other_council));
+    }
+
+    #[test]
+    fn no_variation_is_no_swing_and_multipliers_change_only_at_the_year() {
+        assert!(Swing::new("x", None, Key::replication(1, 0), Key::replication(1, 0)).is_none());
+        assert!(Swing::new("x", variation(0.0, 0.5, 0.5), Key::replication(1, 0), Key::replication(1, 0)).is_none());
+        let variations = Variations { leaving: variation(0.2, 0.0, 0.0), ..Variations::default() };
+        let mut swings = Swings::new(&variations, Key::replication(1, 0), Key::replication(1, 0));
+        swings.month(1);
+        let first = swings.leaving_multiplier;
+        assert_ne!(first, 1.0);
+        for month in 2..=12 {
+            swings.month(month);
+            assert_eq!(swings.leaving_multiplier, first, "month {month}");
+        }
+        swings.month(13);
+        assert_ne!(swings.leaving_multiplier, first);
+        assert_eq!((swings.fill_multiplier, swings.establishment_log_growth), (1.0, 0.0));
+    }
+}
