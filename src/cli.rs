@@ -69,6 +69,18 @@ pub enum Command {
     Backtest(BacktestArgs),
     /// Project every council's baseline from the DfE data, and England as their sum.
     National(NationalArgs),
+    /// Fit the DfE panel (councils' own levels, year-to-year swings, growth) that baselines use.
+    Calibrate(CalibrateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CalibrateArgs {
+    /// Use the years up to this one, 2017 to 2024 [default: the last in the data].
+    #[arg(long, value_name = "YEAR")]
+    pub year: Option<i32>,
+    /// The file to write.
+    #[arg(long, value_name = "FILE", default_value = "data/calibration.toml")]
+    pub out: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -276,6 +288,7 @@ where
         Command::Fit(args) => fit_command(args),
         Command::Backtest(args) => backtest_command(args),
         Command::National(args) => national_command(args),
+        Command::Calibrate(args) => calibrate_command(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -637,6 +650,58 @@ fn validate_command(args: &ValidateArgs) -> Result<(), Failure> {
         }
     }
     if all_good { Ok(()) } else { Err(Failure::BadInput(Vec::new())) }
+}
+
+/// `wfsim calibrate`: fit the panel from the data up to a year and write it.
+fn calibrate_command(args: &CalibrateArgs) -> Result<(), Failure> {
+    let data = Dataset::embedded();
+    let year = args.year.unwrap_or(crate::dataset::LAST_YEAR);
+    if !(crate::dataset::FIRST_YEAR..=crate::dataset::LAST_YEAR).contains(&year) {
+        return Err(Failure::BadInput(vec![format!(
+            "--year {year}: expected a year from {} to {}",
+            crate::dataset::FIRST_YEAR,
+            crate::dataset::LAST_YEAR
+        )]));
+    }
+    let fit =
+        crate::calibrate::PanelFit::fit(data, year).map_err(|error| Failure::BadInput(vec![error.to_string()]))?;
+    let Some(file_name) = args.out.file_name().map(|name| name.to_string_lossy().into_owned()) else {
+        return Err(Failure::BadInput(vec![format!("--out {} is not a file name", args.out.display())]));
+    };
+    let folder = args.out.parent().filter(|parent| !parent.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let file = output::BytesFile { name: file_name, bytes: fit.render().into_bytes() };
+    output::write_all(folder, &[&file]).map_err(|error| Failure::Other(error.to_string()))?;
+    let mut stdout = std::io::stdout().lock();
+    let _ =
+        writeln!(stdout, "Wrote {}: {} councils, {}-{}.", args.out.display(), fit.councils, fit.first_year, fit.up_to);
+    let show = |name: &str, v: &crate::scenario::schema::YearlyVariation| {
+        format!("{name}: swings sd {}, persistence {}, national share {}", v.sd, v.persistence, v.national_share)
+    };
+    let _ = writeln!(
+        stdout,
+        "turnover level {} (England), {}",
+        fit.turnover.england_level,
+        show("", &fit.turnover.variation)
+    );
+    let _ = writeln!(
+        stdout,
+        "vacancy rate level {} (England), {}",
+        fit.vacancy_rate.england_level,
+        show("", &fit.vacancy_rate.variation)
+    );
+    let _ = writeln!(
+        stdout,
+        "funded posts growth {} a year, {}",
+        fit.establishment_growth.mean,
+        show("", &fit.establishment_growth.variation)
+    );
+    let _ = writeln!(
+        stdout,
+        "open cases growth {} a year, {}",
+        fit.demand_growth.mean,
+        show("", &fit.demand_growth.variation)
+    );
+    Ok(())
 }
 
 /// `wfsim init`: list the areas, or build an area's baseline from the embedded DfE data,

@@ -54,9 +54,11 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::calendar::YearMonth;
+use crate::calibrate::PanelFit;
 use crate::dataset::{Area, Cell, Dataset, FIRST_YEAR, Field, FindError, LAST_YEAR, Level, Symbol};
 use crate::engine::metrics::Metric;
 use crate::run::{RunSettings, run_all};
+use crate::scenario::schema::YearlyVariation;
 use crate::scenario::{Scenario, load_resolved};
 
 /// Share of starters taken to be newly qualified (seed 002: 58% of Durham's recruits 2019-2023);
@@ -69,6 +71,9 @@ pub const RECENT_YEARS: i32 = 3;
 pub const GROWTH_RANGE: (f64, f64) = (-0.05, 0.10);
 pub const FILL_PROB_RANGE: (f64, f64) = (0.005, 0.5);
 pub const HAZARD_SCALE_RANGE: (f64, f64) = (0.05, 10.0);
+/// Most agency FTE per vacant FTE a generated baseline assumes (some councils use agency
+/// beyond their vacancies: for absence, projects, or posts outside the establishment).
+pub const MAX_COVER_SHARE: f64 = 3.0;
 /// Months simulated to calibrate turnover: the first year.
 pub const CALIBRATION_MONTHS: u32 = 12;
 
@@ -415,7 +420,89 @@ struct Turnover {
     years: Vec<(i32, f64)>,
     /// How the target was set, if not from the years.
     fallback: Option<String>,
+    /// The council's own level from the panel fit, if it replaced the recent mean.
+    fitted_level: Option<f64>,
 }
+
+/// What the panel fit (`wfsim calibrate`) gives a baseline: levels, swings and growth.
+#[derive(Debug, Clone)]
+struct PanelBasis {
+    /// "fitted to the DfE years 2017-2024, 156 councils (wfsim calibrate)".
+    label: String,
+    /// The council's own vacancy rate level (shrunk toward its region); `None` for a region
+    /// or England, which have no council level: their current rate is used.
+    vacancy_level: Option<f64>,
+    /// Swings of the leaving rate, establishment growth and demand, scaled to the area
+    /// (a region's or England's swings are mostly the national part).
+    turnover_variation: YearlyVariation,
+    establishment_growth: f64,
+    establishment_variation: YearlyVariation,
+    demand_growth: f64,
+    demand_variation: YearlyVariation,
+    agency_variation: YearlyVariation,
+}
+
+impl PanelBasis {
+    fn new(data: &Dataset, area: &Area, year: i32) -> Result<PanelBasis, InitError> {
+        let fit = PanelFit::for_year(data, year).map_err(|error| InitError::Invalid {
+            area: area.label(),
+            year,
+            message: error.to_string(),
+        })?;
+        // A region or England is the sum of its councils: their own swings mostly cancel.
+        let councils = match area.level {
+            Level::LocalAuthority => 1,
+            Level::Region => data
+                .areas()
+                .iter()
+                .filter(|a| a.level == Level::LocalAuthority && a.region_code.as_deref() == Some(area.code.as_str()))
+                .count()
+                .max(1),
+            Level::England => fit.councils.max(1),
+        };
+        let scaled = |v: YearlyVariation| {
+            let share = v.national_share + (1.0 - v.national_share) / councils as f64;
+            YearlyVariation {
+                sd: round_to(v.sd * share.sqrt(), 4),
+                persistence: v.persistence,
+                national_share: round_to(v.national_share / share, 4),
+            }
+        };
+        Ok(PanelBasis {
+            label: format!(
+                "fitted to the DfE years {}-{}, {} councils (wfsim calibrate)",
+                fit.first_year, fit.up_to, fit.councils
+            ),
+            vacancy_level: fit.council(&area.code).map(|levels| levels.vacancy_rate),
+            turnover_variation: scaled(fit.turnover.variation),
+            establishment_growth: fit.establishment_growth.mean,
+            establishment_variation: scaled(fit.establishment_growth.variation),
+            demand_growth: fit.demand_growth.mean,
+            demand_variation: scaled(fit.demand_growth.variation),
+            agency_variation: scaled(fit.agency_cover.variation),
+        })
+    }
+}
+
+/// `{ sd = 0.2, persistence = 0.5, national_share = 0.1 }`.
+fn variation_toml(v: &YearlyVariation) -> String {
+    format!(
+        "{{ sd = {}, persistence = {}, national_share = {} }}",
+        fnum(v.sd),
+        fnum(v.persistence),
+        fnum(v.national_share)
+    )
+}
+
+/// The year-to-year swings of the experienced fill chance: the data give no direct measure
+/// (assumption, checked by the backtest).
+const FILL_VARIATION: YearlyVariation = YearlyVariation { sd: 0.3, persistence: 0.5, national_share: 0.2 };
+/// Months over which agency use closes the gap to the cover wanted (assumption: contracts
+/// run for months, and agency use is sticky in the panel).
+const AGENCY_ADJUSTMENT_MONTHS: u32 = 12;
+/// Experienced hires are at least this share of leavers at the equilibrium, however many
+/// newly qualified join (assumption).
+const EXPERIENCED_FLOOR_SHARE: f64 = 0.2;
 
 struct Plan {
     area: Area,
@@ -442,6 +529,8 @@ struct Plan {
     /// comes from.
     establishment_growth_fte: f64,
     establishment_comment: String,
+    /// What the panel fit gives.
+    panel: PanelBasis,
 }
 
 impl Plan {
@@ -544,7 +633,12 @@ impl Plan {
             Sourced { value: 0.0, source: "no data: assumed 0, see the notes".to_string() }
         });
 
-        let turnover = turnover_target(&mut r, fte_value);
+        let panel = PanelBasis::new(data, area, year)?;
+        let mut turnover = turnover_target(&mut r, fte_value);
+        if let Some(levels) = PanelFit::for_year(data, year).ok().and_then(|fit| fit.council(&area.code)) {
+            turnover.fitted_level = Some(levels.turnover);
+            turnover.target = levels.turnover;
+        }
         let from_headcount = data.figures(area, year).and_then(leavers_from_headcount);
         let leavers_fte = match from_headcount {
             Some(value) => {
@@ -615,6 +709,7 @@ impl Plan {
             growth_comment,
             establishment_growth_fte,
             establishment_comment,
+            panel,
         })
     }
 
@@ -695,14 +790,14 @@ fn turnover_target(r: &mut Resolver, fte: f64) -> Turnover {
     }
     if !years.is_empty() {
         let target = years.iter().map(|(_, t)| t).sum::<f64>() / years.len() as f64;
-        return Turnover { target, years, fallback: None };
+        return Turnover { target, years, fallback: None, fitted_level: None };
     }
     let leavers = r.resolve(Field::LeaversFte, Kind::Count, fte).map_or(0.0, |s| s.value);
     let target = leavers / fte;
     let how =
         format!("{}; used {} leavers FTE / {} FTE in post", fallback.unwrap_or_default(), fnum(leavers), fnum(fte));
     r.notes.push(format!("turnover target: {how}"));
-    Turnover { target, years, fallback: Some(how) }
+    Turnover { target, years, fallback: Some(how), fitted_level: None }
 }
 
 /// Leavers FTE of 0 beside leavers by headcount (Derby, East Sussex and Hull in 2017) is a gap in
@@ -737,10 +832,19 @@ fn agency_cover(r: &mut Resolver, vacancy: &Sourced, agency: &Sourced) -> (f64, 
                 )
             }
         };
-        let share = numerator / vacancy.value;
-        let clamped = if share > 1.0 { " (more than the vacancies: capped at 100%)" } else { "" };
-        let comment = format!("{what} / {} vacancy FTE = {}{clamped}", fnum(vacancy.value), percent(share.min(1.0)));
-        return (round_to(share.clamp(0.0, 1.0), 3), comment);
+        // All agency FTE, not only those the return counts as covering vacancies: the agency
+        // rate counts them all, and the model's agency FTE stands for them all.
+        let _ = numerator;
+        let what = format!("DfE {year}: agency {} FTE ({what})", fnum(agency.value));
+        let share = agency.value / vacancy.value;
+        let clamped =
+            if share > MAX_COVER_SHARE { format!(" (limited to {})", fnum(MAX_COVER_SHARE)) } else { String::new() };
+        let comment = format!(
+            "{what} / {} vacancy FTE = {}{clamped}",
+            fnum(vacancy.value),
+            fnum(round_to(share.min(MAX_COVER_SHARE), 3))
+        );
+        return (round_to(share.clamp(0.0, MAX_COVER_SHARE), 3), comment);
     }
     let mut parent = r.data.parent(r.area);
     while let Some(area) = parent {
@@ -1010,25 +1114,24 @@ impl Plan {
         // [establishment]
         t.line("[establishment]");
         t.comment(&format!(
-            "The starting establishment is FTE in post / (1 - vacancy rate) = {} FTE. Each April it changes by \
-             the council's recent trend: {}. Replace these with the council's own plans.",
+            "The starting establishment is FTE in post / (1 - vacancy rate) = {} FTE. Funded posts grow as \
+             councils' have grown, not by the area's own recent trend ({}), which carries on barely at all \
+             from one year to the next. Add the council's own plans as dated `changes`.",
             fixed1(establishment),
             self.establishment_comment
         ));
-        let aprils: Vec<String> = (year + 1..=year + 5)
-            .map(|april| {
-                format!("    {{ from = \"{april}-04\", change_fte = {} }},", fnum(self.establishment_growth_fte))
-            })
-            .collect();
-        if self.establishment_growth_fte == 0.0 {
-            t.line("changes = []");
-        } else {
-            t.line("changes = [");
-            for line in aprils {
-                t.line(&line);
-            }
-            t.line("]");
-        }
+        let panel = &self.panel;
+        t.kv("changes", "[]", "");
+        t.kv(
+            "annual_growth",
+            &fnum(panel.establishment_growth),
+            &format!("mean growth of funded posts a year, {}", panel.label),
+        );
+        t.kv(
+            "yearly_variation",
+            &variation_toml(&panel.establishment_variation),
+            &format!("swings a year in logs, {}", panel.label),
+        );
         t.blank();
 
         // [retention]
@@ -1044,6 +1147,11 @@ impl Plan {
             None => "calibrated, see above".to_string(),
         };
         t.kv("hazard_scale", &fnum(hazard_scale), &calibrated);
+        t.kv(
+            "yearly_variation",
+            &variation_toml(&self.panel.turnover_variation),
+            &format!("turnover swings around the council's level each year (in logs), {}", self.panel.label),
+        );
         t.blank();
         t.line("[retention.annual_leave_prob]");
         t.comment(&format!(
@@ -1146,37 +1254,60 @@ impl Plan {
         }
 
         // [routes.experienced]
-        let hires_per_year = self.starters_mean * (1.0 - NEWLY_QUALIFIED_SHARE);
-        let raw_fill = hires_per_year / 12.0 / f.vacancy_fte.value.max(1.0);
-        let fill = round_to(raw_fill.clamp(FILL_PROB_RANGE.0, FILL_PROB_RANGE.1), 4);
-        let limited = if round_to(raw_fill, 4) != fill {
+        let equilibrium = self.equilibrium(intake);
+        let fill = round_to(equilibrium.fill.clamp(FILL_PROB_RANGE.0, FILL_PROB_RANGE.1), 4);
+        let limited = if round_to(equilibrium.fill, 4) != fill {
             format!(", limited to {}-{}", fnum(FILL_PROB_RANGE.0), fnum(FILL_PROB_RANGE.1))
         } else {
             String::new()
         };
         t.line("[routes.experienced]");
         t.comment(&format!(
-            "Chance a vacant post is filled by an experienced hire in a month: {} of starters experienced (the seed 002 split; assumption) = {} FTE a year, {} a month, over {} vacant FTE ({}; at least 1) = {}{limited}; uncertain by +-20% (assumption).",
-            percent(1.0 - NEWLY_QUALIFIED_SHARE),
-            fixed1(hires_per_year),
-            fnum(round_to(hires_per_year / 12.0, 2)),
-            fnum(f.vacancy_fte.value),
-            f.vacancy_fte.source,
+            "Chance a vacant post is filled by an experienced hire in a month, set so that vacancies settle at the council's own level, {} ({}), not at none: there, {} FTE of posts are vacant; leavers ({} turnover) and growth ({} a year) open {} FTE of posts a year, of which the NQSW intake fills {} and experienced hires the rest, {} FTE (at least {} of leavers); {} a month over {} vacant FTE = {}{limited}. Vacancies above that level are filled faster, below it slower: the vacancy rate returns toward its level over a few years, as councils' do. Uncertain by +-20% (assumption).",
+            percent(equilibrium.vacancy_level),
+            equilibrium.level_source,
+            fixed1(equilibrium.vacant_fte),
+            percent(self.turnover.target),
+            percent(self.panel.establishment_growth),
+            fixed1(equilibrium.opened_fte),
+            fixed1(intake),
+            fixed1(equilibrium.experienced_fte),
+            percent(EXPERIENCED_FLOOR_SHARE),
+            fnum(round_to(equilibrium.experienced_fte / HIRE_FTE / 12.0, 2)),
+            fixed1(equilibrium.vacant_fte),
             fnum(fill)
         ));
         t.kv("monthly_fill_prob", &spread_uniform(fill, 0.2, 4, 1.0), "");
         t.kv("manager_share", "0.30", &format!("{DURHAM}: share of experienced hires into non-case-holding posts"));
         t.kv("part_time_share", "0.10", DURHAM);
+        t.kv(
+            "yearly_variation",
+            &variation_toml(&FILL_VARIATION),
+            "the market for experienced staff swings from year to year (assumption: the data give no direct measure; the backtest checks it)",
+        );
         t.blank();
 
         // [agency]
         t.line("[agency]");
         t.comment(&format!(
-            "Share of vacant FTE covered by agency: {}; uncertain by +-10% (assumption, as the Durham baseline).",
+            "Agency FTE per vacant FTE: {}; uncertain by +-10% (assumption, as the Durham baseline).",
             self.cover_comment
         ));
-        t.kv("cover_share", &spread_uniform(self.cover_share, 0.1, 3, 1.0), "");
+        t.kv("cover_share", &spread_uniform(self.cover_share, 0.1, 3, MAX_COVER_SHARE * 1.1), "");
         t.kv("cover_absence", "false", DURHAM);
+        t.kv(
+            "adjustment_months",
+            &AGENCY_ADJUSTMENT_MONTHS.to_string(),
+            "agency use is sticky: it closes a twelfth of the gap to the cover wanted each month (assumption; DfE panel: a council's agency rate correlates 0.85 from one year to the next)",
+        );
+        t.kv(
+            "yearly_variation",
+            &variation_toml(&self.panel.agency_variation),
+            &format!(
+                "agency FTE per vacant FTE swings around the council's level each year (in logs), {}",
+                self.panel.label
+            ),
+        );
         let supply_change = YearMonth::new(2025, 10).filter(|month| start <= *month && *month <= end);
         if let Some(month) = supply_change {
             t.blank();
@@ -1207,21 +1338,20 @@ impl Plan {
         // [demand]
         t.line("[demand]");
         t.comment(&format!(
-            "Trend in open cases: {}; uncertain by +-5 points (assumption, as the Durham baseline's range).",
+            "Open cases grow as councils' have, not by the area's own recent trend ({}), which carries on barely at all from one year to the next.",
             self.growth_comment
         ));
-        let growth = self.growth;
         t.kv(
             "annual_growth",
-            &format!(
-                "{{ dist = \"triangular\", min = {}, mode = {}, max = {} }}",
-                fnum(round_to(growth - 0.05, 3)),
-                fnum(growth),
-                fnum(round_to(growth + 0.05, 3))
-            ),
-            "",
+            &fnum(self.panel.demand_growth),
+            &format!("mean growth of open cases a year, {}", self.panel.label),
         );
         t.kv("monthly_noise_sd", "0.01", DURHAM);
+        t.kv(
+            "yearly_variation",
+            &variation_toml(&self.panel.demand_variation),
+            &format!("swings a year in logs, {}", self.panel.label),
+        );
         t.blank();
 
         // [caseload]
@@ -1253,6 +1383,32 @@ impl Plan {
         );
         t.kv("asye_grant_gbp", "2000", DURHAM);
         t.out
+    }
+
+    /// Where vacancies settle, and the experienced fill chance that puts them there.
+    fn equilibrium(&self, nqsw_intake_fte: f64) -> Equilibrium {
+        let f = &self.figures;
+        let establishment = f.fte_in_post.value / (1.0 - f.vacancy_rate);
+        let (vacancy_level, level_source) = match self.panel.vacancy_level {
+            Some(level) => (level, format!("its DfE years shrunk toward its region, {}", self.panel.label)),
+            None => {
+                (f.vacancy_rate, format!("the {} rate; an area of many councils has no level of its own", self.year))
+            }
+        };
+        let vacancy_level = vacancy_level.clamp(0.02, 0.6);
+        let in_post = establishment * (1.0 - vacancy_level);
+        let leavers = self.turnover.target * in_post;
+        let opened_fte = leavers + (1.0 + self.panel.establishment_growth).ln() * establishment;
+        let experienced_fte = (opened_fte - nqsw_intake_fte).max(EXPERIENCED_FLOOR_SHARE * leavers);
+        let vacant_fte = (establishment * vacancy_level).max(1.0);
+        Equilibrium {
+            vacancy_level,
+            level_source,
+            vacant_fte,
+            opened_fte,
+            experienced_fte,
+            fill: experienced_fte / HIRE_FTE / 12.0 / vacant_fte,
+        }
     }
 
     fn headcount_source(&self) -> String {
@@ -1287,8 +1443,19 @@ impl Plan {
 
     fn calibration_comment(&self, outcome: Option<&CalibrationOutcome>) -> String {
         let turnover = &self.turnover;
-        let target = match &turnover.fallback {
-            None => {
+        let target = match (&turnover.fallback, turnover.fitted_level) {
+            (_, Some(level)) => format!(
+                "the council's own turnover level {} ({}: the mean of its DfE years, shrunk toward its region's by how noisy one year is; recent years: {})",
+                percent(level),
+                self.panel.label,
+                turnover
+                    .years
+                    .iter()
+                    .map(|(year, rate)| format!("{} ({year})", percent(*rate)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            (None, None) => {
                 let years: Vec<String> =
                     turnover.years.iter().map(|(year, rate)| format!("{} ({year})", percent(*rate))).collect();
                 format!(
@@ -1297,7 +1464,7 @@ impl Plan {
                     percent(turnover.target)
                 )
             }
-            Some(how) => format!("a turnover of {} ({how}, see the notes)", percent(turnover.target)),
+            (Some(how), None) => format!("a turnover of {} ({how}, see the notes)", percent(turnover.target)),
         };
         match outcome {
             Some(outcome) if outcome.iterations > 0 => {
@@ -1318,6 +1485,22 @@ impl Plan {
         }
     }
 }
+
+/// Where vacancies settle in a generated baseline, and how.
+struct Equilibrium {
+    /// The vacancy rate settled at, and where it comes from.
+    vacancy_level: f64,
+    level_source: String,
+    vacant_fte: f64,
+    /// Posts opened a year by leavers and growth, and filled by experienced hires, FTE.
+    opened_fte: f64,
+    experienced_fte: f64,
+    /// The monthly chance a vacant post is filled by an experienced hire.
+    fill: f64,
+}
+
+/// The mean FTE of an experienced hire: 10% part-time at 0.6 FTE (the Durham baseline).
+const HIRE_FTE: f64 = 0.96;
 
 /// A triangular distribution of +-`spread` (relative) around `mode`, or the value if 0.
 fn spread_triangular(mode: f64, spread: f64, digits: i32) -> String {

@@ -16,6 +16,7 @@
 pub mod appraisal;
 pub mod backtest;
 pub mod calendar;
+pub mod calibrate;
 pub mod cli;
 pub mod dataset;
 pub mod engine;

@@ -170,7 +170,7 @@ pub(super) struct WelcomeModel {
 
 #[derive(Debug, Clone)]
 pub(super) struct AgencyModel {
-    pub cover_share: Param<Probability>,
+    pub cover_share: Param<NonNegative>,
     pub cover_absence: bool,
     pub max_fte: Option<Param<NonNegative>>,
     pub supply_changes: Vec<(i32, Param<NonNegative>)>,

@@ -481,8 +481,7 @@ impl<'a> Replication<'a> {
         }
         let vacancy = (self.establishment_fte() - census.fte).max(0.0);
         let gap = if agency.cover_absence { vacancy + census.absent_fte } else { vacancy };
-        let share =
-            (self.params.agency_cover_share * self.cover_share_multiplier * self.swings.agency_multiplier).min(1.0);
+        let share = self.params.agency_cover_share * self.cover_share_multiplier * self.swings.agency_multiplier;
         let wanted = share * gap;
         // Sticky: agency contracts run on, and new ones take time to arrange.
         let agency = match agency.adjustment_months {

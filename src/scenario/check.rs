@@ -42,6 +42,8 @@ const MAX_MONTHS: u32 = MAX_HORIZON_MONTHS;
 const MAX_GROWTH: f64 = 1.0;
 /// Multipliers of recruitment, and the agency premium.
 const MAX_MULTIPLIER: f64 = 10.0;
+/// Most agency FTE per FTE of the gap.
+const MAX_COVER: f64 = 10.0;
 
 /// Every problem of a merged scenario; empty if it is ready to run.
 pub(crate) fn check(spec: &ScenarioSpec, provenance: &Provenance) -> Vec<LoadError> {
@@ -720,6 +722,12 @@ impl Checker<'_> {
     fn agency(&mut self, agency: &AgencySpec) {
         let months: Vec<YearMonth> = agency.supply_changes.iter().map(|change| change.from).collect();
         self.dated_changes("agency.supply_changes", "from", &months);
+        self.param_at_most(
+            "agency.cover_share",
+            &agency.cover_share,
+            MAX_COVER,
+            "agency FTE per vacant FTE from 0 to 10",
+        );
         self.at_most_months("agency.adjustment_months", agency.adjustment_months);
         self.yearly_variation("agency.yearly_variation", agency.yearly_variation);
     }

@@ -535,8 +535,9 @@ pub enum RouteName {
 #[serde(deny_unknown_fields, default)]
 pub struct AgencySpec {
     pub enabled: Enabled,
-    /// Share of the gap that agency covers when supply allows.
-    pub cover_share: Param<Probability>,
+    /// Agency FTE per FTE of the gap, when supply allows: usually a share below 1, but some
+    /// councils use more agency than they have vacancies (projects, cover for sickness).
+    pub cover_share: Param<NonNegative>,
     pub cover_absence: bool,
     /// Most agency FTE the budget pays for; unlimited if absent.
     pub max_fte: Option<Param<NonNegative>>,
