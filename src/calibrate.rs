@@ -121,7 +121,13 @@ impl PanelFit {
             years(area, up_to)
                 .filter_map(|y| {
                     let fte = value(area, y, Field::InpostFte).filter(|&f| f > 0.0)?;
-                    let leavers = value(area, y, Field::LeaversFte)?;
+                    let leavers = match (value(area, y, Field::LeaversFte)?, value(area, y, Field::LeaversHeadcount)) {
+                        // 0 FTE beside leavers by headcount is a gap in the return (as in init).
+                        (0.0, Some(heads)) if heads > 0.0 => {
+                            heads * fte / value(area, y, Field::InpostHeadcount).filter(|&h| h > 0.0)?
+                        }
+                        (leavers, _) => leavers,
+                    };
                     Some((y, (leavers / fte).clamp(0.02, 0.6).ln()))
                 })
                 .collect()

@@ -521,13 +521,9 @@ struct Plan {
     /// Agency cover share and how it was found.
     cover_share: f64,
     cover_comment: String,
-    /// Demand trend and how it was found.
-    growth: f64,
+    /// The area's own recent trends in open cases and in funded posts, described (the
+    /// panel's growth is used; these are said beside it).
     growth_comment: String,
-    /// " It was 310.0 FTE in 2021 (DfE: in post plus vacancies)." or "".
-    /// Establishment change each April (FTE), from the area's recent trend, and where it
-    /// comes from.
-    establishment_growth_fte: f64,
     establishment_comment: String,
     /// What the panel fit gives.
     panel: PanelBasis,
@@ -677,8 +673,8 @@ impl Plan {
         let tenure_band_shares = [first_year_share, band1, band2, band3];
 
         let (cover_share, cover_comment) = agency_cover(&mut r, &vacancy_fte, &agency_fte);
-        let (growth, growth_comment) = demand_trend(&mut r);
-        let (establishment_growth_fte, establishment_comment) = establishment_trend(&mut r);
+        let (_, growth_comment) = demand_trend(&mut r);
+        let (_, establishment_comment) = establishment_trend(&mut r);
 
         let figures = StartingFigures {
             fte_in_post: fte,
@@ -705,9 +701,7 @@ impl Plan {
             tenure_band_shares,
             cover_share,
             cover_comment,
-            growth,
             growth_comment,
-            establishment_growth_fte,
             establishment_comment,
             panel,
         })

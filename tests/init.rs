@@ -275,7 +275,11 @@ fn suppressed_cells_fall_back_with_notes() {
     // Derby 2017: leavers FTE 0 beside 13 leavers by headcount: a gap, not a year without leavers.
     let generated = baseline_scenario_with(data, "Derby", 2017, &CHEAP).unwrap();
     assert_eq!(generated.figures.leavers_fte.value, 11.8, "13 x 135.4 / 149");
-    assert!((generated.calibration.target_turnover - 11.8 / 135.4).abs() < 1e-12);
+    // One year of its own: the target is the panel's level for Derby, which reads the
+    // 2017 return the same way (13 x 135.4 / 149 over 135.4 = 13 / 149), shrunk toward its region.
+    let fit = wfsim::calibrate::PanelFit::fit(data, 2017).unwrap();
+    assert_eq!(generated.calibration.target_turnover, fit.council(&generated.area.code).unwrap().turnover);
+    assert!((generated.calibration.target_turnover - 13.0 / 149.0).abs() < 0.04);
     assert!(
         generated.notes.iter().any(|note| note.starts_with("leavers_fte: 2017 value is 0 against 13")),
         "{:?}",
@@ -318,14 +322,24 @@ fn only_data_up_to_the_year_are_used() {
 // Calibration and the Durham assumptions
 
 #[test]
-fn durham_turnover_is_calibrated_to_its_recent_turnover() {
+fn durham_turnover_is_calibrated_to_its_own_level() {
     let generated = baseline_scenario(data(), "County Durham", 2024).unwrap();
     let calibration = &generated.calibration;
-    // DfE: 40.3 / 321.3, 52.3 / 337.2 and 40.2 / 362.8.
-    let target = (40.3 / 321.3 + 52.3 / 337.2 + 40.2 / 362.8) / 3.0;
-    assert!((calibration.target_turnover - target).abs() < 1e-12);
+    // The council's own level from the shipped panel fit: the mean of Durham's DfE years
+    // 2017-2024, shrunk toward the North East's.
+    let fit = wfsim::calibrate::PanelFit::shipped().unwrap();
+    let target = fit.council("E06000047").expect("Durham in the fit").turnover;
+    assert_eq!(calibration.target_turnover, target);
+    let own: Vec<f64> = (2017..=2024)
+        .filter_map(|year| {
+            let figures = data().figures(data().area("E06000047")?, year)?;
+            Some(figures.value(dataset::Field::LeaversFte)? / figures.value(dataset::Field::InpostFte)?)
+        })
+        .collect();
+    let (lowest, highest) = own.iter().fold((1.0f64, 0.0f64), |(lo, hi), &t| (lo.min(t), hi.max(t)));
+    assert!(lowest < target && target < highest, "{target} within Durham's own years {own:?}");
     assert_eq!(calibration.target_years, vec![2022, 2023, 2024]);
-    let stated = format!("a mean of {:.1}%", target * 100.0);
+    let stated = format!("level {:.1}% (fitted to the DfE years 2017-2024", target * 100.0);
     assert!(generated.toml.contains(&stated), "the file states the target: {stated}");
     assert!(generated.toml.contains(&format!("hazard_scale = {}", calibration.hazard_scale)));
 

@@ -216,8 +216,7 @@ impl<'a> Replication<'a> {
         self.open_cases *= (growth + noise).exp();
     }
 
-    /// 2. Establishment: a month's growth, scheduled changes, then (each April) the caseload
-    /// cap's review.
+    /// 2. Establishment: a month's growth, scheduled changes, then the April cap review.
     fn establishment(&mut self, month: i32) {
         let growth = self.params.establishment_monthly_log_growth + self.swings.establishment_log_growth / 12.0;
         if growth != 0.0 {

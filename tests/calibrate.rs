@@ -1,0 +1,130 @@
+//! The panel fit (`wfsim calibrate`): the shipped file is a fresh fit of the bundled data, a fit
+//! from a year sees nothing later, and known parameters of a simulated panel are fitted back.
+
+use std::process::Command;
+
+use wfsim::calibrate::PanelFit;
+use wfsim::dataset::{self, Dataset};
+
+#[test]
+fn the_shipped_fit_is_a_fresh_fit_of_the_bundled_data() {
+    let fresh = PanelFit::fit(Dataset::embedded(), dataset::LAST_YEAR).expect("fits");
+    assert_eq!(
+        fresh.render(),
+        wfsim::calibrate::SHIPPED,
+        "data/calibration.toml is out of date: run `cargo run --release -- calibrate`"
+    );
+    assert_eq!(PanelFit::shipped().expect("reads"), fresh, "the file reads back to the same fit");
+}
+
+#[test]
+fn a_fit_from_a_year_gives_the_same_bytes_whether_or_not_the_data_go_beyond_it() {
+    for year in [2018, 2020, 2023] {
+        let cut: String = dataset::CSV
+            .lines()
+            .enumerate()
+            .filter(|(i, line)| {
+                *i == 0 || line.split(',').next().and_then(|y| y.parse::<i32>().ok()).is_some_and(|y| y <= year)
+            })
+            .map(|(_, line)| format!("{line}\n"))
+            .collect();
+        let cut = Dataset::parse(&cut).expect("parses");
+        let full = PanelFit::fit(Dataset::embedded(), year).expect("fits").render();
+        assert_eq!(full, PanelFit::fit(&cut, year).expect("fits").render(), "{year}");
+    }
+}
+
+/// A standard normal from a simple generator (the test needs no more).
+struct Normals(u64);
+
+impl Normals {
+    fn uniform(&mut self) -> f64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        ((self.0 >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+    }
+
+    fn next(&mut self) -> f64 {
+        let (u1, u2) = (self.uniform(), self.uniform());
+        (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+    }
+}
+
+#[test]
+fn known_levels_and_swings_of_a_simulated_panel_are_fitted_back() {
+    // 150 councils over 8 years, in 3 regions. Log turnover: a council level drawn around
+    // its region's, plus national years shared by every council, plus its own AR(1) years.
+    let (england, between_sd) = (0.15f64.ln(), 0.2);
+    let (own_sd, national_sd, persistence) = (0.25f64, 0.08f64, 0.4f64);
+    let growth = 0.03f64;
+    let mut normals = Normals(20_241_203);
+    let national: Vec<f64> = (0..8).map(|_| national_sd * normals.next()).collect();
+    let header = dataset::CSV.lines().next().expect("a header");
+    let mut csv = format!("{header}\n");
+    let mut levels = Vec::new();
+    for council in 0..150 {
+        let region = council % 3;
+        let level = england + between_sd * normals.next();
+        levels.push(level);
+        let mut own = own_sd * normals.next();
+        let mut posts = 200.0 + council as f64;
+        for (year, national) in (2017..=2024).zip(&national) {
+            if year > 2017 {
+                own = persistence * own + own_sd * (1.0 - persistence * persistence).sqrt() * normals.next();
+                posts *= 1.0 + growth;
+            }
+            let turnover = (level + national + own).exp();
+            let fte = posts * 0.85;
+            let leavers = turnover * fte;
+            csv.push_str(&format!(
+                "{year},Reporting year,Local authority,E92000001,England,R{region},Region {region},{council},C{council},Council {council},{fte},{heads},10,10,{leavers},{leavers_heads},x,x,5,5,x,x,5,x,{vacancies},x,x,{fte},3000,x,x,x\n",
+                heads = fte.ceil(),
+                leavers_heads = leavers.round(),
+                vacancies = posts * 0.15,
+            ));
+        }
+    }
+    let data = Dataset::parse(&csv).expect("the simulated panel parses");
+    let fit = PanelFit::fit(&data, 2024).expect("fits");
+    let v = fit.turnover.variation;
+    let total_sd = (own_sd * own_sd + national_sd * national_sd).sqrt();
+    assert!((v.sd - total_sd).abs() < 0.1 * total_sd, "swings sd {} against {total_sd}", v.sd);
+    assert!((v.persistence - persistence).abs() < 0.15, "persistence {} against {persistence}", v.persistence);
+    let share = national_sd * national_sd / (total_sd * total_sd);
+    assert!((v.national_share - share).abs() < 0.1, "national share {} against {share}", v.national_share);
+    assert!((fit.turnover.between_sd - between_sd).abs() < 0.05, "between {}", fit.turnover.between_sd);
+    assert!((fit.establishment_growth.mean - growth).abs() < 1e-4, "growth {}", fit.establishment_growth.mean);
+    // Councils' levels: shrunk estimates are closer to the truth than their own means.
+    let mut own_error = 0.0;
+    let mut shrunk_error = 0.0;
+    for (council, level) in levels.iter().enumerate() {
+        let fitted = fit.council(&format!("C{council}")).expect("each council").turnover.ln();
+        shrunk_error += (fitted - level).powi(2);
+        let own: f64 = (2017..=2024)
+            .filter_map(|y| {
+                let area = data.area(&format!("C{council}"))?;
+                let f = data.figures(area, y)?;
+                Some((f.value(dataset::Field::LeaversFte)? / f.value(dataset::Field::InpostFte)?).ln())
+            })
+            .sum::<f64>()
+            / 8.0;
+        own_error += (own - level).powi(2);
+    }
+    assert!(shrunk_error < own_error, "shrinkage helps: {shrunk_error} against {own_error}");
+}
+
+#[test]
+fn the_command_writes_the_fit_and_refuses_bad_years() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("fit.toml");
+    let wfsim = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_wfsim")).args(args).output().expect("runs");
+    let ok = wfsim(&["calibrate", "--year", "2021", "--out", out.to_str().expect("utf-8")]);
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    let written = std::fs::read_to_string(&out).expect("written");
+    assert_eq!(written, PanelFit::fit(Dataset::embedded(), 2021).expect("fits").render());
+    for bad in ["2016", "2025", "x"] {
+        let missing = dir.path().join("none.toml");
+        let output = wfsim(&["calibrate", "--year", bad, "--out", missing.to_str().expect("utf-8")]);
+        assert_eq!(output.status.code(), Some(2), "{bad}");
+        assert!(!missing.exists());
+    }
+}
