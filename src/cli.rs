@@ -115,19 +115,25 @@ pub struct BacktestArgs {
     /// Every council in the data.
     #[arg(long)]
     pub all: bool,
-    /// The year of the 30 September position to project from (2017 to 2023).
-    #[arg(long, value_name = "YEAR")]
+    /// The first origin: the year of the 30 September position projected from (2017 to 2023).
+    #[arg(long, value_name = "YEAR", allow_negative_numbers = true, default_value_t = backtest::DEFAULT_FROM)]
     pub from: i32,
-    /// Replications per council.
+    /// The last origin [default: the last year with a later year in the data, 2023]. Every
+    /// year from --from to --to is an origin.
+    #[arg(long, value_name = "YEAR", allow_negative_numbers = true)]
+    pub to: Option<i32>,
+    /// Replications per council and origin.
     #[arg(long, value_name = "N", allow_negative_numbers = true, default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub reps: u32,
-    /// Master seed.
+    /// Master seed; each council and origin is seeded from it, the council's code and the
+    /// origin.
     #[arg(long, value_name = "S", allow_negative_numbers = true, default_value_t = 1)]
     pub seed: u64,
     /// Worker threads [default: one per CPU]. Results do not depend on it.
     #[arg(long, value_name = "T", allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub threads: Option<u32>,
-    /// Output directory for backtest.csv and backtest_summary.csv.
+    /// Output directory for backtest.csv, backtest_summary.csv, manifest.json and
+    /// charts/calibration and charts/pit (.png and .svg).
     #[arg(long, value_name = "DIR", default_value = "output/backtest")]
     pub out: PathBuf,
 }
@@ -467,76 +473,93 @@ fn break_even_rows(scenarios: &[Scenario], baseline: Option<&str>, settings: &Ru
         .collect()
 }
 
-/// `wfsim backtest`: project from a past year, compare with what happened, beside the naive
-/// "no change" forecast.
+/// `wfsim backtest`: project every council from every origin year, score the projections
+/// against what happened beside two naive benchmarks, write the rows, the summary, the
+/// manifest and the charts, and print the summary.
 fn backtest_command(args: &BacktestArgs) -> Result<(), Failure> {
     let data = Dataset::embedded();
     let bad = |message: String| Failure::BadInput(vec![message]);
-    if !(2017..2024).contains(&args.from) {
+    let Some((first, last)) = backtest::origin_years(data) else {
+        return Err(Failure::Other("the bundled data hold fewer than two years".to_string()));
+    };
+    if !(first..=last).contains(&args.from) {
         return Err(bad(format!(
-            "--from {}: expected a year from 2017 to 2023, so that a later year can be compared",
+            "--from {}: expected a year from {first} to {last}, so that a later year can be compared",
+            args.from
+        )));
+    }
+    let to = args.to.unwrap_or(last);
+    if to < args.from {
+        return Err(bad(format!("--to {to} is before --from {}: the last origin cannot precede the first", args.from)));
+    }
+    if to > last {
+        return Err(bad(format!(
+            "--to {to}: expected a year from {} to {last}, so that a later year can be compared",
             args.from
         )));
     }
     let areas: Vec<&crate::dataset::Area> = match &args.la {
-        Some(query) => vec![init::resolve_area(data, query, Some(args.from)).map_err(|error| bad(error.to_string()))?],
+        Some(query) => vec![backtest_area_named(data, query, args.from, to).map_err(bad)?],
         None => backtest::councils(data),
     };
     let settings = backtest::BacktestSettings {
-        from_year: args.from,
+        from: args.from,
+        to,
         replications: args.reps,
         seed: args.seed,
         calibration: init::Calibration::default(),
     };
     let work = || {
-        let (comparisons, skipped) = backtest::backtest_areas(data, &areas, &settings);
-        let accuracy = backtest::accuracy(&comparisons);
-        (comparisons, skipped, accuracy)
+        let result = backtest::backtest(data, &areas, &settings);
+        let accuracy = backtest::accuracy(&result.comparisons);
+        (result, accuracy)
     };
-    let (comparisons, skipped, accuracy) = in_pool(args.threads, work)?;
-    if comparisons.is_empty() {
-        let reasons: Vec<String> = skipped.iter().map(|s| format!("{}: {}", s.area, s.reason)).collect();
+    let (result, accuracy) = in_pool(args.threads, work)?;
+    if result.comparisons.is_empty() {
+        let reasons: Vec<String> =
+            result.skipped.iter().map(|s| format!("{} from {}: {}", s.area, s.origin, s.reason)).collect();
         return Err(bad(format!(
-            "nothing to compare: no area has figures both in {} and a later year{}",
+            "nothing to compare: no area has figures both in an origin from {} to {to} and a later year{}",
             args.from,
             if reasons.is_empty() { String::new() } else { format!(" ({})", reasons.join("; ")) }
         )));
     }
-    let files: [&dyn output::OutputFile; 2] =
-        [&backtest::BacktestCsv { comparisons: &comparisons }, &backtest::AccuracyCsv { rows: &accuracy }];
+    let charts = backtest::output::charts(&result).map_err(|error| Failure::Other(error.to_string()))?;
+    let manifest = backtest::output::BacktestManifest::new(&result);
+    let rows = backtest::output::RowsCsv { comparisons: &result.comparisons };
+    let summary = backtest::output::SummaryCsv { rows: &accuracy };
+    let mut files: Vec<&dyn output::OutputFile> = vec![&rows, &summary, &manifest];
+    files.extend(charts.iter().map(|chart| chart as &dyn output::OutputFile));
     let written = output::write_all(&args.out, &files).map_err(|error| Failure::Other(error.to_string()))?;
     let mut stdout = std::io::stdout().lock();
-    let _ =
-        writeln!(stdout, "Projected from 30 September {}, {} replications, seed {}.", args.from, args.reps, args.seed);
-    let _ = writeln!(
-        stdout,
-        "{:<14} {:>7} {:>6} {:>12} {:>12} {:>8} {:>8} {:>8}",
-        "metric", "years", "n", "model MAE", "naive MAE", "in 50%", "in 90%", "closer"
-    );
-    for row in &accuracy {
-        let scale = if row.metric.is_rate() { 100.0 } else { 1.0 };
-        let _ = writeln!(
-            stdout,
-            "{:<14} {:>7} {:>6} {:>12.2} {:>12.2} {:>7.0}% {:>7.0}% {:>7.0}%",
-            row.metric.name(),
-            row.horizon_years,
-            row.count,
-            row.model_median_abs_error * scale,
-            row.naive_median_abs_error * scale,
-            row.share_in_50 * 100.0,
-            row.share_in_90 * 100.0,
-            row.share_model_closer * 100.0,
-        );
-    }
-    let _ =
-        writeln!(stdout, "(rates in percentage points; MAE: median absolute error; closer: model nearer than naive)");
-    for skip in &skipped {
-        let _ = writeln!(stdout, "Skipped {}: {}", skip.area, skip.reason);
+    let lines = backtest::output::summary_lines(&result, &accuracy).into_iter();
+    for line in lines.chain(backtest::output::skipped_lines(&result)) {
+        let _ = writeln!(stdout, "{line}");
     }
     for path in written {
         let _ = writeln!(stdout, "Wrote {}", path.display());
     }
     Ok(())
+}
+
+/// The area `--la` names: of areas sharing a name (Dorset), the first with data in an origin
+/// from `from` to `to`. An unknown name, or an area with no data in any origin, is an error
+/// naming the years it has.
+fn backtest_area_named<'a>(
+    data: &'a Dataset,
+    query: &str,
+    from: i32,
+    to: i32,
+) -> Result<&'a crate::dataset::Area, String> {
+    if let Some(area) = (from..=to).find_map(|year| init::resolve_area(data, query, Some(year)).ok()) {
+        return Ok(area);
+    }
+    let area = init::resolve_area(data, query, None).map_err(|error| error.to_string())?;
+    Err(format!(
+        "{} has no data for any origin from {from} to {to}; it has data for {}",
+        area.label(),
+        area.years_label()
+    ))
 }
 
 /// `wfsim national`: every council's baseline projected, England as their sum.

@@ -506,6 +506,25 @@ impl Dataset {
         Ok(Dataset { areas: sorted_areas, figures: sorted_figures, by_code })
     }
 
+    /// A copy without the years after `last_year`: as the data stood then (for checking that
+    /// a forecast from `last_year` looks at nothing later). Areas with no year left are
+    /// dropped; the others keep their order, names and codes.
+    pub fn up_to(&self, last_year: i32) -> Dataset {
+        let mut areas = Vec::new();
+        let mut figures = Vec::new();
+        for (area, by_year) in self.areas.iter().zip(&self.figures) {
+            let kept: BTreeMap<i32, Figures> =
+                by_year.range(..=last_year).map(|(&year, figures)| (year, figures.clone())).collect();
+            if kept.is_empty() {
+                continue;
+            }
+            areas.push(Area { years: kept.keys().copied().collect(), ..area.clone() });
+            figures.push(kept);
+        }
+        let by_code = areas.iter().enumerate().map(|(i, area)| (area.code.clone(), i)).collect();
+        Dataset { areas, figures, by_code }
+    }
+
     /// Every area: councils by name, then regions by code, then England.
     pub fn areas(&self) -> &[Area] {
         &self.areas

@@ -12,7 +12,6 @@ use std::io::{self, Write};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::backtest::Skipped;
 use crate::dataset::{Area, Dataset, Level};
 use crate::engine::metrics::Metric;
 use crate::engine::rng::{mix64, name_hash};
@@ -102,6 +101,13 @@ impl Totals {
             _ => f64::NAN,
         }
     }
+}
+
+/// A council left out, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Skipped {
+    pub area: String,
+    pub reason: String,
 }
 
 /// Every council's projection and England's.

@@ -1,6 +1,7 @@
 //! Charts for planners and scrutiny members: fan charts (one scenario, with its uncertainty),
 //! comparison charts (every scenario's median on one chart) and difference charts (an option
-//! minus the baseline, paired by replication).
+//! minus the baseline, paired by replication); and, in the same style, the sweep and survival
+//! charts and the backtest's calibration and PIT charts (`backtest.rs` beside this file).
 //!
 //! Each chart is described once as a [`Plot`] (what to draw, in data units) and drawn twice from
 //! that description, to SVG for the HTML report and to PNG for documents, so the two always
@@ -8,6 +9,8 @@
 //! `ab_glyph` feature): the charts render on a server with no fonts installed.
 //!
 //! Rendering is deterministic: the same [`Results`] give byte-identical PNG and SVG.
+
+mod backtest;
 
 use std::collections::BTreeSet;
 use std::ops::Range;
@@ -19,6 +22,10 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+pub use backtest::{
+    CALIBRATION_HEIGHT, CalibrationPlot, CalibrationSeries, PIT_HEIGHT, PitPanel, PitPlot, calibration_chart, pit_chart,
+};
 
 use super::results::SeriesRow;
 use super::{Chart, ChartKind, ReportError, Results};

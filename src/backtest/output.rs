@@ -1,0 +1,448 @@
+//! What `wfsim backtest` writes, for [`crate::output::write_all`], and the summary it prints:
+//!
+//! - `backtest.csv`: one row per council, origin, horizon and figure;
+//! - `backtest_summary.csv`: the scores by figure and horizon ([`Accuracy`]);
+//! - `manifest.json`: what produced them, and the (council, origin) pairs left out;
+//! - `charts/calibration.png`/`.svg` and `charts/pit.png`/`.svg`.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::scores::{self, PIT_BINS};
+use super::{Accuracy, Backtest, COMPARED, Comparison, HORIZONS, SkipReason};
+use crate::output::{BytesFile, FieldBuffer, OutputFile};
+use crate::report::ReportError;
+use crate::report::charts::{self, CalibrationPlot, CalibrationSeries, PitPanel, PitPlot};
+use crate::stats::QUANTILE_METHOD;
+
+pub const ROWS_FILE: &str = "backtest.csv";
+pub const SUMMARY_FILE: &str = "backtest_summary.csv";
+pub const CALIBRATION_STEM: &str = "charts/calibration";
+pub const PIT_STEM: &str = "charts/pit";
+
+/// The columns of `backtest.csv`.
+pub const ROWS_HEADER: [&str; 26] = [
+    "area",
+    "code",
+    "origin",
+    "year",
+    "horizon_years",
+    "metric",
+    "actual",
+    "naive",
+    "p5",
+    "p25",
+    "p50",
+    "p75",
+    "p95",
+    "pit",
+    "error",
+    "naive_error",
+    "in_50",
+    "in_90",
+    "interval_score",
+    "naive_empirical_p5",
+    "naive_empirical_p25",
+    "naive_empirical_p75",
+    "naive_empirical_p95",
+    "naive_empirical_in_50",
+    "naive_empirical_in_90",
+    "naive_empirical_interval_score",
+];
+
+/// The columns of `backtest_summary.csv`.
+pub const SUMMARY_HEADER: [&str; 15] = [
+    "metric",
+    "horizon_years",
+    "count",
+    "model_median_abs_error",
+    "naive_median_abs_error",
+    "model_in_50",
+    "model_in_90",
+    "naive_empirical_count",
+    "naive_empirical_in_50",
+    "naive_empirical_in_90",
+    "model_interval_score",
+    "model_interval_score_paired",
+    "naive_empirical_interval_score",
+    "interval_score_ratio",
+    "share_model_closer",
+];
+
+/// `backtest.csv`: one row per council, origin, horizon and figure. The naive-empirical
+/// columns are empty where the benchmark has no interval.
+pub struct RowsCsv<'a> {
+    pub comparisons: &'a [Comparison],
+}
+
+impl OutputFile for RowsCsv<'_> {
+    fn file_name(&self) -> &str {
+        ROWS_FILE
+    }
+
+    fn write(&self, out: &mut dyn Write) -> io::Result<()> {
+        let mut writer = csv::Writer::from_writer(out);
+        writer.write_record(ROWS_HEADER)?;
+        let mut field = FieldBuffer::default();
+        let mut record = csv::StringRecord::new();
+        for c in self.comparisons {
+            let p = &c.projected;
+            record.clear();
+            record.push_field(&c.area);
+            record.push_field(&c.code);
+            record.push_field(field.display(c.origin));
+            record.push_field(field.display(c.year));
+            record.push_field(field.display(c.horizon()));
+            record.push_field(c.metric.name());
+            for value in [c.actual, c.naive, p.p5, p.p25, p.p50, p.p75, p.p95, c.pit, c.error(), c.naive_error()] {
+                record.push_field(field.number(value));
+            }
+            record.push_field(field.display(c.in_50()));
+            record.push_field(field.display(c.in_90()));
+            record.push_field(field.number(c.interval_score()));
+            match &c.benchmark {
+                Some(b) => {
+                    for value in [b.p5, b.p25, b.p75, b.p95] {
+                        record.push_field(field.number(value));
+                    }
+                    record.push_field(field.display(b.in_50(c.actual)));
+                    record.push_field(field.display(b.in_90(c.actual)));
+                    record.push_field(field.number(b.interval_score(c.actual)));
+                }
+                None => (0..7).for_each(|_| record.push_field("")),
+            }
+            writer.write_record(&record)?;
+        }
+        writer.flush()
+    }
+}
+
+/// `backtest_summary.csv`: the scores by figure and horizon. Shares and means over no
+/// comparisons are empty.
+pub struct SummaryCsv<'a> {
+    pub rows: &'a [Accuracy],
+}
+
+impl OutputFile for SummaryCsv<'_> {
+    fn file_name(&self) -> &str {
+        SUMMARY_FILE
+    }
+
+    fn write(&self, out: &mut dyn Write) -> io::Result<()> {
+        let mut writer = csv::Writer::from_writer(out);
+        writer.write_record(SUMMARY_HEADER)?;
+        let mut field = FieldBuffer::default();
+        let mut record = csv::StringRecord::new();
+        for row in self.rows {
+            record.clear();
+            record.push_field(row.metric.name());
+            record.push_field(field.display(row.horizon_years));
+            record.push_field(field.display(row.count));
+            for value in [row.model_median_abs_error, row.naive_median_abs_error, row.model_in_50, row.model_in_90] {
+                record.push_field(field.number(value));
+            }
+            record.push_field(field.display(row.naive_empirical_count));
+            for value in [
+                row.naive_empirical_in_50,
+                row.naive_empirical_in_90,
+                row.model_interval_score,
+                row.model_interval_score_paired,
+                row.naive_empirical_interval_score,
+                row.interval_score_ratio,
+                row.share_model_closer,
+            ] {
+                record.push_field(field.number(value));
+            }
+            writer.write_record(&record)?;
+        }
+        writer.flush()
+    }
+}
+
+/// `manifest.json` of a backtest: what produced it, how it was scored, and every (council,
+/// origin) left out with the reason. Nothing that varies between identical runs.
+#[derive(Debug, Serialize)]
+pub struct BacktestManifest {
+    pub wfsim_version: &'static str,
+    pub seed: u64,
+    pub replications: u32,
+    pub origins: Vec<i32>,
+    pub horizons: Vec<i32>,
+    /// Areas tried from every origin, and those with at least one comparison.
+    pub councils: usize,
+    pub councils_compared: usize,
+    pub comparisons: usize,
+    pub quantile_method: &'static str,
+    pub seeding: &'static str,
+    pub scores: Vec<&'static str>,
+    pub figures: Vec<ManifestFigure>,
+    /// For each origin, horizon and figure, the past changes the naive-empirical intervals
+    /// come from (0: no interval).
+    pub naive_empirical_pairs: Vec<ManifestPairs>,
+    pub skipped: Vec<ManifestSkipped>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ManifestFigure {
+    pub metric: &'static str,
+    pub dfe_column: &'static str,
+    /// Multiplies the DfE value (0.01: a percentage as a fraction).
+    pub scale: f64,
+    /// "stock" (value at 30 September) or "flow" (sum over the year to it).
+    pub kind: &'static str,
+    /// How the naive-empirical benchmark measures its change.
+    pub change: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ManifestPairs {
+    pub origin: i32,
+    pub horizon_years: i32,
+    pub metric: &'static str,
+    pub pairs: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ManifestSkipped {
+    pub area: String,
+    pub code: String,
+    pub origin: i32,
+    pub reason: String,
+}
+
+impl BacktestManifest {
+    pub fn new(backtest: &Backtest) -> BacktestManifest {
+        let settings = &backtest.settings;
+        BacktestManifest {
+            wfsim_version: env!("CARGO_PKG_VERSION"),
+            seed: settings.seed,
+            replications: settings.replications,
+            origins: settings.origins().collect(),
+            horizons: HORIZONS.to_vec(),
+            councils: backtest.areas,
+            councils_compared: backtest.areas_compared(),
+            comparisons: backtest.comparisons.len(),
+            quantile_method: QUANTILE_METHOD,
+            seeding: "each (council, origin) uses the master seed mixed with the council's code and the origin; \
+                      each baseline is built from the data up to its origin only, as `wfsim init` builds it",
+            scores: vec![
+                "error: model median minus actual; naive_error: origin value minus actual",
+                "in_50, in_90: actual within p25-p75, p5-p95 (ends included)",
+                "interval_score: Winkler, alpha 0.1: (p95 - p5) + 20 max(0, p5 - actual) + 20 max(0, actual - p95)",
+                "pit: share of replications below the actual plus half the share equal to it",
+                "naive_empirical: the origin value, with intervals from the 5th, 25th, 75th and 95th percentiles \
+                 of the changes over the same number of years across all councils, from pairs of years ending by \
+                 the origin (rates: differences; counts and caseload: log ratios)",
+            ],
+            figures: COMPARED
+                .iter()
+                .map(|c| ManifestFigure {
+                    metric: c.metric.name(),
+                    dfe_column: c.field.column(),
+                    scale: c.scale,
+                    kind: if c.is_flow() { "flow" } else { "stock" },
+                    change: c.change.name(),
+                })
+                .collect(),
+            naive_empirical_pairs: backtest
+                .benchmarks
+                .entries()
+                .iter()
+                .map(|(origin, horizon, metric, quantiles)| ManifestPairs {
+                    origin: *origin,
+                    horizon_years: *horizon,
+                    metric: metric.name(),
+                    pairs: quantiles.map_or(0, |q| q.count),
+                })
+                .collect(),
+            skipped: backtest
+                .skipped
+                .iter()
+                .map(|s| ManifestSkipped {
+                    area: s.area.clone(),
+                    code: s.code.clone(),
+                    origin: s.origin,
+                    reason: s.reason.to_string(),
+                })
+                .collect(),
+        }
+    }
+}
+
+impl OutputFile for BacktestManifest {
+    fn file_name(&self) -> &str {
+        "manifest.json"
+    }
+
+    fn write(&self, out: &mut dyn Write) -> io::Result<()> {
+        crate::output::write_json(out, self)
+    }
+}
+
+/// The PITs of one figure's comparisons, every origin and horizon.
+fn pits_of(comparisons: &[Comparison], metric: crate::engine::metrics::Metric) -> Vec<f64> {
+    comparisons.iter().filter(|c| c.metric == metric).map(|c| c.pit).collect()
+}
+
+/// The calibration and PIT charts: `charts/calibration.png`, `.svg`, `charts/pit.png`, `.svg`.
+pub fn charts(backtest: &Backtest) -> Result<Vec<BytesFile>, ReportError> {
+    let comparisons = &backtest.comparisons;
+    let origins = origins_label(backtest);
+    let calibration = CalibrationPlot {
+        title: format!("Calibration of the model's intervals, origins {origins}, every horizon"),
+        series: COMPARED
+            .iter()
+            .map(|c| {
+                let pits = pits_of(comparisons, c.metric);
+                CalibrationSeries {
+                    label: c.label().to_string(),
+                    points: if pits.is_empty() { Vec::new() } else { scores::coverage_curve(&pits) },
+                }
+            })
+            .collect(),
+    };
+    let pit = PitPlot {
+        title: format!("PIT of what happened in the model's replications, origins {origins}"),
+        panels: COMPARED
+            .iter()
+            .map(|c| {
+                let pits = pits_of(comparisons, c.metric);
+                let counts = scores::pit_histogram(&pits, PIT_BINS);
+                let total: usize = counts.iter().sum();
+                PitPanel {
+                    title: format!("{} (n = {total})", c.label()),
+                    shares: counts.iter().map(|&n| if total > 0 { n as f64 / total as f64 } else { 0.0 }).collect(),
+                    count: total,
+                }
+            })
+            .collect(),
+    };
+    let (calibration_png, calibration_svg) = charts::calibration_chart(&calibration)?;
+    let (pit_png, pit_svg) = charts::pit_chart(&pit)?;
+    Ok(vec![
+        BytesFile { name: format!("{CALIBRATION_STEM}.png"), bytes: calibration_png },
+        BytesFile { name: format!("{CALIBRATION_STEM}.svg"), bytes: calibration_svg.into_bytes() },
+        BytesFile { name: format!("{PIT_STEM}.png"), bytes: pit_png },
+        BytesFile { name: format!("{PIT_STEM}.svg"), bytes: pit_svg.into_bytes() },
+    ])
+}
+
+/// `2018-2023`, or `2021` for one origin.
+fn origins_label(backtest: &Backtest) -> String {
+    let settings = &backtest.settings;
+    if settings.from == settings.to { settings.from.to_string() } else { format!("{}-{}", settings.from, settings.to) }
+}
+
+/// What `wfsim backtest` prints: a line per figure and horizon, with the errors of the
+/// model's median and of "no change", the model's coverage, and the interval scores of the
+/// model and the naive-empirical benchmark over the comparisons the benchmark has.
+pub fn summary_lines(backtest: &Backtest, rows: &[Accuracy]) -> Vec<String> {
+    let settings = &backtest.settings;
+    let mut lines = vec![
+        format!(
+            "Backtest: {} area(s) projected from 30 September of {}, {} comparisons, {} replications, seed {}.",
+            backtest.areas_compared(),
+            if settings.from == settings.to {
+                settings.from.to_string()
+            } else {
+                format!("each year {} to {}", settings.from, settings.to)
+            },
+            backtest.comparisons.len(),
+            settings.replications,
+            settings.seed
+        ),
+        format!(
+            "{:<13} {:>2} {:>5} {:>9} {:>9} {:>11} {:>11} {:>11} {:>10} {:>6}",
+            "figure", "h", "n", "model MAE", "naive MAE", "model 50/90", "n-e 50/90", "IS model", "IS n-e", "ratio"
+        ),
+    ];
+    let coverage = |in_50: f64, in_90: f64| {
+        if in_50.is_nan() { "-".to_string() } else { format!("{:.0}/{:.0}%", in_50 * 100.0, in_90 * 100.0) }
+    };
+    let number = |value: f64, decimals: usize| {
+        if value.is_finite() { format!("{value:.decimals$}") } else { "-".to_string() }
+    };
+    for row in rows {
+        let Some(c) = super::compared(row.metric) else { continue };
+        let k = c.print_scale();
+        let decimals =
+            if c.metric.is_rate() || c.metric == crate::engine::metrics::Metric::AvgCaseload { 2 } else { 1 };
+        lines.push(format!(
+            "{:<13} {:>2} {:>5} {:>9} {:>9} {:>11} {:>11} {:>11} {:>10} {:>6}",
+            c.label(),
+            row.horizon_years,
+            row.count,
+            number(row.model_median_abs_error * k, decimals),
+            number(row.naive_median_abs_error * k, decimals),
+            coverage(row.model_in_50, row.model_in_90),
+            if row.naive_empirical_count == 0 {
+                "none".to_string()
+            } else {
+                coverage(row.naive_empirical_in_50, row.naive_empirical_in_90)
+            },
+            number(row.model_interval_score_paired * k, decimals),
+            number(row.naive_empirical_interval_score * k, decimals),
+            number(row.interval_score_ratio, 2),
+        ));
+    }
+    lines.extend(
+        [
+            "h: years ahead. Rates in percentage points, caseload in cases per FTE.",
+            "MAE: median absolute error of the model's median and of \"no change\".",
+            "model 50/90: actual values inside the model's 50% and 90% intervals.",
+            "n-e: naive-empirical, \"no change\" with intervals from past changes across councils.",
+            "IS: mean interval score of the 90% interval (lower is better), over the comparisons n-e has an",
+            "interval for; ratio: IS model / IS n-e (below 1: the model's intervals are the better).",
+        ]
+        .map(String::from),
+    );
+    let mut without: Vec<String> = Vec::new();
+    for horizon in HORIZONS {
+        let origins: Vec<i32> = settings
+            .origins()
+            .filter(|&origin| COMPARED.iter().any(|c| backtest.benchmarks.get(origin, horizon, c.metric).is_none()))
+            .collect();
+        if !origins.is_empty() {
+            without.push(format!("{horizon} year(s) ahead from {}", crate::dataset::years_label(&origins)));
+        }
+    }
+    if !without.is_empty() {
+        lines.push(format!(
+            "No naive-empirical interval {}: no pair of years ends by the origin (count 0 in manifest.json); \
+             those comparisons are left out of its scores and of the paired model score.",
+            without.join(", ")
+        ));
+    }
+    lines
+}
+
+/// The pairs left out, one line per area: each reason with the origins it applies to.
+pub fn skipped_lines(backtest: &Backtest) -> Vec<String> {
+    let mut lines = Vec::new();
+    for group in backtest.skipped.chunk_by(|a, b| a.code == b.code) {
+        let mut reasons: Vec<(String, Vec<i32>)> = Vec::new();
+        for s in group {
+            // Why no baseline could be built names the year: one entry for them all, the
+            // last year's reason shown (every reason is in manifest.json).
+            let reason = match &s.reason {
+                SkipReason::Baseline(reason) => format!("no baseline; in {}: {reason}", s.origin),
+                other => other.to_string(),
+            };
+            let key = |text: &str| text.starts_with("no baseline; ");
+            match reasons.iter_mut().find(|(known, _)| *known == reason || (key(known) && key(&reason))) {
+                Some((known, origins)) => {
+                    *known = reason;
+                    origins.push(s.origin);
+                }
+                None => reasons.push((reason, vec![s.origin])),
+            }
+        }
+        let reasons: Vec<String> = reasons
+            .iter()
+            .map(|(reason, origins)| format!("{} ({reason})", crate::dataset::years_label(origins)))
+            .collect();
+        lines.push(format!("Skipped {} ({}) from {}", group[0].area, group[0].code, reasons.join(" and from ")));
+    }
+    lines
+}
