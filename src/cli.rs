@@ -697,8 +697,8 @@ fn calibrate_command(args: &CalibrateArgs) -> Result<(), Failure> {
     let mut stdout = std::io::stdout().lock();
     let _ =
         writeln!(stdout, "Wrote {}: {} councils, {}-{}.", args.out.display(), fit.councils, fit.first_year, fit.up_to);
-    let show = |name: &str, v: &crate::scenario::schema::YearlyVariation| {
-        format!("{name}: swings sd {}, persistence {}, national share {}", v.sd, v.persistence, v.national_share)
+    let show = |_: &str, v: &crate::scenario::schema::YearlyVariation| {
+        format!("swings sd {}, persistence {}, national share {}", v.sd, v.persistence, v.national_share)
     };
     let _ = writeln!(
         stdout,
