@@ -79,6 +79,10 @@ pub struct CouncilLevels {
     pub turnover: f64,
     /// Vacancy rate, a fraction.
     pub vacancy_rate: f64,
+    /// Agency FTE per vacant FTE (a mean in logs, within 0.05-5); none without a year with
+    /// vacancies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agency_cover: Option<f64>,
     /// Years the council's own figures came from.
     pub years: u32,
 }
@@ -117,6 +121,10 @@ impl PanelFit {
 
         // Turnover in logs (leavers FTE / FTE in post, kept within 2-60% so that a return
         // with no leavers or a half-empty one does not dominate).
+        // Each year's turnover rests on few leavers, and the luck of who leaves is the model's
+        // own (it simulates every worker): that part of the swings, about 1 / leavers in logs
+        // (Poisson), is taken out of the swings it is given.
+        let mut leavers_counted = Vec::new();
         let turnover = Panel::gather(&councils, |area| {
             years(area, up_to)
                 .filter_map(|y| {
@@ -128,6 +136,7 @@ impl PanelFit {
                         }
                         (leavers, _) => leavers,
                     };
+                    leavers_counted.push(leavers);
                     Some((y, (leavers / fte).clamp(0.02, 0.6).ln()))
                 })
                 .collect()
@@ -168,23 +177,35 @@ impl PanelFit {
             return Err(CalibrateError::NoData(up_to));
         }
 
-        let turnover_fit = turnover.levels();
-        let vacancy_fit = vacancy.levels();
-        let agency_fit = agency.levels();
+        // The typical council-year's (a median, as the swings' spread is a robust one).
+        let leaving_luck =
+            percentile(&leavers_counted.iter().map(|&leavers| 1.0 / leavers.max(1.0)).collect::<Vec<_>>(), 0.5);
+        let turnover_fit = turnover.levels(leaving_luck);
+        let vacancy_fit = vacancy.levels(0.0);
+        let agency_fit = agency.levels(0.0);
         let mut levels = BTreeMap::new();
-        let regions = region_means(&councils, &turnover_fit, &vacancy_fit);
+        let (region_turnover, region_vacancy, region_agency) = (
+            region_means(&councils, &turnover_fit),
+            region_means(&councils, &vacancy_fit),
+            region_means(&councils, &agency_fit),
+        );
         for area in &councils {
             let (Some(t), Some(v)) = (turnover_fit.own.get(&area.code), vacancy_fit.own.get(&area.code)) else {
                 continue;
             };
             let region = area.region_code.clone().unwrap_or_default();
-            let (region_turnover, region_vacancy) =
-                regions.get(&region).copied().unwrap_or((turnover_fit.england, vacancy_fit.england));
+            let prior = |levels: &Levels, regions: &BTreeMap<String, f64>| {
+                regions.get(&region).copied().unwrap_or(levels.england)
+            };
             levels.insert(
                 area.code.clone(),
                 CouncilLevels {
-                    turnover: round(turnover_fit.shrunk(t, region_turnover).exp()),
-                    vacancy_rate: round(vacancy_fit.shrunk(v, region_vacancy).clamp(0.0, 0.9)),
+                    turnover: round(turnover_fit.shrunk(t, prior(&turnover_fit, &region_turnover)).exp()),
+                    vacancy_rate: round(vacancy_fit.shrunk(v, prior(&vacancy_fit, &region_vacancy)).clamp(0.0, 0.9)),
+                    agency_cover: agency_fit
+                        .own
+                        .get(&area.code)
+                        .map(|a| round(agency_fit.shrunk(a, prior(&agency_fit, &region_agency)).exp())),
                     years: t.count as u32,
                 },
             );
@@ -277,7 +298,7 @@ impl Levels {
 }
 
 impl Panel {
-    fn gather(councils: &[&Area], series: impl Fn(&Area) -> Vec<(i32, f64)>) -> Panel {
+    fn gather(councils: &[&Area], mut series: impl FnMut(&Area) -> Vec<(i32, f64)>) -> Panel {
         Panel {
             series: councils
                 .iter()
@@ -306,8 +327,10 @@ impl Panel {
         sums.into_iter().map(|(year, (sum, n))| (year, (sum / n as f64, n))).collect()
     }
 
-    /// Council levels and swings.
-    fn levels(&self) -> Levels {
+    /// Council levels and swings; `simulated_variance` is the part of a year's own variance
+    /// that the engine makes itself, left out of the swings (but not of how far a single year
+    /// is trusted).
+    fn levels(&self, simulated_variance: f64) -> Levels {
         let own: BTreeMap<String, OwnMean> = self
             .series
             .iter()
@@ -318,7 +341,7 @@ impl Panel {
             .collect();
         let years = self.year_effects(|code| own[code].mean);
         let (own_variance, national_variance, persistence) =
-            self.residual_variances(&years, |code| own[code].mean, true);
+            self.residual_variances(&years, |code| own[code].mean, true, simulated_variance);
         let within_variance = own_variance + national_variance;
         let means: Vec<f64> = own.values().map(|m| m.mean).collect();
         let england = mean(&means);
@@ -330,7 +353,11 @@ impl Panel {
             england,
             between_sd,
             within_variance,
-            variation: variation(own_variance, national_variance, persistence),
+            variation: variation(
+                (own_variance - simulated_variance).max(own_variance * 0.1),
+                national_variance,
+                persistence,
+            ),
         }
     }
 
@@ -340,7 +367,7 @@ impl Panel {
         let all: Vec<f64> = self.series.iter().flat_map(|(_, values)| values.iter().map(|(_, v)| *v)).collect();
         let centre = mean(&all);
         let years = self.year_effects(|_| centre);
-        let (own_variance, national_variance, persistence) = self.residual_variances(&years, |_| centre, false);
+        let (own_variance, national_variance, persistence) = self.residual_variances(&years, |_| centre, false, 0.0);
         // The mean of the log growth, back to a rate; a year's swings are in logs.
         GrowthFit {
             what: what.to_string(),
@@ -353,27 +380,37 @@ impl Panel {
     /// The variance of a year's own deviation (robust: from the 5th-95th percentile range of
     /// the residuals, so that a few broken returns do not widen every interval), the variance
     /// of the national year effects beyond what sampling gives, and the year-to-year
-    /// correlation of the own deviations (with `demeaned`, corrected for the downward bias of
-    /// measuring deviations from a mean of few years).
+    /// correlation of the own deviations.
+    ///
+    /// The correlation comes from successive changes, which a council's level does not
+    /// enter: for deviations following x(y) = rho x(y-1) + e, the correlation of one
+    /// year's change with the next is -(1 - rho) / 2, so rho = 1 + 2 corr, less the part of
+    /// `white_noise_variance` (luck that passes in a year). (A correlation of
+    /// deviations from a council's own mean is biased low by a full `1 / years`, which on the
+    /// early years of the panel swamps it.) It needs three years in a row; with fewer, it is
+    /// `PERSISTENCE_UNMEASURED`.
     fn residual_variances(
         &self,
         years: &BTreeMap<i32, (f64, usize)>,
         centre: impl Fn(&str) -> f64,
         demeaned: bool,
+        white_noise_variance: f64,
     ) -> (f64, f64, f64) {
         let mut residuals = Vec::new();
-        let (mut products, mut squares_a, mut squares_b) = (0.0, 0.0, 0.0);
+        let (mut products, mut squares_a, mut squares_b, mut runs) = (0.0, 0.0, 0.0, 0usize);
         let mut lengths = Vec::new();
         for (code, values) in &self.series {
             let c = centre(code);
             let own: Vec<(i32, f64)> = values.iter().map(|&(y, v)| (y, v - c - years[&y].0)).collect();
             residuals.extend(own.iter().map(|(_, r)| *r));
             lengths.push(own.len() as f64);
-            for pair in own.windows(2) {
-                if pair[1].0 == pair[0].0 + 1 {
-                    products += pair[0].1 * pair[1].1;
-                    squares_a += pair[0].1 * pair[0].1;
-                    squares_b += pair[1].1 * pair[1].1;
+            for run in own.windows(3) {
+                if run[1].0 == run[0].0 + 1 && run[2].0 == run[1].0 + 1 {
+                    let (first, second) = (run[1].1 - run[0].1, run[2].1 - run[1].1);
+                    products += first * second;
+                    squares_a += first * first;
+                    squares_b += second * second;
+                    runs += 1;
                 }
             }
         }
@@ -383,9 +420,16 @@ impl Panel {
         let mean_length = mean(&lengths).max(2.0);
         let own_variance =
             if demeaned { robust_sd * robust_sd * mean_length / (mean_length - 1.0) } else { robust_sd * robust_sd };
-        let raw = if squares_a > 0.0 && squares_b > 0.0 { products / (squares_a * squares_b).sqrt() } else { 0.0 };
-        // Nickell's bias of a lag-1 correlation about a mean of T years: about -(1 + r) / (T - 1).
-        let persistence = if demeaned { raw + (1.0 + raw) / (mean_length - 1.0) } else { raw };
+        // Year-to-year luck of variance s (who happens to leave) adds -s to the covariance of
+        // successive changes and 2s to their variance; taken out, rho is that of the swings.
+        let s = white_noise_variance;
+        let change_variance = (squares_a + squares_b) / (2.0 * runs.max(1) as f64) - 2.0 * s;
+        let persistence = if squares_a > 0.0 && squares_b > 0.0 && change_variance > 0.0 {
+            let covariance = products / runs as f64 + s;
+            1.0 + 2.0 * covariance / change_variance
+        } else {
+            PERSISTENCE_UNMEASURED
+        };
         let effects: Vec<f64> = years.values().map(|(effect, _)| *effect).collect();
         let sampling = years.values().map(|(_, n)| own_variance / *n as f64).sum::<f64>() / years.len().max(1) as f64;
         let national_variance = if effects.len() > 1 { (variance(&effects) - sampling).max(0.0) } else { 0.0 };
@@ -393,29 +437,31 @@ impl Panel {
     }
 }
 
+/// The year-to-year correlation of swings when the panel has fewer than three years in a row
+/// (assumption: halfway between swings that pass in a year and swings that last).
+pub const PERSISTENCE_UNMEASURED: f64 = 0.5;
+
 fn variation(own_variance: f64, national_variance: f64, persistence: f64) -> YearlyVariation {
     let total = own_variance + national_variance;
     YearlyVariation {
+        start: None,
         sd: round(total.sqrt()),
         persistence: round(persistence),
         national_share: if total > 0.0 { round(national_variance / total) } else { 0.0 },
     }
 }
 
-/// Each region's mean of its councils' own means (turnover in logs, vacancy rate), by region code.
-fn region_means(councils: &[&Area], turnover: &Levels, vacancy: &Levels) -> BTreeMap<String, (f64, f64)> {
-    let mut sums: BTreeMap<String, (f64, f64, usize)> = BTreeMap::new();
+/// Each region's mean of its councils' own means, by region code.
+fn region_means(councils: &[&Area], levels: &Levels) -> BTreeMap<String, f64> {
+    let mut sums: BTreeMap<String, (f64, usize)> = BTreeMap::new();
     for area in councils {
-        if let (Some(t), Some(v), Some(region)) =
-            (turnover.own.get(&area.code), vacancy.own.get(&area.code), &area.region_code)
-        {
+        if let (Some(own), Some(region)) = (levels.own.get(&area.code), &area.region_code) {
             let entry = sums.entry(region.clone()).or_default();
-            entry.0 += t.mean;
-            entry.1 += v.mean;
-            entry.2 += 1;
+            entry.0 += own.mean;
+            entry.1 += 1;
         }
     }
-    sums.into_iter().map(|(region, (t, v, n))| (region, (t / n as f64, v / n as f64))).collect()
+    sums.into_iter().map(|(region, (sum, n))| (region, sum / n as f64)).collect()
 }
 
 fn mean(values: &[f64]) -> f64 {

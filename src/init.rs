@@ -77,7 +77,7 @@ pub const MAX_COVER_SHARE: f64 = 3.0;
 /// Months simulated to calibrate turnover: the first year.
 pub const CALIBRATION_MONTHS: u32 = 12;
 
-/// How `retention.hazard_scale` is calibrated: simulate, compare the mean turnover at month 12
+/// How `retention.hazard_scale` is calibrated: simulate, compare the median turnover at month 12
 /// with the target, scale by target / simulated, until within `tolerance` (relative) or
 /// `max_iterations` simulations have been run. `max_iterations = 0` skips it (scale 1).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -257,7 +257,7 @@ fn calibrate(plan: &Plan, calibration: &Calibration) -> Result<(f64, Option<f64>
         iterations += 1;
         let scenario = plan.load(&plan.render(scale, None))?;
         let run = run_all(std::slice::from_ref(&scenario), &settings).remove(0);
-        let values: Vec<f64> = run
+        let mut values: Vec<f64> = run
             .across_replications(CALIBRATION_MONTHS as usize, Metric::TurnoverRate)
             .into_iter()
             .filter(|value| value.is_finite())
@@ -267,15 +267,18 @@ fn calibrate(plan: &Plan, calibration: &Calibration) -> Result<(f64, Option<f64>
             simulated = None;
             break;
         }
-        let mean = values.iter().sum::<f64>() / values.len() as f64;
-        simulated = Some(mean);
-        if (mean - target).abs() <= calibration.tolerance * target {
+        // The median, as the target is a council's typical year (a mean in logs): a year's
+        // turnover is skewed, so its mean would sit above it.
+        values.sort_by(f64::total_cmp);
+        let median = crate::stats::quantile_sorted(&values, 0.5);
+        simulated = Some(median);
+        if (median - target).abs() <= calibration.tolerance * target {
             break;
         }
         if iterations == calibration.max_iterations {
             break;
         }
-        let next = if mean > 0.0 { scale * target / mean } else { scale * 2.0 };
+        let next = if median > 0.0 { scale * target / median } else { scale * 2.0 };
         let next = round_to(next.clamp(HAZARD_SCALE_RANGE.0, HAZARD_SCALE_RANGE.1), 4);
         if next == scale {
             break;
@@ -432,6 +435,8 @@ struct PanelBasis {
     /// The council's own vacancy rate level (shrunk toward its region); `None` for a region
     /// or England, which have no council level: their current rate is used.
     vacancy_level: Option<f64>,
+    /// How much of a council's gap from its vacancy level remains a year later (panel fit).
+    vacancy_persistence: f64,
     /// Swings of the leaving rate, establishment growth and demand, scaled to the area
     /// (a region's or England's swings are mostly the national part).
     turnover_variation: YearlyVariation,
@@ -440,6 +445,9 @@ struct PanelBasis {
     demand_growth: f64,
     demand_variation: YearlyVariation,
     agency_variation: YearlyVariation,
+    /// The council's own agency FTE per vacant FTE (shrunk toward its region); `None` for a
+    /// region or England, or a council that never had vacancies.
+    agency_level: Option<f64>,
 }
 
 impl PanelBasis {
@@ -466,6 +474,7 @@ impl PanelBasis {
                 sd: round_to(v.sd * share.sqrt(), 4),
                 persistence: v.persistence,
                 national_share: round_to(v.national_share / share, 4),
+                start: None,
             }
         };
         Ok(PanelBasis {
@@ -474,32 +483,42 @@ impl PanelBasis {
                 fit.first_year, fit.up_to, fit.councils
             ),
             vacancy_level: fit.council(&area.code).map(|levels| levels.vacancy_rate),
+            vacancy_persistence: fit.vacancy_rate.variation.persistence,
             turnover_variation: scaled(fit.turnover.variation),
             establishment_growth: fit.establishment_growth.mean,
             establishment_variation: scaled(fit.establishment_growth.variation),
             demand_growth: fit.demand_growth.mean,
             demand_variation: scaled(fit.demand_growth.variation),
             agency_variation: scaled(fit.agency_cover.variation),
+            agency_level: fit.council(&area.code).and_then(|levels| levels.agency_cover),
         })
     }
 }
 
 /// `{ sd = 0.2, persistence = 0.5, national_share = 0.1 }`.
 fn variation_toml(v: &YearlyVariation) -> String {
+    let start = v.start.map_or(String::new(), |start| format!(", start = {}", fnum(start)));
     format!(
-        "{{ sd = {}, persistence = {}, national_share = {} }}",
+        "{{ sd = {}, persistence = {}, national_share = {}{start} }}",
         fnum(v.sd),
         fnum(v.persistence),
         fnum(v.national_share)
     )
 }
 
+/// Agency FTE per vacant FTE as the panel fit reads it (src/calibrate.rs): a council's ratio
+/// now is held within this range before its gap from its level is taken.
+const AGENCY_COVER_RANGE: (f64, f64) = (0.05, 5.0);
+
 /// The year-to-year swings of the experienced fill chance: the data give no direct measure
 /// (assumption, checked by the backtest).
-const FILL_VARIATION: YearlyVariation = YearlyVariation { sd: 0.3, persistence: 0.5, national_share: 0.2 };
+const FILL_VARIATION: YearlyVariation = YearlyVariation { sd: 0.3, persistence: 0.5, national_share: 0.2, start: None };
 /// Months over which agency use closes the gap to the cover wanted (assumption: contracts
 /// run for months, and agency use is sticky in the panel).
 const AGENCY_ADJUSTMENT_MONTHS: u32 = 12;
+/// Hiring responds to vacancies at least this much (assumption): with none, a council with
+/// no experienced hires at its level would never hire whatever its vacancies.
+const MIN_HIRING_ELASTICITY: f64 = 0.1;
 /// Experienced hires are at least this share of leavers at the equilibrium, however many
 /// newly qualified join (assumption).
 const EXPERIENCED_FLOOR_SHARE: f64 = 0.2;
@@ -811,24 +830,20 @@ fn leavers_from_headcount(figures: &crate::dataset::Figures) -> Option<f64> {
 fn agency_cover(r: &mut Resolver, vacancy: &Sourced, agency: &Sourced) -> (f64, String) {
     let year = r.year;
     if vacancy.value > 0.0 {
+        // All agency FTE, not only those the return counts as covering vacancies: the agency
+        // rate counts them all, and the model's agency FTE stands for them all.
         let cover = r.cell(r.area, year, Field::AgencyCoverFte).unwrap_or(Cell::Missing(Symbol::Empty));
-        let (numerator, what) = match cover {
-            Cell::Value(value) => (value, format!("DfE {year}: agency cover {} FTE", fnum(value))),
-            Cell::Missing(Symbol::Low) => (0.0, format!("DfE {year}: agency cover `low`, rounds to 0")),
+        let what = match cover {
+            Cell::Value(value) => format!("DfE {year}: agency cover {} FTE", fnum(value)),
+            Cell::Missing(Symbol::Low) => format!("DfE {year}: agency cover `low`, rounds to 0"),
             Cell::Missing(symbol) => {
                 r.notes.push(format!(
                     "agency_cover_fte: {year} value is {symbol}; used agency FTE ({}) over vacancy FTE for the cover share",
                     fnum(agency.value)
                 ));
-                (
-                    agency.value,
-                    format!("agency {} FTE ({}; agency cover is {symbol})", fnum(agency.value), agency.source),
-                )
+                format!("agency {} FTE ({}; agency cover is {symbol})", fnum(agency.value), agency.source)
             }
         };
-        // All agency FTE, not only those the return counts as covering vacancies: the agency
-        // rate counts them all, and the model's agency FTE stands for them all.
-        let _ = numerator;
         let what = format!("DfE {year}: agency {} FTE ({what})", fnum(agency.value));
         let share = agency.value / vacancy.value;
         let clamped =
@@ -1272,6 +1287,21 @@ impl Plan {
             fnum(fill)
         ));
         t.kv("monthly_fill_prob", &spread_uniform(fill, 0.2, 4, 1.0), "");
+        let elasticity = self.hiring_elasticity(fill);
+        t.kv(
+            "vacancy_response",
+            &format!(
+                "{{ reference_vacancy_rate = {}, elasticity = {} }}",
+                fnum(round_to(equilibrium.vacancy_level, 4)),
+                fnum(elasticity)
+            ),
+            &format!(
+                "hiring from a limited market: a gap from the council's vacancy level closes by a month's fill chance times the elasticity each month, so that {} of it remains after a year, as in the panel ({}); the elasticity is at least {} and at most 1",
+                percent(self.panel.vacancy_persistence),
+                self.panel.label,
+                fnum(MIN_HIRING_ELASTICITY)
+            ),
+        );
         t.kv("manager_share", "0.30", &format!("{DURHAM}: share of experienced hires into non-case-holding posts"));
         t.kv("part_time_share", "0.10", DURHAM);
         t.kv(
@@ -1283,11 +1313,21 @@ impl Plan {
 
         // [agency]
         t.line("[agency]");
-        t.comment(&format!(
-            "Agency FTE per vacant FTE: {}; uncertain by +-10% (assumption, as the Durham baseline).",
-            self.cover_comment
-        ));
-        t.kv("cover_share", &spread_uniform(self.cover_share, 0.1, 3, MAX_COVER_SHARE * 1.1), "");
+        let (cover_share, agency_variation) = self.agency_path();
+        match agency_variation.start {
+            Some(start) => t.comment(&format!(
+                "Agency FTE per vacant FTE: the council's own level {} (its DfE years in logs, shrunk toward its region's, {}), uncertain by +-10% (assumption, as the Durham baseline). Now {}, so it starts {} the level and returns toward it as the yearly variation's persistence says.",
+                fnum(cover_share),
+                self.panel.label,
+                self.cover_comment,
+                if start >= 0.0 { "above" } else { "below" }
+            )),
+            None => t.comment(&format!(
+                "Agency FTE per vacant FTE: {}; uncertain by +-10% (assumption, as the Durham baseline).",
+                self.cover_comment
+            )),
+        }
+        t.kv("cover_share", &spread_uniform(cover_share, 0.1, 3, MAX_COVER_SHARE * 1.1), "");
         t.kv("cover_absence", "false", DURHAM);
         t.kv(
             "adjustment_months",
@@ -1296,10 +1336,11 @@ impl Plan {
         );
         t.kv(
             "yearly_variation",
-            &variation_toml(&self.panel.agency_variation),
+            &variation_toml(&agency_variation),
             &format!(
-                "agency FTE per vacant FTE swings around the council's level each year (in logs), {}",
-                self.panel.label
+                "agency FTE per vacant FTE swings around the council's level each year (in logs), {}{}",
+                self.panel.label,
+                if agency_variation.start.is_some() { "; start: this year's gap from the level, in logs" } else { "" }
             ),
         );
         let supply_change = YearMonth::new(2025, 10).filter(|month| start <= *month && *month <= end);
@@ -1405,6 +1446,31 @@ impl Plan {
         }
     }
 
+    /// The agency cover share and its swings: a council with vacancies now starts from its
+    /// own ratio and returns toward its level; otherwise (a region, England, no vacancies
+    /// now) the ratio now, swinging around itself.
+    fn agency_path(&self) -> (f64, YearlyVariation) {
+        let variation = self.panel.agency_variation;
+        match self.panel.agency_level {
+            Some(level) if self.figures.vacancy_fte.value > 0.0 => {
+                let level = round_to(level.min(MAX_COVER_SHARE), 3);
+                let now = self.cover_share.clamp(AGENCY_COVER_RANGE.0, AGENCY_COVER_RANGE.1);
+                let start = round_to((now / level.max(AGENCY_COVER_RANGE.0)).ln(), 4);
+                (level, YearlyVariation { start: Some(start), ..variation })
+            }
+            _ => (self.cover_share, variation),
+        }
+    }
+
+    /// The elasticity of hires to vacancies that makes a gap from the vacancy level close as
+    /// councils' do: near the level, a month closes `fill * elasticity` of the gap, so a year
+    /// leaves (1 - fill * elasticity)^12 of it, which is set to the panel's persistence.
+    fn hiring_elasticity(&self, fill: f64) -> f64 {
+        let persistence = self.panel.vacancy_persistence.clamp(0.01, 0.99);
+        let monthly_closing = 1.0 - persistence.powf(1.0 / 12.0);
+        round_to((monthly_closing / fill.max(1e-9)).clamp(MIN_HIRING_ELASTICITY, 1.0), 3)
+    }
+
     fn headcount_source(&self) -> String {
         let fte = &self.figures.fte_in_post;
         match self.notes.iter().find(|note| note.starts_with("inpost_headcount:")) {
@@ -1470,7 +1536,7 @@ impl Plan {
                         String::new()
                     };
                 format!(
-                    "Overall scale on leaving, calibrated by wfsim init so that the simulated turnover in the first year (mean of {} replications, seed {}, at month 12) is {simulated}, against {target}{limited}.",
+                    "Overall scale on leaving, calibrated by wfsim init so that the simulated turnover in the first year (median of {} replications, seed {}, at month 12) is {simulated}, against {target}{limited}.",
                     outcome.replications, outcome.seed
                 )
             }

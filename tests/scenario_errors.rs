@@ -641,3 +641,30 @@ fn load_all_reports_the_errors_of_every_file() {
     let names: Vec<&str> = scenarios.iter().map(|scenario| scenario.name.as_str()).collect();
     assert_eq!(names, ["good", "other"]);
 }
+
+#[test]
+fn hiring_response_and_a_swing_start_out_of_range() {
+    let dir = TempDir::new().expect("temp dir");
+    let text = format!(
+        "{MINIMAL}[routes.experienced]\nmonthly_fill_prob = 0.05\nvacancy_response = {{ reference_vacancy_rate = 0.12, elasticity = 1.5 }}\n\n[agency]\ncover_share = 0.8\nyearly_variation = {{ sd = 0.5, persistence = 0.4, start = 9 }}\n"
+    );
+    let path = write(&dir, "bad.toml", &text);
+    let errors = errors(&path);
+    assert_eq!(errors.len(), 2, "{}", render(&errors));
+    assert_error(
+        &errors[0],
+        &path,
+        5,
+        66,
+        "routes.experienced.vacancy_response.elasticity",
+        "expected an elasticity from 0 to 1, got 1.5",
+    );
+    assert_error(
+        &errors[1],
+        &path,
+        9,
+        59,
+        "agency.yearly_variation.start",
+        "expected a log multiplier from -5 to 5, got 9",
+    );
+}

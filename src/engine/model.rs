@@ -10,7 +10,7 @@ use super::workforce::{Grade, NEVER_FROM, StockTemplate, Worker, build_stock_tem
 use crate::calendar::YearMonth;
 use crate::scenario::Scenario;
 use crate::scenario::param::{Domain, GrowthRate, NonNegative, Param, Probability};
-use crate::scenario::schema::{self, DestinationShares, RouteTable};
+use crate::scenario::schema::{self, DestinationShares, RouteTable, VacancyResponse};
 
 /// Everything one replication needs, built once per scenario and shared by all replications.
 #[derive(Debug, Clone)]
@@ -156,6 +156,21 @@ pub(super) struct ExperiencedModel {
     pub per_month: Option<Param<NonNegative>>,
     pub manager_share: f64,
     pub part_time_share: f64,
+    pub vacancy_response: Option<VacancyResponse>,
+}
+
+impl ExperiencedModel {
+    /// What multiplies the fill chance at a vacancy rate: (rate / reference) ^ (elasticity -
+    /// 1), so that hires, the chance times the vacancies, go as the rate to the elasticity.
+    /// 1 when hiring is in proportion to vacancies, or when no post is vacant.
+    pub fn fill_response(&self, vacancy_rate: f64) -> f64 {
+        match self.vacancy_response {
+            Some(response) if vacancy_rate > 0.0 && response.elasticity != 1.0 => {
+                (vacancy_rate / response.reference_vacancy_rate).powf(response.elasticity - 1.0)
+            }
+            _ => 1.0,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -312,6 +327,7 @@ impl Model {
             per_month: e.per_month,
             manager_share: e.manager_share,
             part_time_share: e.part_time_share,
+            vacancy_response: e.vacancy_response,
         });
 
         let welcome = spec.welcome_payment.as_ref().filter(|w| enabled(w.enabled)).map(|w| {

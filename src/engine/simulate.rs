@@ -412,10 +412,16 @@ impl<'a> Replication<'a> {
                     // One draw per vacant post, so that each post's luck is common to every
                     // scenario; no council advertises more posts in a month than the largest
                     // workforce a scenario may have (a bound for runaway caseload caps).
+                    let establishment = self.establishment_fte();
                     let vacant_posts =
-                        (self.establishment_fte() - self.census.fte + 1e-9).floor().clamp(0.0, MAX_POSTS_ADVERTISED);
+                        (establishment - self.census.fte + 1e-9).floor().clamp(0.0, MAX_POSTS_ADVERTISED);
                     let draws = self.key.process(Process::ExperiencedHire).child(month as u64);
-                    let fill_prob = (self.params.experienced_fill_prob * self.swings.fill_multiplier).min(1.0);
+                    let vacancy_rate =
+                        if establishment > 0.0 { (1.0 - self.census.fte / establishment).max(0.0) } else { 0.0 };
+                    let fill_prob = (self.params.experienced_fill_prob
+                        * self.swings.fill_multiplier
+                        * experienced.fill_response(vacancy_rate))
+                    .min(1.0);
                     let filled = draws.count_below(vacant_posts as u64, fill_prob);
                     experienced.max_per_month.map_or(filled as u32, |most| (filled as u32).min(most))
                 }

@@ -32,17 +32,18 @@ impl Swing {
             variation,
             own: own.process(Process::YearToYear).child(id),
             national: national.process(Process::YearToYear).child(id),
-            log_multiplier: 0.0,
+            log_multiplier: variation.start.unwrap_or(0.0),
         })
     }
 
-    /// Moves on to year `year` (0 first) and returns its log multiplier. Year 0 is drawn from
-    /// the stationary distribution, so every year has standard deviation `sd`.
+    /// Moves on to year `year` (0 first) and returns its log multiplier. Year 0 follows the
+    /// known `start` if there is one; otherwise it is drawn from the stationary distribution,
+    /// so every year has standard deviation `sd`.
     pub fn enter_year(&mut self, year: u64) -> f64 {
         let v = self.variation;
         let fresh = v.national_share.sqrt() * standard_normal(self.national, year)
             + (1.0 - v.national_share).sqrt() * standard_normal(self.own, year);
-        self.log_multiplier = if year == 0 {
+        self.log_multiplier = if year == 0 && v.start.is_none() {
             v.sd * fresh
         } else {
             let phi = v.persistence;
@@ -125,7 +126,7 @@ mod tests {
     use super::*;
 
     fn variation(sd: f64, persistence: f64, national_share: f64) -> Option<YearlyVariation> {
-        Some(YearlyVariation { sd, persistence, national_share })
+        Some(YearlyVariation { sd, persistence, national_share, start: None })
     }
 
     /// Many replications' paths: the spread, the year-to-year correlation and the shared part
@@ -181,5 +182,26 @@ mod tests {
         swings.month(13);
         assert_ne!(swings.leaving_multiplier, first);
         assert_eq!((swings.fill_multiplier, swings.establishment_log_growth), (1.0, 0.0));
+    }
+
+    #[test]
+    fn a_known_start_returns_toward_the_level_by_the_persistence() {
+        // With the same draws, a start of s moves every year by persistence^(year + 1) x s
+        // against the swing without one: year y is phi^(y+1) s + the same fresh part.
+        let (sd, phi, start) = (0.3, 0.6, -0.8);
+        let keys = (Key::replication(3, 0), Key::replication(4, 0));
+        let mut drawn = Swing::new("x", variation(sd, phi, 0.2), keys.0, keys.1).expect("a swing");
+        let known = Some(YearlyVariation { start: Some(start), ..variation(sd, phi, 0.2).expect("some") });
+        let mut started = Swing::new("x", known, keys.0, keys.1).expect("a swing");
+        // Year 0 without a start is stationary (sd x fresh); with one, phi s + sd sqrt(1 - phi^2) fresh.
+        let fresh = drawn.enter_year(0) / sd;
+        let first = started.enter_year(0);
+        assert!((first - (phi * start + sd * (1.0 - phi * phi).sqrt() * fresh)).abs() < 1e-12);
+        let mut gap = first - fresh * sd;
+        for year in 1..6 {
+            let difference = started.enter_year(year) - drawn.enter_year(year);
+            gap *= phi;
+            assert!((difference - gap).abs() < 1e-12, "year {year}: {difference} against {gap}");
+        }
     }
 }

@@ -370,3 +370,40 @@ fn pro_rata_clawback_repays_the_share_of_the_period_left() {
     assert_eq!(at(rows, 2, Metric::CostWelcomeGbp), 1200.0);
     assert!((at(rows, 3, Metric::CostWelcomeGbp) + 1100.0).abs() < 1e-9);
 }
+
+/// 50 full-time workers in 100 funded posts, nobody leaves: the first month's hires are
+/// binomial over the 50 vacant posts, each filled with the chance times the response.
+fn hiring_scenario(response: &str) -> String {
+    format!(
+        r#"
+        start = "2024-10"
+        [initial]
+        fte_in_post = 50
+        headcount = 50
+        vacancy_rate = 0.5
+        route_shares = {{ experienced = 1.0 }}
+        [routes.experienced]
+        monthly_fill_prob = 0.2
+        {response}
+    "#
+    )
+}
+
+#[test]
+fn hiring_responds_to_vacancies_with_the_elasticity_asked_for() {
+    // At a vacancy rate of 0.5 against a reference of 0.25 with elasticity 0.5, each vacant
+    // post is filled with 0.2 x (0.5 / 0.25)^(0.5 - 1) = 0.14142 in the first month: 7.071
+    // hires expected, with a standard error over 4,000 replications of
+    // sqrt(50 x 0.1414 x 0.8586 / 4000) = 0.039.
+    let text = hiring_scenario("vacancy_response = { reference_vacancy_rate = 0.25, elasticity = 0.5 }");
+    let runs = run(&text, 4000, 1);
+    let hires = mean_at(&runs, 1, Metric::FteInPost) - 50.0;
+    let expected = 50.0 * 0.2 * 2f64.powf(-0.5);
+    assert!((hires - expected).abs() < 4.0 * 0.039, "{hires} hires against {expected}");
+    // Elasticity 1 is hiring in proportion to vacancies: the same draws as no response at all.
+    let proportional = hiring_scenario("vacancy_response = { reference_vacancy_rate = 0.25, elasticity = 1.0 }");
+    assert_eq!(run(&proportional, 5, 24), run(&hiring_scenario(""), 5, 24));
+    // At the reference rate the response is 1, whatever the elasticity.
+    let at_reference = hiring_scenario("vacancy_response = { reference_vacancy_rate = 0.5, elasticity = 0.3 }");
+    assert_eq!(run(&at_reference, 5, 1), run(&hiring_scenario(""), 5, 1));
+}

@@ -288,6 +288,9 @@ impl Checker<'_> {
         self.within(&format!("{field}.sd"), variation.sd, 0.0, 2.0, "a standard deviation from 0 to 2 (in logs)");
         self.within(&format!("{field}.persistence"), variation.persistence, 0.0, 0.99, "a correlation from 0 to 0.99");
         self.probability(&format!("{field}.national_share"), variation.national_share);
+        if let Some(start) = variation.start {
+            self.within(&format!("{field}.start"), start, -5.0, 5.0, "a log multiplier from -5 to 5");
+        }
     }
 
     fn at_least_one_month(&mut self, field: &str, months: u32) {
@@ -687,6 +690,17 @@ impl Checker<'_> {
         self.probability("routes.experienced.manager_share", experienced.manager_share);
         self.probability("routes.experienced.part_time_share", experienced.part_time_share);
         self.yearly_variation("routes.experienced.yearly_variation", experienced.yearly_variation);
+        if let Some(response) = experienced.vacancy_response {
+            let field = "routes.experienced.vacancy_response";
+            self.within(
+                &format!("{field}.reference_vacancy_rate"),
+                response.reference_vacancy_rate,
+                0.001,
+                0.99,
+                "a vacancy rate from 0.001 to 0.99",
+            );
+            self.within(&format!("{field}.elasticity"), response.elasticity, 0.0, 1.0, "an elasticity from 0 to 1");
+        }
         if let Some(per_month) = &experienced.per_month {
             self.param_at_most("routes.experienced.per_month", per_month, MAX_PEOPLE, PEOPLE);
         }

@@ -180,6 +180,12 @@ pub struct YearlyVariation {
     /// Share of the variance shared by every council in the same year, 0 to 1.
     #[serde(default)]
     pub national_share: f64,
+    /// The log multiplier of the year before the start, when it is known (a council whose
+    /// rate is now away from its level): the first year is then `persistence` times it plus
+    /// a fresh draw, and the rate returns toward its level as the persistence says. Absent,
+    /// the first year is drawn like any other.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<f64>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -452,6 +458,24 @@ pub struct ExperiencedSpec {
     /// How the fill chance swings from year to year (the market for experienced staff).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub yearly_variation: Option<YearlyVariation>,
+    /// How hiring responds to the number of vacancies; absent, in proportion to them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vacancy_response: Option<VacancyResponse>,
+}
+
+/// Hiring from a limited market: experienced hires respond to vacancies less than in
+/// proportion. At the reference vacancy rate each vacant post is filled with
+/// `monthly_fill_prob`; elsewhere the expected hires are those at the reference times
+/// (vacancy rate / reference) ^ `elasticity`. Elasticity 1 is the plain fixed chance per
+/// vacant post, which empties a council's vacancies within a few years; councils' vacancy
+/// rates return toward their level far more slowly (DfE panel), as a smaller elasticity does.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct VacancyResponse {
+    /// Vacancy rate (vacant FTE / funded posts) at which `monthly_fill_prob` applies, a fraction.
+    pub reference_vacancy_rate: f64,
+    /// Hires per month rise as (vacancy rate / reference) to this power, 0 to 1.
+    pub elasticity: f64,
 }
 
 impl Default for ExperiencedSpec {
@@ -464,6 +488,7 @@ impl Default for ExperiencedSpec {
             manager_share: 0.0,
             part_time_share: 0.0,
             yearly_variation: None,
+            vacancy_response: None,
         }
     }
 }
