@@ -41,6 +41,7 @@ pub struct PanelFit {
     /// Agency FTE per vacant FTE, in logs: how agency use swings from year to year.
     pub agency_cover: LevelFit,
     pub establishment_growth: GrowthFit,
+    pub moves_with_staff: MovesFit,
     pub demand_growth: GrowthFit,
     /// Each council's own levels, by its code.
     pub levels: BTreeMap<String, CouncilLevels>,
@@ -67,6 +68,20 @@ pub struct GrowthFit {
     pub what: String,
     /// Mean growth a year, as a rate (0.03: +3%), over every council and year.
     pub mean: f64,
+    pub variation: YearlyVariation,
+    /// Council-year pairs used.
+    pub observations: usize,
+}
+
+/// FTE in post that changes with funded posts but not through starters or leavers: teams
+/// moving in or out of children's social work with their posts, hours changed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MovesFit {
+    pub what: String,
+    /// A year's change in logs: its spread is the covariance of funded posts' growth with
+    /// the change in FTE in post that starters and leavers do not explain (robust:
+    /// from the spreads of their sum and difference); persistence and national share are
+    /// not estimated (0).
     pub variation: YearlyVariation,
     /// Council-year pairs used.
     pub observations: usize,
@@ -173,6 +188,26 @@ impl PanelFit {
             growth_of(area, &|y| Some(value(area, y, Field::InpostFte)? + value(area, y, Field::VacancyFte)?.max(0.0)))
         });
         let demand = Panel::gather(&councils, |area| growth_of(area, &|y| value(area, y, Field::Cases)));
+        // Pairs (change in FTE in post beyond starters less leavers, as a share of last year's;
+        // growth of funded posts, in logs), each within +-50% so that a broken return does
+        // not dominate.
+        let moves: Vec<(f64, f64)> = councils
+            .iter()
+            .flat_map(|&area| years(area, up_to).map(move |y| (area, y)))
+            .filter_map(|(area, y)| {
+                let (before, now) = (value(area, y - 1, Field::InpostFte)?, value(area, y, Field::InpostFte)?);
+                let flows = value(area, y, Field::StartersFte)? - value(area, y, Field::LeaversFte)?;
+                let posts =
+                    |year| Some(value(area, year, Field::InpostFte)? + value(area, year, Field::VacancyFte)?.max(0.0));
+                let (posts_before, posts_now) = (posts(y - 1)?, posts(y)?);
+                if before <= 0.0 || posts_before <= 0.0 || posts_now <= 0.0 {
+                    return None;
+                }
+                let unexplained = (now - before - flows) / before;
+                let growth = (posts_now / posts_before).ln();
+                (unexplained.abs() < 0.5 && growth.abs() < 0.5).then_some((unexplained, growth))
+            })
+            .collect();
         if turnover.observations() == 0 {
             return Err(CalibrateError::NoData(up_to));
         }
@@ -210,6 +245,38 @@ impl PanelFit {
                 },
             );
         }
+        let moves_with_staff = MovesFit::fit(&moves);
+        // Open cases' own swings, as the engine needs them: its case holders follow FTE in
+        // post, so cases swing by what the caseload's year-to-year spread leaves beyond FTE's
+        // (cases and case holders, counted on the same day, swing together in the returns).
+        let mut demand_growth = demand.growth("open cases, growth a year; swings as caseloads need them");
+        let growth_pairs: Vec<(f64, f64)> = councils
+            .iter()
+            .flat_map(|&area| years(area, up_to).map(move |y| (area, y)))
+            .filter_map(|(area, y)| {
+                let caseload =
+                    |year| Some(value(area, year, Field::Cases)? / value(area, year, Field::CaseHoldersFte)?);
+                let caseload_change = (caseload(y)? / caseload(y - 1)?).ln();
+                let fte_change = (value(area, y, Field::InpostFte)? / value(area, y - 1, Field::InpostFte)?).ln();
+                (caseload_change.abs() < 1.0 && fte_change.abs() < 1.0).then_some((caseload_change, fte_change))
+            })
+            .collect();
+        if growth_pairs.len() > 1 {
+            let robust_variance = |values: Vec<f64>| {
+                let sd = (percentile(&values, 0.95) - percentile(&values, 0.05)) / (2.0 * 1.644_853_6);
+                sd * sd
+            };
+            let caseload = robust_variance(growth_pairs.iter().map(|(c, _)| *c).collect());
+            let fte = robust_variance(growth_pairs.iter().map(|(_, f)| *f).collect());
+            let cases = demand_growth.variation.sd * demand_growth.variation.sd;
+            let own = (caseload - fte).clamp(0.1 * cases, cases);
+            demand_growth.variation = YearlyVariation { sd: round(own.sqrt()), ..demand_growth.variation };
+        }
+        // Funded posts' own swings are what is left when the moves are taken out.
+        let mut establishment_growth = establishment.growth("funded posts (FTE in post plus vacancies), growth a year");
+        let posts = establishment_growth.variation;
+        let own_variance = (posts.sd * posts.sd - moves_with_staff.variation.sd.powi(2)).max(0.1 * posts.sd * posts.sd);
+        establishment_growth.variation = YearlyVariation { sd: round(own_variance.sqrt()), ..posts };
         let first_year = councils.iter().filter_map(|a| a.years.first()).copied().min().unwrap_or(up_to);
         Ok(PanelFit {
             about: format!(
@@ -239,8 +306,9 @@ impl PanelFit {
                 variation: agency_fit.variation,
                 observations: agency.observations(),
             },
-            establishment_growth: establishment.growth("funded posts (FTE in post plus vacancies), growth a year"),
-            demand_growth: demand.growth("open cases, growth a year"),
+            establishment_growth,
+            moves_with_staff,
+            demand_growth,
             levels,
         })
     }
@@ -440,6 +508,29 @@ impl Panel {
 /// The year-to-year correlation of swings when the panel has fewer than three years in a row
 /// (assumption: halfway between swings that pass in a year and swings that last).
 pub const PERSISTENCE_UNMEASURED: f64 = 0.5;
+
+impl MovesFit {
+    fn fit(pairs: &[(f64, f64)]) -> MovesFit {
+        let robust_variance = |values: Vec<f64>| {
+            let sd = (percentile(&values, 0.95) - percentile(&values, 0.05)) / (2.0 * 1.644_853_6);
+            sd * sd
+        };
+        let sum = robust_variance(pairs.iter().map(|(a, b)| a + b).collect());
+        let difference = robust_variance(pairs.iter().map(|(a, b)| a - b).collect());
+        let covariance = ((sum - difference) / 4.0).max(0.0);
+        MovesFit {
+            what: "FTE in post moving with funded posts, not as starters or leavers; a year's change in logs"
+                .to_string(),
+            variation: YearlyVariation {
+                sd: round(covariance.sqrt()),
+                persistence: 0.0,
+                national_share: 0.0,
+                start: None,
+            },
+            observations: pairs.len(),
+        }
+    }
+}
 
 fn variation(own_variance: f64, national_variance: f64, persistence: f64) -> YearlyVariation {
     let total = own_variance + national_variance;

@@ -697,33 +697,21 @@ fn calibrate_command(args: &CalibrateArgs) -> Result<(), Failure> {
     let mut stdout = std::io::stdout().lock();
     let _ =
         writeln!(stdout, "Wrote {}: {} councils, {}-{}.", args.out.display(), fit.councils, fit.first_year, fit.up_to);
-    let show = |_: &str, v: &crate::scenario::schema::YearlyVariation| {
-        format!("swings sd {}, persistence {}, national share {}", v.sd, v.persistence, v.national_share)
-    };
-    let _ = writeln!(
-        stdout,
-        "turnover level {} (England), {}",
-        fit.turnover.england_level,
-        show("", &fit.turnover.variation)
-    );
-    let _ = writeln!(
-        stdout,
-        "vacancy rate level {} (England), {}",
-        fit.vacancy_rate.england_level,
-        show("", &fit.vacancy_rate.variation)
-    );
-    let _ = writeln!(
-        stdout,
-        "funded posts growth {} a year, {}",
-        fit.establishment_growth.mean,
-        show("", &fit.establishment_growth.variation)
-    );
-    let _ = writeln!(
-        stdout,
-        "open cases growth {} a year, {}",
-        fit.demand_growth.mean,
-        show("", &fit.demand_growth.variation)
-    );
+    let lines = [
+        (format!("turnover level {} (England)", fit.turnover.england_level), fit.turnover.variation),
+        (format!("vacancy rate level {} (England)", fit.vacancy_rate.england_level), fit.vacancy_rate.variation),
+        (format!("agency per vacancy level {} (England)", fit.agency_cover.england_level), fit.agency_cover.variation),
+        (format!("funded posts growth {} a year", fit.establishment_growth.mean), fit.establishment_growth.variation),
+        ("staff moving with their posts".to_string(), fit.moves_with_staff.variation),
+        (format!("open cases growth {} a year", fit.demand_growth.mean), fit.demand_growth.variation),
+    ];
+    for (what, v) in lines {
+        let _ = writeln!(
+            stdout,
+            "{what}, swings sd {}, persistence {}, national share {}",
+            v.sd, v.persistence, v.national_share
+        );
+    }
     Ok(())
 }
 

@@ -6,13 +6,21 @@
 //! - `[initial]`: FTE in post, headcount, vacancy rate (vacancy FTE / (vacancy FTE + FTE in
 //!   post)), agency FTE, case-holding FTE, open cases, leavers in the year, the share absent
 //!   (the absence rate) and the share in their first year (starters / FTE in post);
-//! - the university intake and the experienced fill probability, from the starters of the last
-//!   up-to-3 years, split 58% newly qualified and 42% experienced (the split Durham reported,
-//!   an assumption elsewhere);
-//! - agency cover (agency cover FTE / vacancy FTE), the demand trend (open cases over the last
-//!   up-to-3 years) and the absence start rate;
-//! - `retention.hazard_scale`, calibrated by simulation so that first-year turnover matches the
-//!   area's mean turnover over its last up-to-3 years.
+//! - the university intake, from the starters of the last up-to-3 years, 58% of them taken to
+//!   be newly qualified (the split Durham reported, an assumption elsewhere), and the absence
+//!   start rate, from the absence rate.
+//!
+//! What comes from the panel fit (`calibrate`, data up to the year only):
+//! - `retention.hazard_scale`, calibrated by simulation so that the median first-year turnover
+//!   meets the council's own turnover level, with its yearly swings;
+//! - the experienced fill chance, set so that vacancies settle at the council's own vacancy
+//!   level, and the hiring response (`vacancy_response`) that makes a gap from that level
+//!   close as councils' gaps do;
+//! - agency cover: from the council's ratio now toward its own level, sticky, with swings;
+//! - growth of funded posts and open cases (the panel means) with their swings, and staff
+//!   moving with their posts;
+//! - the share of experienced hires into non-case-holding posts that keeps joiners' share of
+//!   case holders at the council's.
 //!
 //! Everything else (tenure and route mix, leaving tables, destinations, caseload ramp, costs)
 //! is copied from the shipped Durham baseline (`scenarios/baseline.toml`) and says so. No
@@ -442,6 +450,7 @@ struct PanelBasis {
     turnover_variation: YearlyVariation,
     establishment_growth: f64,
     establishment_variation: YearlyVariation,
+    moves_variation: YearlyVariation,
     demand_growth: f64,
     demand_variation: YearlyVariation,
     agency_variation: YearlyVariation,
@@ -487,6 +496,7 @@ impl PanelBasis {
             turnover_variation: scaled(fit.turnover.variation),
             establishment_growth: fit.establishment_growth.mean,
             establishment_variation: scaled(fit.establishment_growth.variation),
+            moves_variation: scaled(fit.moves_with_staff.variation),
             demand_growth: fit.demand_growth.mean,
             demand_variation: scaled(fit.demand_growth.variation),
             agency_variation: scaled(fit.agency_cover.variation),
@@ -516,6 +526,8 @@ const FILL_VARIATION: YearlyVariation = YearlyVariation { sd: 0.3, persistence: 
 /// Months over which agency use closes the gap to the cover wanted (assumption: contracts
 /// run for months, and agency use is sticky in the panel).
 const AGENCY_ADJUSTMENT_MONTHS: u32 = 12;
+/// At most this share of experienced hires go into non-case-holding posts (assumption).
+const MAX_MANAGER_SHARE: f64 = 0.9;
 /// Hiring responds to vacancies at least this much (assumption): with none, a council with
 /// no experienced hires at its level would never hire whatever its vacancies.
 const MIN_HIRING_ELASTICITY: f64 = 0.1;
@@ -1141,6 +1153,14 @@ impl Plan {
             &variation_toml(&panel.establishment_variation),
             &format!("swings a year in logs, {}", panel.label),
         );
+        t.kv(
+            "moves_with_staff",
+            &variation_toml(&panel.moves_variation),
+            &format!(
+                "staff moving in or out with their posts, not counted as starters or leavers (a year's change in logs), {}",
+                panel.label
+            ),
+        );
         t.blank();
 
         // [retention]
@@ -1302,7 +1322,21 @@ impl Plan {
                 fnum(MIN_HIRING_ELASTICITY)
             ),
         );
-        t.kv("manager_share", "0.30", &format!("{DURHAM}: share of experienced hires into non-case-holding posts"));
+        match self.joiners_manager_share(intake, equilibrium.experienced_fte) {
+            Some((share, present_share)) => t.kv(
+                "manager_share",
+                &fnum(share),
+                &format!(
+                    "share of experienced hires into non-case-holding posts, set so that joiners hold cases as the council's present permanent staff do ({} of them, DfE {}), with the NQSW intake all holding cases; councils' shares hold steady from year to year (DfE panel), so joiners must not shift it{}",
+                    percent(present_share),
+                    self.year,
+                    if share == MAX_MANAGER_SHARE { format!(", limited to {}", fnum(MAX_MANAGER_SHARE)) } else { String::new() }
+                ),
+            ),
+            None => {
+                t.kv("manager_share", "0.30", &format!("{DURHAM}: share of experienced hires into non-case-holding posts"))
+            }
+        }
         t.kv("part_time_share", "0.10", DURHAM);
         t.kv(
             "yearly_variation",
@@ -1478,6 +1512,24 @@ impl Plan {
             None if fte.source.starts_with("DfE") => format!("DfE {}", self.year),
             None => "see the notes".to_string(),
         }
+    }
+
+    /// The share of experienced hires into non-case-holding posts that keeps joiners' share
+    /// of case holders at the present permanent staff's: (1 - s) / (1 - q), with s that share
+    /// and q the NQSWs' share of joiners at the equilibrium; and s. `None` without
+    /// case-holding figures.
+    fn joiners_manager_share(&self, nqsw_intake_fte: f64, experienced_fte: f64) -> Option<(f64, f64)> {
+        let f = &self.figures;
+        let case_holding = f.case_holding_fte.as_ref()?.value;
+        let present = f.fte_in_post.value * (1.0 - self.absent_share());
+        if present <= 0.0 || case_holding <= 0.0 {
+            return None;
+        }
+        let holding_share = ((case_holding - f.agency_fte.value) / present).clamp(0.0, 1.0);
+        let joiners = nqsw_intake_fte + experienced_fte;
+        let nqsw_share = if joiners > 0.0 { nqsw_intake_fte / joiners } else { 0.0 };
+        let share = ((1.0 - holding_share) / (1.0 - nqsw_share).max(1e-9)).clamp(0.0, MAX_MANAGER_SHARE);
+        Some((round_to(share, 3), holding_share))
     }
 
     fn absent_share(&self) -> f64 {

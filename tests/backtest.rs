@@ -394,3 +394,24 @@ fn the_files_are_the_same_bytes_at_any_thread_count() {
         assert!(a == b, "{file} differs between 1 and 2 threads");
     }
 }
+
+/// The report's "how far to trust these projections" reads the shipped summary of the full
+/// backtest: it must be what a fresh run gives (regenerate with
+/// `cargo run --release -- backtest --all --out output/backtest` and copy its
+/// `backtest_summary.csv` to `data/`).
+#[test]
+fn the_shipped_backtest_summary_is_a_fresh_run() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("backtest");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_wfsim"))
+        .args(["backtest", "--all", "--reps", "200", "--seed", "1", "--out"])
+        .arg(&out)
+        .output()
+        .expect("runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let fresh = std::fs::read_to_string(out.join("backtest_summary.csv")).expect("written");
+    assert!(
+        fresh == wfsim::report::trust::SHIPPED_SUMMARY,
+        "data/backtest_summary.csv is out of date: regenerate it from `wfsim backtest --all` (see this test)"
+    );
+}

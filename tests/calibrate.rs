@@ -115,6 +115,38 @@ fn known_levels_and_swings_of_a_simulated_panel_are_fitted_back() {
 }
 
 #[test]
+fn staff_moving_with_their_posts_are_told_apart_from_posts_alone() {
+    // 400 councils over 8 years. Each year a move of known spread changes FTE in post and
+    // funded posts together (starters and leavers cancel out, so they explain none of it);
+    // funded posts also swing on their own. The fit finds both spreads.
+    let (moves_sd, posts_sd) = (0.05f64, 0.06f64);
+    let mut normals = Normals(20_261_203);
+    let header = dataset::CSV.lines().next().expect("a header");
+    let mut csv = format!("{header}\n");
+    for council in 0..400 {
+        let (mut fte, mut posts) = (200.0f64, 280.0f64);
+        for year in 2017..=2024 {
+            if year > 2017 {
+                let moved = moves_sd * normals.next();
+                fte *= moved.exp();
+                posts *= (moved + posts_sd * normals.next()).exp();
+            }
+            csv.push_str(&format!(
+                "{year},Reporting year,Local authority,E92000001,England,R0,Region 0,{council},C{council},Council {council},{fte},{heads},10,10,10,10,x,x,5,5,x,x,5,x,{vacancies},x,x,{fte},3000,x,x,x\n",
+                heads = fte.ceil(),
+                vacancies = (posts - fte).max(0.0),
+            ));
+        }
+    }
+    let data = Dataset::parse(&csv).expect("the simulated panel parses");
+    let fit = PanelFit::fit(&data, 2024).expect("fits");
+    let moves = fit.moves_with_staff.variation.sd;
+    assert!((moves - moves_sd).abs() < 0.15 * moves_sd, "moves sd {moves} against {moves_sd}");
+    let posts = fit.establishment_growth.variation.sd;
+    assert!((posts - posts_sd).abs() < 0.15 * posts_sd, "posts' own sd {posts} against {posts_sd}");
+}
+
+#[test]
 fn the_command_writes_the_fit_and_refuses_bad_years() {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("fit.toml");

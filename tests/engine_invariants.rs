@@ -39,8 +39,9 @@ fn every_month_of_every_replication_keeps_the_books() {
                 assert_eq!(row.len(), COUNT);
                 for metric in Metric::ALL {
                     let value = at(*metric);
-                    // Welcome payments net of clawback can be negative: repayments by leavers.
-                    let may_be_negative = *metric == Metric::CostWelcomeGbp;
+                    // Welcome payments net of clawback can be negative (repayments by leavers), as
+                    // can staff moving with their posts (out).
+                    let may_be_negative = matches!(*metric, Metric::CostWelcomeGbp | Metric::MovedFte);
                     assert!(
                         value.is_finite() && (may_be_negative || value >= 0.0),
                         "{context}: {} = {value}",
@@ -65,9 +66,10 @@ fn every_month_of_every_replication_keeps_the_books() {
                 let components = parts(&COSTS[1..8]) - at(Metric::GrantIncomeGbp);
                 assert!((components - at(Metric::CostTotalGbp)).abs() < 1e-6, "{context}: cost total");
                 if month > 0 {
-                    // Flows balance: next month's FTE is this month's plus starters less leavers.
+                    // Flows balance: next month's FTE is this month's plus starters less leavers,
+                    // plus staff moving in (or out) with their posts.
                     let previous = run.value(rep, month - 1, Metric::FteInPost);
-                    let expected = previous + at(Metric::StartersFte) - at(Metric::LeaversFte);
+                    let expected = previous + at(Metric::StartersFte) - at(Metric::LeaversFte) + at(Metric::MovedFte);
                     assert!((at(Metric::FteInPost) - expected).abs() < 1e-9, "{context}: FTE does not balance");
                 }
             }

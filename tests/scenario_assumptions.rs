@@ -34,8 +34,13 @@ fn baseline_parameters_carry_their_values_and_sources() {
     let cohort = find(assumptions, "routes.apprenticeship.cohorts[2].size");
     assert_eq!(cohort.value, "36");
     assert!(cohort.source.contains("seed 000"), "{}", cohort.source);
-    let change = find(assumptions, "establishment.changes[0].change_fte");
-    assert_eq!(change.value, "10.0");
+    let from_2023 = load(&scenario_path("backtest/durham_from_2023.toml")).expect("backtest scenario loads");
+    let cohort = find(&from_2023.assumptions, "routes.apprenticeship.cohorts[1].size");
+    assert_eq!(cohort.value, "24");
+    assert!(cohort.source.starts_with("one more month of drop-out"), "{}", cohort.source);
+    // An inline table's fields are parameters of their own.
+    let response = find(assumptions, "routes.experienced.vacancy_response.elasticity");
+    assert_eq!(response.value, "0.654");
     // Lists of plain values are one parameter.
     assert_eq!(find(assumptions, "caseload.nqsw_ramp_cases").value, "[8, 8, 8, 8, 12, 12, 12, 12, 18, 18, 18, 18]");
     // Sorted by parameter, each once.

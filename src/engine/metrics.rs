@@ -49,6 +49,7 @@ metrics! {
     AgencyRate => "agency_rate", Stock, "Agency FTE / (agency FTE + FTE in post), a fraction.";
     StartersFte => "starters_fte", Flow, "FTE joining in the month (all routes); 0 at month 0, which is a position, not a month.";
     LeaversFte => "leavers_fte", Flow, "FTE leaving in the month; 0 at month 0. The 12-month rates use the year before the start.";
+    MovedFte => "moved_fte", Flow, "FTE moving in with their posts (negative: out) in the month, neither starters nor leavers (`establishment.moves_with_staff`).";
     TurnoverRate => "turnover_rate", Stock, "Leavers FTE over the last 12 months / FTE in post, a fraction.";
     AvgCaseload => "avg_caseload", Stock, "Open cases / case-holding FTE (agency included), the DfE caseload.";
     CaseShortfall => "case_shortfall", Stock, "Open cases beyond the case-holding capacity (unallocated or over-allocated).";

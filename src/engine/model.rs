@@ -410,6 +410,7 @@ impl Model {
             leaving: retention_spec.and_then(|r| r.yearly_variation),
             fill: spec.routes.experienced.as_ref().filter(|e| enabled(e.enabled)).and_then(|e| e.yearly_variation),
             establishment: establishment_spec.and_then(|e| e.yearly_variation),
+            moves: establishment_spec.and_then(|e| e.moves_with_staff),
             agency: spec.agency.as_ref().filter(|a| enabled(a.enabled)).and_then(|a| a.yearly_variation),
             demand: spec.demand.as_ref().filter(|d| enabled(d.enabled)).and_then(|d| d.yearly_variation),
         };

@@ -34,6 +34,8 @@ pub enum Process {
     NewWorker = 11,
     /// Year-to-year swings, one stream per swinging quantity (see `swings`).
     YearToYear = 12,
+    /// Which workers move out with their posts, and who moves in (see `simulate`'s moves).
+    Moves = 13,
 }
 
 /// SplitMix64's output function: a bijective mixer with full avalanche.

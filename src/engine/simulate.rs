@@ -46,6 +46,8 @@ struct Flows {
     starters_fte: [f64; Route::COUNT],
     starters_headcount: [u32; Route::COUNT],
     leavers_fte: [f64; 5],
+    /// FTE moving in (negative: out) with their posts, neither starters nor leavers.
+    moved_fte: f64,
     /// Welcome payments made to this month's starters, and repaid by this month's leavers.
     welcome_paid_gbp: f64,
     welcome_repaid_gbp: f64,
@@ -102,6 +104,10 @@ struct Replication<'a> {
     recent_caseloads: Vec<f64>,
     /// Fractional experienced hires carried between months at a fixed hiring rate.
     hire_carry: f64,
+    /// FTE moving in (negative: out) with their posts each month this year, and the
+    /// fraction of a worker carried between months.
+    moves_fte_per_month: f64,
+    moves_carry: f64,
     /// The last census taken: what April's caseload-cap review sees.
     last_census: Census,
     /// Salaries and agency rates relative to the start, after the pay awards so far.
@@ -176,6 +182,8 @@ impl<'a> Replication<'a> {
             attrition_window: [0.0; 12],
             recent_caseloads: Vec::with_capacity(averaging),
             hire_carry: 0.0,
+            moves_fte_per_month: 0.0,
+            moves_carry: 0.0,
             last_census: Census::default(),
             pay_factor: 1.0,
         };
@@ -194,6 +202,7 @@ impl<'a> Replication<'a> {
         self.advance_exposure_clock();
         self.pipelines(month, &mut flows);
         self.leavers_and_absence(month, &mut flows);
+        self.moves(month, &mut flows);
         self.recruitment(month, &mut flows);
         self.agency(month);
         self.record(month, &flows, row);
@@ -371,6 +380,45 @@ impl<'a> Replication<'a> {
         flows.leavers_fte = leavers;
     }
 
+    /// 5b. Moves: staff moving in or out of children's social work with their posts (not
+    /// starters or leavers). Each year's change is set at its first month from FTE in post
+    /// then, and made a twelfth a month, whole workers at a time: those who move out are
+    /// drawn at random; those who move in are experienced and full-time.
+    fn moves(&mut self, month: i32, flows: &mut Flows) {
+        if month >= 1 && (month - 1) % 12 == 0 {
+            self.moves_fte_per_month = self.census.fte * self.swings.moves_log_change.exp_m1() / 12.0;
+        }
+        if self.moves_fte_per_month == 0.0 {
+            return;
+        }
+        self.moves_carry += self.moves_fte_per_month;
+        let stream = self.key.process(Process::Moves).child(month as u64);
+        let mut draw = 0u64;
+        while self.moves_carry >= 1.0 {
+            let prior = self.model.initial.experienced_prior_months as i32;
+            let joiner = self.joiner(stream.child(draw), Route::Experienced, 1.0, month, month - prior, false);
+            let worker = self.ready(joiner, month);
+            self.moves_carry -= worker.fte;
+            self.scheduled_establishment += worker.fte;
+            flows.moved_fte += worker.fte;
+            self.census.add(&worker);
+            self.due.push(&worker);
+            self.workers.push(worker);
+            draw += 1;
+        }
+        while self.moves_carry <= -1.0 && !self.workers.is_empty() {
+            let count = self.workers.len();
+            let position = ((stream.child(draw).uniform(0) * count as f64) as usize).min(count - 1);
+            let worker = self.workers.swap_remove(position);
+            self.due.swap_remove(position);
+            self.census.remove(&worker);
+            self.moves_carry += worker.fte;
+            self.scheduled_establishment -= worker.fte;
+            flows.moved_fte -= worker.fte;
+            draw += 1;
+        }
+    }
+
     /// The leaving-rate multiplier from caseloads felt over recent months.
     fn pressure_factor(&self) -> f64 {
         let Some(pressure) = self.model.retention.as_ref().and_then(|r| r.pressure.as_ref()) else { return 1.0 };
@@ -449,12 +497,7 @@ impl<'a> Replication<'a> {
     /// A worker joining this month: allowance eligibility, any welcome payment with its
     /// clawback period, then readied to enter post (`enter_post`).
     fn new_worker(&mut self, key: Key, route: Route, fte: f64, month: i32, qualified: i32, manager: bool) -> Worker {
-        let mut worker = Worker::new(key, route, fte, month, qualified);
-        worker.manager = manager;
-        if let Some(allowance) = self.model.retention.as_ref().and_then(|r| r.allowance.as_ref()) {
-            let eligible = key.child(ALLOWANCE_DRAW).uniform(0) < allowance.eligible_share;
-            worker.allowance_from = self.model.allowance_from(eligible, month);
-        }
+        let mut worker = self.joiner(key, route, fte, month, qualified, manager);
         if let Some(welcome) = &self.model.welcome
             && welcome.routes[route.index()]
         {
@@ -467,6 +510,22 @@ impl<'a> Replication<'a> {
                 worker.welcome_gbp = payment.amount_gbp + payment.salary_share * salary * fte;
             }
         }
+        self.ready(worker, month)
+    }
+
+    /// A worker joining this month, with allowance eligibility; not yet readied.
+    fn joiner(&self, key: Key, route: Route, fte: f64, month: i32, qualified: i32, manager: bool) -> Worker {
+        let mut worker = Worker::new(key, route, fte, month, qualified);
+        worker.manager = manager;
+        if let Some(allowance) = self.model.retention.as_ref().and_then(|r| r.allowance.as_ref()) {
+            let eligible = key.child(ALLOWANCE_DRAW).uniform(0) < allowance.eligible_share;
+            worker.allowance_from = self.model.allowance_from(eligible, month);
+        }
+        worker
+    }
+
+    /// Readies a joiner to enter post (`enter_post`): standing, leaving draw, first absence.
+    fn ready(&mut self, mut worker: Worker, month: i32) -> Worker {
         let rules = StandingRules::new(self.model, &self.params);
         enter_post(&mut worker, month, &rules, &mut self.careers, self.exposure, &self.absence);
         worker
@@ -526,6 +585,7 @@ impl<'a> Replication<'a> {
         set(Metric::AgencyRate, ratio(agency, agency + fte));
         set(Metric::StartersFte, flows.starters_fte.iter().sum());
         set(Metric::LeaversFte, flows.leavers_fte.iter().sum());
+        set(Metric::MovedFte, flows.moved_fte);
         set(Metric::TurnoverRate, ratio(leavers_12m, fte));
         set(Metric::AvgCaseload, avg_caseload);
         set(Metric::CaseShortfall, (self.open_cases - capacity).max(0.0));

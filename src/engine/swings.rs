@@ -1,5 +1,5 @@
 //! Year-to-year swings: the leaving rate, the experienced fill chance, establishment growth,
-//! agency cover and demand each move from one year to the next around their level, as
+//! staff moving in or out with their posts, agency cover and demand each move from one year to the next around their level, as
 //! councils' figures do in the DfE panel. A swing is a log multiplier following an AR(1) year
 //! by year; part of each year's fresh draw is national (shared by every council and every
 //! scenario in a replication, so that England's interval carries the years when every council
@@ -66,6 +66,7 @@ pub(super) struct Swings {
     leaving: Option<Swing>,
     fill: Option<Swing>,
     establishment: Option<Swing>,
+    moves: Option<Swing>,
     agency: Option<Swing>,
     demand: Option<Swing>,
     /// This year's multipliers of the leaving rate, the fill chance and agency cover.
@@ -75,6 +76,8 @@ pub(super) struct Swings {
     /// This year's swing in the log growth of funded posts and of open cases, a year.
     pub establishment_log_growth: f64,
     pub demand_log_growth: f64,
+    /// This year's change in FTE in post and funded posts moving together, in logs.
+    pub moves_log_change: f64,
 }
 
 /// The variations of each swinging quantity, as the model holds them.
@@ -83,6 +86,7 @@ pub(super) struct Variations {
     pub leaving: Option<YearlyVariation>,
     pub fill: Option<YearlyVariation>,
     pub establishment: Option<YearlyVariation>,
+    pub moves: Option<YearlyVariation>,
     pub agency: Option<YearlyVariation>,
     pub demand: Option<YearlyVariation>,
 }
@@ -96,6 +100,7 @@ impl Swings {
             leaving: swing("retention.yearly_variation", variations.leaving),
             fill: swing("routes.experienced.yearly_variation", variations.fill),
             establishment: swing("establishment.yearly_variation", variations.establishment),
+            moves: swing("establishment.moves_with_staff", variations.moves),
             agency: swing("agency.yearly_variation", variations.agency),
             demand: swing("demand.yearly_variation", variations.demand),
             leaving_multiplier: 1.0,
@@ -103,6 +108,7 @@ impl Swings {
             agency_multiplier: 1.0,
             establishment_log_growth: 0.0,
             demand_log_growth: 0.0,
+            moves_log_change: 0.0,
         }
     }
 
@@ -118,6 +124,7 @@ impl Swings {
         self.agency_multiplier = log(&mut self.agency).exp();
         self.establishment_log_growth = log(&mut self.establishment);
         self.demand_log_growth = log(&mut self.demand);
+        self.moves_log_change = log(&mut self.moves);
     }
 }
 

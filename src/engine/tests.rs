@@ -407,3 +407,35 @@ fn hiring_responds_to_vacancies_with_the_elasticity_asked_for() {
     let at_reference = hiring_scenario("vacancy_response = { reference_vacancy_rate = 0.5, elasticity = 0.3 }");
     assert_eq!(run(&at_reference, 5, 1), run(&hiring_scenario(""), 5, 1));
 }
+
+#[test]
+fn staff_moving_with_their_posts_change_fte_and_posts_together_and_are_no_starters_or_leavers() {
+    // 120 full-time workers in 150 posts, nobody leaves or is hired. The moves' first year is
+    // persistence x start (the fresh part, 1e-9 x a normal, is far below one worker):
+    // 0.5 x 2 ln(1.1) = ln(1.1), so 120 x 0.1 / 12 = 1 worker a month moves in, with a post;
+    // a start of 2 ln(0.9) moves one a month out. Vacant posts stay at 30 throughout.
+    for (start, step) in [(2.0 * 1.1f64.ln(), 1.0), (2.0 * 0.9f64.ln(), -1.0)] {
+        let text = format!(
+            r#"
+            start = "2024-10"
+            [initial]
+            fte_in_post = 120
+            headcount = 120
+            vacancy_rate = 0.2
+            route_shares = {{ experienced = 1.0 }}
+            [establishment]
+            moves_with_staff = {{ sd = 1e-9, persistence = 0.5, start = {start} }}
+        "#
+        );
+        for rows in run(&text, 3, 12) {
+            for month in 1..=12 {
+                // Carried fractions can put a worker a month early or late, never more.
+                let moved = at(&rows, month, Metric::FteInPost) - 120.0;
+                assert!((moved - step * month as f64).abs() <= 1.0, "month {month}: {moved}");
+                assert_eq!(at(&rows, month, Metric::VacancyFte), 30.0, "month {month}");
+                assert_eq!(at(&rows, month, Metric::StartersFte), 0.0);
+                assert_eq!(at(&rows, month, Metric::LeaversFte), 0.0);
+            }
+        }
+    }
+}

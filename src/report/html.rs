@@ -568,6 +568,7 @@ pub fn render(results: &Results, charts: &[Chart]) -> String {
     costs_section(&mut out, results);
     charts_section(&mut out, results, charts);
     assumptions_section(&mut out, results);
+    super::trust::section(&mut out);
     method_section(&mut out, results);
     out.push_str("</main>\n</body>\n</html>\n");
     out

@@ -5,6 +5,7 @@
 pub mod charts;
 pub mod html;
 pub mod results;
+pub mod trust;
 pub mod workbook;
 
 use std::path::PathBuf;

@@ -510,6 +510,7 @@ impl Checker<'_> {
         let growth = "a rate a year from -1 to 1 (-100% to +100%)";
         self.param_at_most("establishment.annual_growth", &establishment.annual_growth, MAX_GROWTH, growth);
         self.yearly_variation("establishment.yearly_variation", establishment.yearly_variation);
+        self.yearly_variation("establishment.moves_with_staff", establishment.moves_with_staff);
         let months: Vec<YearMonth> = establishment.changes.iter().map(|change| change.from).collect();
         self.dated_changes("establishment.changes", "from", &months);
         // Posts added, all together: the establishment never grows by more than this.

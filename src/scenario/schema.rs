@@ -151,6 +151,12 @@ pub struct EstablishmentSpec {
     /// How the growth swings from year to year around `annual_growth` (in logs).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub yearly_variation: Option<YearlyVariation>,
+    /// Teams moving in or out of children's social work with their posts and their staff
+    /// (restructures, changes of scope, hours changed), which the DfE counts neither as
+    /// starters nor as leavers: each year FTE in post and funded posts change together by a
+    /// log amount with these swings, a twelfth each month. Absent, nothing moves.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub moves_with_staff: Option<YearlyVariation>,
 }
 
 impl Default for EstablishmentSpec {
@@ -160,6 +166,7 @@ impl Default for EstablishmentSpec {
             changes: Vec::new(),
             annual_growth: Param::fixed(0.0),
             yearly_variation: None,
+            moves_with_staff: None,
         }
     }
 }
