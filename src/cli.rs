@@ -132,8 +132,8 @@ pub struct BacktestArgs {
     /// Worker threads [default: one per CPU]. Results do not depend on it.
     #[arg(long, value_name = "T", allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub threads: Option<u32>,
-    /// Output directory for backtest.csv, backtest_summary.csv, manifest.json and
-    /// charts/calibration and charts/pit (.png and .svg).
+    /// Output directory for backtest.csv, backtest_summary.csv, manifest.json,
+    /// charts/calibration and charts/pit (.png and .svg), and with --all backtest_england.csv.
     #[arg(long, value_name = "DIR", default_value = "output/backtest")]
     pub out: PathBuf,
 }
@@ -508,6 +508,7 @@ fn backtest_command(args: &BacktestArgs) -> Result<(), Failure> {
         replications: args.reps,
         seed: args.seed,
         calibration: init::Calibration::default(),
+        england: args.la.is_none(),
     };
     let work = || {
         let result = backtest::backtest(data, &areas, &settings);
@@ -528,7 +529,9 @@ fn backtest_command(args: &BacktestArgs) -> Result<(), Failure> {
     let manifest = backtest::output::BacktestManifest::new(&result);
     let rows = backtest::output::RowsCsv { comparisons: &result.comparisons };
     let summary = backtest::output::SummaryCsv { rows: &accuracy };
+    let england = result.england.as_deref().map(|rows| backtest::output::EnglandCsv { rows });
     let mut files: Vec<&dyn output::OutputFile> = vec![&rows, &summary, &manifest];
+    files.extend(england.as_ref().map(|file| file as &dyn output::OutputFile));
     files.extend(charts.iter().map(|chart| chart as &dyn output::OutputFile));
     let written = output::write_all(&args.out, &files).map_err(|error| Failure::Other(error.to_string()))?;
     let mut stdout = std::io::stdout().lock();

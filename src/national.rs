@@ -63,43 +63,67 @@ pub struct CouncilProjection {
     totals: Vec<(i32, Vec<Totals>)>,
 }
 
-/// The sums over councils that England's figures are made of, for one replication at one
-/// 30 September. Flows (cost) are NaN where the year was not fully simulated.
-#[derive(Debug, Clone, Copy, Default)]
-struct Totals {
-    fte: f64,
-    vacancy_fte: f64,
-    agency_fte: f64,
-    /// Leavers over the 12 months to the date (turnover rate x FTE in post).
-    leavers_12m_fte: f64,
-    open_cases: f64,
-    case_holding_fte: f64,
-    cost_gbp: f64,
+/// One council's stocks and flows at one 30 September in one replication, or their sum over
+/// councils: what England's figures are made of. England's rates are the ratios of the sums
+/// (not the mean of the councils' rates), with the engine's definitions (see
+/// [`Totals::value`]). Flows are NaN where the year was not fully simulated. Shared with the
+/// backtest, which sums the councils it projects into England the same way.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Totals {
+    pub fte: f64,
+    pub vacancy_fte: f64,
+    pub agency_fte: f64,
+    /// Leavers over the 12 months to the date: the numerator of the turnover rate.
+    pub leavers_12m_fte: f64,
+    /// Starters over the 12 months to the date.
+    pub starters_12m_fte: f64,
+    pub open_cases: f64,
+    /// Case-holding FTE (agency included): the denominator of the caseload.
+    pub case_holding_fte: f64,
+    pub cost_gbp: f64,
 }
 
 impl Totals {
-    fn add(&mut self, other: &Totals) {
+    pub fn add(&mut self, other: &Totals) {
         self.fte += other.fte;
         self.vacancy_fte += other.vacancy_fte;
         self.agency_fte += other.agency_fte;
         self.leavers_12m_fte += other.leavers_12m_fte;
+        self.starters_12m_fte += other.starters_12m_fte;
         self.open_cases += other.open_cases;
         self.case_holding_fte += other.case_holding_fte;
         self.cost_gbp += other.cost_gbp;
     }
 
-    fn value(&self, metric: Metric) -> f64 {
+    /// The figure of `metric` these totals make, as the engine defines it for one council
+    /// (`src/engine/metrics.rs`; a ratio with a zero denominator is 0, as there). NaN for a
+    /// metric not made of these totals.
+    pub fn value(&self, metric: Metric) -> f64 {
         let ratio = |part: f64, whole: f64| if whole > 0.0 { part / whole } else { 0.0 };
         match metric {
             Metric::FteInPost => self.fte,
+            Metric::VacancyFte => self.vacancy_fte,
             Metric::VacancyRate => ratio(self.vacancy_fte, self.vacancy_fte + self.fte),
+            Metric::AgencyFte => self.agency_fte,
             Metric::AgencyRate => ratio(self.agency_fte, self.agency_fte + self.fte),
             Metric::TurnoverRate => ratio(self.leavers_12m_fte, self.fte),
+            Metric::LeaversFte => self.leavers_12m_fte,
+            Metric::StartersFte => self.starters_12m_fte,
+            Metric::OpenCases => self.open_cases,
+            Metric::CaseHoldingFte => self.case_holding_fte,
             Metric::AvgCaseload => ratio(self.open_cases, self.case_holding_fte),
             Metric::CostTotalGbp => self.cost_gbp,
-            // Not summed over councils (only `METRICS` are reported).
             _ => f64::NAN,
         }
+    }
+}
+
+/// Adds one council's totals into England's, replication by replication: replication r of
+/// the council into replication r of the sum, so that England's replication r is a world in
+/// which every council met the same national years. Both hold one entry per replication.
+pub fn add_replications(sums: &mut [Totals], council: &[Totals]) {
+    for (sum, totals) in sums.iter_mut().zip(council) {
+        sum.add(totals);
     }
 }
 
@@ -182,20 +206,29 @@ fn project_council(data: &Dataset, area: &Area, settings: &NationalSettings) -> 
     })
 }
 
-/// Each replication's totals at `september`.
-fn totals_at(run: &ScenarioRun, september: usize) -> Vec<Totals> {
+/// Each replication's totals at `september` (a month index whose date is September). Flows are
+/// the sums over the 12 months to it, as `annual_values` gives them, and NaN where those
+/// months were not all simulated; except leavers, which before a simulated year are the
+/// engine's own 12-month window (turnover rate x FTE in post), so that the starting turnover
+/// is there too.
+pub fn totals_at(run: &ScenarioRun, september: usize) -> Vec<Totals> {
     let costs = annual_values(run, september, Metric::CostTotalGbp);
+    let starters = annual_values(run, september, Metric::StartersFte);
+    let leavers = annual_values(run, september, Metric::LeaversFte);
     (0..run.replications as usize)
         .map(|rep| {
             let value = |metric| run.value(rep, september, metric);
+            let of_year = |values: &Option<Vec<f64>>| values.as_ref().and_then(|values| values.get(rep)).copied();
             Totals {
                 fte: value(Metric::FteInPost),
                 vacancy_fte: value(Metric::VacancyFte),
                 agency_fte: value(Metric::AgencyFte),
-                leavers_12m_fte: value(Metric::TurnoverRate) * value(Metric::FteInPost),
+                leavers_12m_fte: of_year(&leavers)
+                    .unwrap_or_else(|| value(Metric::TurnoverRate) * value(Metric::FteInPost)),
+                starters_12m_fte: of_year(&starters).unwrap_or(f64::NAN),
                 open_cases: value(Metric::OpenCases),
                 case_holding_fte: value(Metric::CaseHoldingFte),
-                cost_gbp: costs.as_ref().and_then(|costs| costs.get(rep)).copied().unwrap_or(f64::NAN),
+                cost_gbp: of_year(&costs).unwrap_or(f64::NAN),
             }
         })
         .collect()
@@ -211,9 +244,7 @@ fn england(councils: &[CouncilProjection]) -> Vec<Figure> {
         let mut sums = vec![Totals::default(); per_rep.len()];
         for council in councils {
             let Some((_, council_totals)) = council.totals.get(index) else { continue };
-            for (sum, totals) in sums.iter_mut().zip(council_totals) {
-                sum.add(totals);
-            }
+            add_replications(&mut sums, council_totals);
         }
         let year = *year;
         for metric in METRICS {
@@ -336,6 +367,7 @@ mod tests {
             vacancy_fte,
             agency_fte: fte / 10.0,
             leavers_12m_fte: leavers,
+            starters_12m_fte: fte / 5.0,
             open_cases: fte * 15.0,
             case_holding_fte: fte,
             cost_gbp: 1000.0,
@@ -352,6 +384,9 @@ mod tests {
         assert_eq!(sum.value(Metric::AgencyRate), 40.0 / 440.0);
         assert_eq!(sum.value(Metric::AvgCaseload), 15.0);
         assert_eq!(sum.value(Metric::CostTotalGbp), 2000.0);
+        // Flows add up: starters 20 + 60, leavers 10 + 90.
+        assert_eq!(sum.value(Metric::StartersFte), 80.0);
+        assert_eq!(sum.value(Metric::LeaversFte), 100.0);
         assert_eq!(Totals::default().value(Metric::VacancyRate), 0.0);
     }
 

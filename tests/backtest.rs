@@ -1,13 +1,16 @@
 //! Backtests: councils projected from past origins against what happened, the naive-empirical
-//! benchmark on data whose answers are known, its use of nothing after the origin, and the
-//! command's files, summary, refusals and reproducibility.
+//! benchmark on data whose answers are known, its use of nothing after the origin, England as
+//! the councils added up, the ranges councils had shown (and nothing after the origin in
+//! them), and the command's files, summary, refusals and reproducibility.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 use std::process::{Command, Output};
 
+use wfsim::backtest::drift::{DRIFT_FIGURES, ObservedRanges, observed_range};
+use wfsim::backtest::england::ActualSource;
 use wfsim::backtest::scores::{self, Change};
-use wfsim::backtest::{self, BacktestSettings, Benchmarks, COMPARED, HORIZONS};
+use wfsim::backtest::{self, BacktestSettings, Benchmarks, COMPARED, HORIZONS, PastData};
 use wfsim::dataset::{Dataset, Field};
 use wfsim::engine::metrics::Metric;
 use wfsim::init::{Calibration, resolve_area};
@@ -146,11 +149,17 @@ fn the_naive_empirical_benchmark_looks_at_nothing_after_its_origin() {
 #[test]
 fn a_council_is_compared_at_every_horizon_from_one_run() {
     let data = Dataset::embedded();
-    let settings =
-        BacktestSettings { from: 2021, to: 2021, replications: 60, seed: 1, calibration: Calibration::default() };
+    let settings = BacktestSettings {
+        from: 2021,
+        to: 2021,
+        replications: 60,
+        seed: 1,
+        calibration: Calibration::default(),
+        england: false,
+    };
     let durham = resolve_area(data, "840", Some(2021)).expect("County Durham");
-    let benchmarks = Benchmarks::new(data, settings.origins());
-    let comparisons = backtest::backtest_area(data, durham, 2021, &settings, &benchmarks).expect("backtest runs");
+    let past = PastData::new(data, settings.origins());
+    let comparisons = backtest::backtest_area(data, durham, 2021, &settings, &past).expect("backtest runs");
     // 2022, 2023 and 2024, every figure present for Durham.
     assert_eq!(comparisons.len(), HORIZONS.len() * COMPARED.len());
     let fte_2024 = comparisons.iter().find(|c| c.year == 2024 && c.metric == Metric::FteInPost).expect("FTE in 2024");
@@ -175,8 +184,163 @@ fn a_council_is_compared_at_every_horizon_from_one_run() {
     assert_eq!(starters.naive, 49.0, "DfE 2021 starters FTE: {starters:?}");
 
     // Same again: the run is seeded by the council and origin, not by anything else.
-    let again = backtest::backtest_area(data, durham, 2021, &settings, &benchmarks).expect("backtest runs");
+    let again = backtest::backtest_area(data, durham, 2021, &settings, &past).expect("backtest runs");
     assert_eq!(comparisons, again);
+
+    // Drift is counted for caseload, vacancy and agency rates alone, over every replication.
+    for c in &comparisons {
+        match c.outside_observed_range {
+            Some(count) => {
+                assert!(DRIFT_FIGURES.contains(&c.metric), "{c:?}");
+                assert_eq!(count.replications, 60);
+                assert!(count.outside <= 60);
+            }
+            None => assert!(!DRIFT_FIGURES.contains(&c.metric), "{c:?}"),
+        }
+    }
+    // What the data said before the origin, from the data cut after it: the same comparisons,
+    // drift counts and benchmark included.
+    let cut = PastData::new(&data.up_to(2021), settings.origins());
+    let from_cut = backtest::backtest_area(data, durham, 2021, &settings, &cut).expect("backtest runs");
+    assert_eq!(comparisons, from_cut);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The ranges councils had shown
+
+#[test]
+fn the_observed_range_looks_at_nothing_after_its_origin() {
+    // Tiny data: vacancy rates 5% to 35% by 2018; the council with no FTE in post (40%) and
+    // England (99%) left out; 2019's 61% and 62% only from an origin of 2019.
+    let tiny = tiny();
+    let vacancy = backtest::compared(Metric::VacancyRate).expect("a compared figure");
+    let range = observed_range(&tiny, vacancy, 2018).expect("a range");
+    assert_eq!((range.min, range.max, range.values), (5.0 * 0.01, 35.0 * 0.01, 10));
+    assert_eq!(observed_range(&tiny.up_to(2018), vacancy, 2018), Some(range));
+    let later = observed_range(&tiny, vacancy, 2019).expect("a range");
+    assert_eq!((later.max, later.values), (62.0 * 0.01, 12));
+    assert_eq!(observed_range(&tiny, vacancy, 2016), None, "no year by 2016");
+
+    // The bundled data: cut after each origin, the same ranges, though later years widen them.
+    let data = Dataset::embedded();
+    for origin in 2018..=2023 {
+        let full = ObservedRanges::new(data, origin..=origin);
+        let cut = ObservedRanges::new(&data.up_to(origin), origin..=origin);
+        assert_eq!(full, cut, "from {origin}");
+        assert_eq!(full.entries().len(), DRIFT_FIGURES.len());
+        assert!(full.entries().iter().all(|(_, _, range)| range.is_some()));
+    }
+    let max = |origin: i32| ObservedRanges::new(data, origin..=origin).get(origin, Metric::VacancyRate).map(|r| r.max);
+    assert!(max(2022) < max(2023), "Herefordshire's 62.4% of 2023 is not seen from 2022");
+    // No council-year without permanent staff: the Isles of Scilly's 100% never enters.
+    assert!(max(2024).is_some_and(|max| max < 1.0));
+}
+
+// ---------------------------------------------------------------------------------------------
+// England, from two councils
+
+/// Two councils projected from 2022 and added up: England's replication r is the councils'
+/// replications r added up by hand, its rates the ratios of the sums, each council's totals
+/// the very figures it was compared on, and England compared with the same councils' DfE
+/// figures (counts) or England's (rates).
+#[test]
+fn england_is_the_councils_added_up_replication_by_replication() {
+    let data = Dataset::embedded();
+    let settings = BacktestSettings {
+        from: 2022,
+        to: 2022,
+        replications: 12,
+        seed: 5,
+        calibration: Calibration::default(),
+        england: true,
+    };
+    let areas = [
+        resolve_area(data, "840", Some(2022)).expect("County Durham"),
+        resolve_area(data, "805", Some(2022)).expect("Hartlepool"),
+    ];
+    let past = PastData::new(data, settings.origins());
+    let projections: Vec<_> = areas
+        .iter()
+        .map(|area| backtest::project_area(data, area, 2022, &settings, &past).expect("projected"))
+        .collect();
+    let result = backtest::backtest(data, &areas, &settings);
+    let england = result.england.as_ref().expect("England is formed");
+    // Horizons 1 and 2 (2023, 2024), every figure, both councils.
+    assert_eq!(england.len(), 2 * COMPARED.len());
+    let england_area = data.england().expect("England in the data");
+
+    for row in england {
+        let horizon = row.horizon();
+        let [a, b] = [&projections[0], &projections[1]].map(|p| p.totals_at(horizon).expect("totals kept"));
+        let by_hand: Vec<f64> = a
+            .iter()
+            .zip(b)
+            .map(|(a, b)| match row.metric {
+                Metric::FteInPost => a.fte + b.fte,
+                Metric::VacancyRate => {
+                    (a.vacancy_fte + b.vacancy_fte) / ((a.vacancy_fte + b.vacancy_fte) + (a.fte + b.fte))
+                }
+                Metric::AgencyRate => (a.agency_fte + b.agency_fte) / ((a.agency_fte + b.agency_fte) + (a.fte + b.fte)),
+                Metric::TurnoverRate => (a.leavers_12m_fte + b.leavers_12m_fte) / (a.fte + b.fte),
+                Metric::StartersFte => a.starters_12m_fte + b.starters_12m_fte,
+                Metric::LeaversFte => a.leavers_12m_fte + b.leavers_12m_fte,
+                Metric::AvgCaseload => (a.open_cases + b.open_cases) / (a.case_holding_fte + b.case_holding_fte),
+                other => panic!("{other:?} is not compared"),
+            })
+            .collect();
+        assert_eq!(row.projected, wfsim::stats::summarise(&by_hand), "{row:?}");
+        assert_eq!(row.councils, 2);
+
+        let compared = backtest::compared(row.metric).expect("a compared figure");
+        let of = |p: &backtest::AreaProjection| {
+            p.comparisons.iter().find(|c| c.metric == row.metric && c.horizon() == horizon).expect("compared").clone()
+        };
+        let (first, second) = (of(&projections[0]), of(&projections[1]));
+        match row.actual_source {
+            ActualSource::SameCouncils => {
+                assert_eq!(row.actual, first.actual + second.actual);
+                assert_eq!(row.naive, first.naive + second.naive);
+            }
+            ActualSource::England => {
+                assert_eq!(Some(row.actual), compared.actual(data, england_area, row.year));
+                assert_eq!(Some(row.naive), compared.actual(data, england_area, 2022));
+            }
+        }
+        assert_eq!(row.in_90(), (row.projected.p5..=row.projected.p95).contains(&row.actual));
+    }
+
+    // Each council's totals are the figures it was compared on, as the engine defines them
+    // (turnover's 12 months are added in another order by the engine: equal within rounding).
+    for projection in &projections {
+        for c in &projection.comparisons {
+            let totals = projection.totals_at(c.horizon()).expect("totals kept");
+            let values: Vec<f64> = totals
+                .iter()
+                .map(|t| match c.metric {
+                    Metric::FteInPost => t.fte,
+                    Metric::VacancyRate => t.vacancy_fte / (t.vacancy_fte + t.fte),
+                    Metric::AgencyRate => t.agency_fte / (t.agency_fte + t.fte),
+                    Metric::TurnoverRate => t.leavers_12m_fte / t.fte,
+                    Metric::StartersFte => t.starters_12m_fte,
+                    Metric::LeaversFte => t.leavers_12m_fte,
+                    Metric::AvgCaseload => t.open_cases / t.case_holding_fte,
+                    other => panic!("{other:?} is not compared"),
+                })
+                .collect();
+            let summary = wfsim::stats::summarise(&values);
+            if c.metric == Metric::TurnoverRate {
+                for (got, want) in summary.columns().iter().zip(c.projected.columns()) {
+                    assert!(close(*got, want), "{c:?}: {got} vs {want}");
+                }
+            } else {
+                assert_eq!(summary, c.projected, "{} {}", c.code, c.metric.name());
+            }
+        }
+    }
+    // The comparisons and the councils' rows are those of a backtest without England.
+    let without = backtest::backtest(data, &areas, &BacktestSettings { england: false, ..settings.clone() });
+    assert_eq!(without.comparisons, result.comparisons);
+    assert!(without.england.is_none());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -321,11 +485,130 @@ fn durham_from_three_origins_writes_every_row_a_summary_that_follows_from_them_a
     assert_eq!(manifest["replications"], 30);
     assert_eq!(manifest["skipped"], serde_json::json!([]));
 
+    // One council is not England: no England file, nothing of it in the manifest.
+    assert!(!dir.join("backtest_england.csv").exists());
+    assert_eq!(manifest["england"], serde_json::Value::Null);
+    assert!(stdout.contains("England: not formed from one area"), "{stdout}");
+    // The drift column: a share for caseload, vacancy and agency rates, empty for the rest.
+    for s in &summary {
+        let drift = DRIFT_FIGURES.iter().any(|m| m.name() == s["metric"]);
+        let share = number(s, "share_outside_observed_range");
+        assert_eq!(share.is_nan(), !drift, "{s:?}");
+        assert!(share.is_nan() || (0.0..=1.0).contains(&share), "{s:?}");
+    }
+
     // The printed summary: a line per figure and horizon.
     assert!(stdout.contains("model MAE") && stdout.contains("IS n-e"), "{stdout}");
     for c in &COMPARED {
         assert_eq!(stdout.lines().filter(|line| line.starts_with(c.label())).count(), 3, "{}: {stdout}", c.label());
     }
+}
+
+/// `backtest_england.csv`'s rows as (origin, horizon, metric) -> row.
+fn england_rows(dir: &Path) -> HashMap<(i32, i32, String), HashMap<String, String>> {
+    let text = read(&dir.join("backtest_england.csv"));
+    let header = text.lines().next().unwrap_or_default();
+    assert_eq!(header, "origin,year,horizon_years,metric,actual,naive,p5,p25,p50,p75,p95,in_90,councils,actual_source");
+    table(&text)
+        .into_iter()
+        .map(|r| ((r["origin"].parse().unwrap(), r["horizon_years"].parse().unwrap(), r["metric"].clone()), r))
+        .collect()
+}
+
+#[test]
+fn every_council_adds_up_into_england_and_drift_is_counted() {
+    let out = tempfile::tempdir().expect("temp dir");
+    let dir = out.path().join("bt");
+    let dir_text = dir.to_str().expect("utf-8");
+    let ok = wfsim(&["backtest", "--all", "--from", "2022", "--reps", "8", "--seed", "3", "--out", dir_text]);
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    let stdout = String::from_utf8_lossy(&ok.stdout);
+    let rows = table(&read(&dir.join("backtest.csv")));
+    let england = england_rows(&dir);
+    let data = Dataset::embedded();
+    let england_area = data.england().expect("England in the data");
+
+    // 2022 one and two years ahead, 2023 one year ahead: every figure.
+    assert_eq!(england.len(), 3 * COMPARED.len());
+    for ((origin, horizon, metric), e) in &england {
+        let c = COMPARED.iter().find(|c| c.metric.name() == metric).expect("a compared figure");
+        let councils: Vec<&HashMap<String, String>> = rows
+            .iter()
+            .filter(|r| {
+                r["origin"] == origin.to_string() && r["horizon_years"] == horizon.to_string() && &r["metric"] == metric
+            })
+            .collect();
+        // Every council compared there is added, and only those.
+        assert_eq!(e["councils"], councils.len().to_string(), "{e:?}");
+        assert!(councils.len() > 140, "{} councils", councils.len());
+        let year = origin + horizon;
+        assert_eq!(e["year"], year.to_string());
+        match c.metric {
+            Metric::FteInPost | Metric::StartersFte | Metric::LeaversFte => {
+                assert_eq!(e["actual_source"], "sum_of_councils_compared");
+                let sum = |column: &str| councils.iter().map(|r| number(r, column)).sum::<f64>();
+                assert!(same(number(e, "actual"), sum("actual")), "{e:?}");
+                assert!(same(number(e, "naive"), sum("naive")), "{e:?}");
+                // A sum of some 150 councils' medians is near England's median.
+                let medians = sum("p50");
+                assert!((number(e, "p50") / medians - 1.0).abs() < 0.05, "{e:?} vs {medians}");
+            }
+            _ => {
+                assert_eq!(e["actual_source"], "dfe_england");
+                assert_eq!(Some(number(e, "actual")), c.actual(data, england_area, year), "{e:?}");
+                assert_eq!(Some(number(e, "naive")), c.actual(data, england_area, *origin), "{e:?}");
+            }
+        }
+        let (p5, p95, actual) = (number(e, "p5"), number(e, "p95"), number(e, "actual"));
+        assert!(p5 <= number(e, "p25") && number(e, "p25") <= number(e, "p50") && number(e, "p75") <= p95);
+        assert_eq!(e["in_90"], (p5 <= actual && actual <= p95).to_string(), "{e:?}");
+    }
+
+    // The manifest counts what the file shows, per figure and horizon.
+    let manifest: serde_json::Value = serde_json::from_str(&read(&dir.join("manifest.json"))).expect("JSON");
+    let figures = manifest["england"]["figures"].as_array().expect("England's figures");
+    assert_eq!(figures.len(), COMPARED.len());
+    for figure in figures {
+        let metric = figure["metric"].as_str().expect("a name");
+        let of = |horizon: Option<i32>| {
+            let group: Vec<_> = england
+                .iter()
+                .filter(|((_, h, m), _)| m == metric && horizon.is_none_or(|horizon| *h == horizon))
+                .collect();
+            (group.len(), group.iter().filter(|(_, e)| e["in_90"] == "true").count())
+        };
+        assert_eq!((figure["pairs"].as_u64(), figure["in_90"].as_u64()), {
+            let (pairs, inside) = of(None);
+            (Some(pairs as u64), Some(inside as u64))
+        });
+        for h in figure["horizons"].as_array().expect("horizons") {
+            let (pairs, inside) = of(h["horizon_years"].as_i64().map(|h| h as i32));
+            assert_eq!((h["pairs"].as_u64(), h["in_90"].as_u64()), (Some(pairs as u64), Some(inside as u64)));
+        }
+        // The printed line says the same.
+        let label = COMPARED.iter().find(|c| c.metric.name() == metric).map(|c| c.label()).expect("a label");
+        let (pairs, inside) = of(None);
+        let line = format!("  {label:<13} {inside} of {pairs} origin-horizon pairs");
+        assert!(stdout.contains(&line), "{line:?} in {stdout}");
+    }
+
+    // Drift: the summary's shares are the manifest's counts, and each is printed.
+    let summary = table(&read(&dir.join("backtest_summary.csv")));
+    let drift = manifest["share_outside_observed_range"].as_array().expect("drift counts");
+    assert_eq!(drift.len(), DRIFT_FIGURES.len() * 2, "horizons 1 and 2");
+    for d in drift {
+        let (outside, replications) = (d["outside"].as_u64().unwrap_or(0), d["replications"].as_u64().unwrap_or(0));
+        let horizon = d["horizon_years"].as_i64().expect("a horizon").to_string();
+        let s = summary
+            .iter()
+            .find(|s| s["metric"] == d["metric"].as_str().unwrap_or("") && s["horizon_years"] == horizon)
+            .expect("a summary row");
+        assert_eq!(replications, 8 * s["count"].parse::<u64>().expect("a count"), "{d:?}");
+        assert!(same(number(s, "share_outside_observed_range"), outside as f64 / replications as f64), "{d:?}");
+    }
+    assert!(stdout.contains("Replications outside the range councils had shown by the origin"), "{stdout}");
+    let ranges = manifest["observed_ranges"].as_array().expect("observed ranges");
+    assert_eq!(ranges.len(), DRIFT_FIGURES.len() * 2, "origins 2022 and 2023");
 }
 
 #[test]
@@ -355,32 +638,21 @@ fn bad_input_exits_2_and_writes_nothing() {
     }
 }
 
+/// One council from five origins, and every council (England added up) from two.
 #[test]
 fn the_files_are_the_same_bytes_at_any_thread_count() {
     let out = tempfile::tempdir().expect("temp dir");
-    let run = |threads: &str| {
-        let dir = out.path().join(format!("threads_{threads}"));
+    let run = |name: &str, areas: &[&str], threads: &str| {
+        let dir = out.path().join(format!("{name}_threads_{threads}"));
         let dir_text = dir.to_str().expect("utf-8").to_string();
-        let output = wfsim(&[
-            "backtest",
-            "--la",
-            "840",
-            "--from",
-            "2019",
-            "--reps",
-            "30",
-            "--seed",
-            "7",
-            "--threads",
-            threads,
-            "--out",
-            &dir_text,
-        ]);
+        let mut args = vec!["backtest"];
+        args.extend(areas);
+        args.extend(["--seed", "7", "--threads", threads, "--out", &dir_text]);
+        let output = wfsim(&args);
         assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
         dir
     };
-    let (one, two) = (run("1"), run("2"));
-    for file in [
+    let files = [
         "backtest.csv",
         "backtest_summary.csv",
         "manifest.json",
@@ -388,10 +660,17 @@ fn the_files_are_the_same_bytes_at_any_thread_count() {
         "charts/calibration.svg",
         "charts/pit.png",
         "charts/pit.svg",
-    ] {
-        let a = std::fs::read(one.join(file)).expect("written at 1 thread");
-        let b = std::fs::read(two.join(file)).expect("written at 2 threads");
-        assert!(a == b, "{file} differs between 1 and 2 threads");
+    ];
+    let durham = ["--la", "840", "--from", "2019", "--reps", "30"];
+    let all = ["--all", "--from", "2022", "--reps", "6"];
+    for (name, areas, england) in [("durham", &durham[..], false), ("all", &all[..], true)] {
+        let (one, two) = (run(name, areas, "1"), run(name, areas, "2"));
+        let extra = england.then_some("backtest_england.csv");
+        for file in files.into_iter().chain(extra) {
+            let a = std::fs::read(one.join(file)).expect("written at 1 thread");
+            let b = std::fs::read(two.join(file)).expect("written at 2 threads");
+            assert!(a == b, "{name}: {file} differs between 1 and 2 threads");
+        }
     }
 }
 

@@ -12,8 +12,15 @@
 //! the master seed, the council's code and the origin), and the results are collected in a
 //! fixed order (council, origin, horizon, figure), so they are the same at any thread count.
 //!
+//! Two checks look past single councils: [`england`] adds the councils projected from each
+//! origin up into England, replication by replication, and compares England with what
+//! happened; [`drift`] counts the replications that leave the range of values councils had
+//! shown by the origin.
+//!
 //! [`output`] writes the files; [`scores`] holds the scores and the benchmark.
 
+pub mod drift;
+pub mod england;
 pub mod output;
 pub mod scores;
 
@@ -25,10 +32,12 @@ use crate::dataset::{Area, Dataset, Field, Level};
 use crate::engine::metrics::{Kind, Metric};
 use crate::engine::rng::mix64;
 use crate::init::{self, Calibration};
-use crate::national::council_seed;
+use crate::national::{Totals, council_seed, totals_at};
 use crate::run::{RunSettings, ScenarioRun, run_all};
 use crate::stats::{Summary, mean, sum_over_months, summarise};
 
+use drift::{ObservedRanges, OutsideCount};
+use england::{EnglandComparison, EnglandSums};
 use scores::{Change, ChangeQuantiles, Interval};
 
 /// The horizons scored, in years after the origin (those whose year is in the data).
@@ -107,6 +116,9 @@ pub struct BacktestSettings {
     pub seed: u64,
     /// How each baseline's retention is calibrated to its turnover before the origin.
     pub calibration: Calibration,
+    /// Whether to add the councils up into England ([`england`]): for a backtest of every
+    /// council, not of one (whose sum would be that council, not England).
+    pub england: bool,
 }
 
 impl BacktestSettings {
@@ -149,6 +161,9 @@ pub struct Comparison {
     /// The naive-empirical benchmark's intervals; `None` where no past changes over the
     /// horizon precede the origin.
     pub benchmark: Option<Interval>,
+    /// For the figures of [`drift::DRIFT_FIGURES`], how many replications fell outside the
+    /// range councils had shown by the origin; `None` for the other figures.
+    pub outside_observed_range: Option<OutsideCount>,
 }
 
 impl Comparison {
@@ -283,19 +298,86 @@ pub fn backtest_area(
     area: &Area,
     origin: i32,
     settings: &BacktestSettings,
-    benchmarks: &Benchmarks,
+    past: &PastData,
 ) -> Result<Vec<Comparison>, SkipReason> {
+    project_area(data, area, origin, settings, past).map(|projection| projection.comparisons)
+}
+
+/// What the data said before each origin, worked out once for every (council, origin): the
+/// naive-empirical benchmark and the ranges councils had shown.
+#[derive(Debug, Clone)]
+pub struct PastData {
+    pub benchmarks: Benchmarks,
+    pub ranges: ObservedRanges,
+}
+
+impl PastData {
+    /// From `data`'s councils, for each origin in `origins` (nothing after an origin is used
+    /// for it).
+    pub fn new(data: &Dataset, origins: RangeInclusive<i32>) -> PastData {
+        PastData { benchmarks: Benchmarks::new(data, origins.clone()), ranges: ObservedRanges::new(data, origins) }
+    }
+}
+
+/// One area's backtest from one origin: its comparisons, and, when England is formed, each
+/// horizon's totals in every replication (what England adds up).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AreaProjection {
+    pub comparisons: Vec<Comparison>,
+    /// (horizon, one [`Totals`] per replication), horizons ascending; empty unless
+    /// `settings.england`.
+    pub totals: Vec<(i32, Vec<Totals>)>,
+}
+
+impl AreaProjection {
+    /// Each replication's totals `horizon` years on; `None` if not kept.
+    pub fn totals_at(&self, horizon: i32) -> Option<&[Totals]> {
+        self.totals.iter().find(|(h, _)| *h == horizon).map(|(_, totals)| totals.as_slice())
+    }
+}
+
+/// [`backtest_area`], keeping each horizon's totals for England when `settings.england`.
+pub fn project_area(
+    data: &Dataset,
+    area: &Area,
+    origin: i32,
+    settings: &BacktestSettings,
+    past: &PastData,
+) -> Result<AreaProjection, SkipReason> {
     if !area.has_year(origin) {
         return Err(SkipReason::NoOriginData);
     }
     let horizons = horizons(area, origin);
     let Some(&last) = horizons.last() else { return Err(SkipReason::NoLaterYear) };
+    let run = simulate_from(data, area, origin, last, settings)?;
+    let comparisons: Vec<Comparison> =
+        horizons.iter().flat_map(|&horizon| compare_horizon(data, area, &run, origin, horizon, past)).collect();
+    if comparisons.is_empty() {
+        return Err(SkipReason::NoFigures);
+    }
+    let totals = if settings.england {
+        horizons.iter().map(|&horizon| (horizon, totals_at(&run, 12 * horizon as usize))).collect()
+    } else {
+        Vec::new()
+    };
+    Ok(AreaProjection { comparisons, totals })
+}
+
+/// The area's baseline from the data up to `origin`, simulated for `last_horizon` years with
+/// `settings.replications` replications from 30 September of the origin.
+fn simulate_from(
+    data: &Dataset,
+    area: &Area,
+    origin: i32,
+    last_horizon: i32,
+    settings: &BacktestSettings,
+) -> Result<ScenarioRun, SkipReason> {
     let generated = init::baseline_scenario_with(data, &area.code, origin, &settings.calibration)
         .map_err(|error| SkipReason::Baseline(error.to_string()))?;
     let run_settings = RunSettings {
         replications: settings.replications,
         seed: pair_seed(settings.seed, &area.code, origin),
-        months: Some(12 * last as u32),
+        months: Some(12 * last_horizon as u32),
         progress: false,
         // Councils projected from one origin meet the same national years, as in `wfsim national`.
         national_seed: Some(settings.seed),
@@ -306,36 +388,51 @@ pub fn backtest_area(
     if run.date(0).year() != origin || run.date(0).month() != 9 {
         return Err(SkipReason::Baseline(format!("the baseline starts at {}, not September {origin}", run.date(0))));
     }
+    // England adds replication r of every council into its replication r: each needs them all.
+    if run.replications != settings.replications {
+        return Err(SkipReason::Baseline(format!(
+            "{} replications simulated, not {}",
+            run.replications, settings.replications
+        )));
+    }
+    Ok(run)
+}
+
+/// Every figure of the area `horizon` years after `origin` that the data have both then and
+/// at the origin, compared with the run's replications.
+fn compare_horizon(
+    data: &Dataset,
+    area: &Area,
+    run: &ScenarioRun,
+    origin: i32,
+    horizon: i32,
+    past: &PastData,
+) -> Vec<Comparison> {
+    let year = origin + horizon;
     let mut comparisons = Vec::new();
-    for horizon in horizons {
-        let year = origin + horizon;
-        for c in &COMPARED {
-            let (Some(actual), Some(naive)) = (c.actual(data, area, year), c.actual(data, area, origin)) else {
-                continue;
-            };
-            let values: Vec<f64> = projected_values(&run, c, horizon).into_iter().filter(|v| v.is_finite()).collect();
-            if values.is_empty() {
-                continue;
-            }
-            let benchmark = benchmarks.get(origin, horizon, c.metric).map(|q| q.around(naive, c.change));
-            comparisons.push(Comparison {
-                area: area.name.clone(),
-                code: area.code.clone(),
-                origin,
-                year,
-                metric: c.metric,
-                actual,
-                naive,
-                projected: summarise(&values),
-                pit: scores::pit(&values, actual),
-                benchmark,
-            });
+    for c in &COMPARED {
+        let (Some(actual), Some(naive)) = (c.actual(data, area, year), c.actual(data, area, origin)) else {
+            continue;
+        };
+        let values: Vec<f64> = projected_values(run, c, horizon).into_iter().filter(|v| v.is_finite()).collect();
+        if values.is_empty() {
+            continue;
         }
+        comparisons.push(Comparison {
+            area: area.name.clone(),
+            code: area.code.clone(),
+            origin,
+            year,
+            metric: c.metric,
+            actual,
+            naive,
+            projected: summarise(&values),
+            pit: scores::pit(&values, actual),
+            benchmark: past.benchmarks.get(origin, horizon, c.metric).map(|q| q.around(naive, c.change)),
+            outside_observed_range: past.ranges.get(origin, c.metric).map(|range| OutsideCount::of(&values, range)),
+        });
     }
-    if comparisons.is_empty() {
-        return Err(SkipReason::NoFigures);
-    }
-    Ok(comparisons)
+    comparisons
 }
 
 /// Each replication's value of a figure `horizon` years on: a stock at month 12 x horizon, a
@@ -349,7 +446,8 @@ pub fn projected_values(run: &ScenarioRun, compared: &Compared, horizon: i32) ->
     }
 }
 
-/// A finished backtest: every comparison in order, the pairs left out, and the benchmark.
+/// A finished backtest: every comparison in order, the pairs left out, the benchmark, the
+/// observed ranges, and England when formed.
 #[derive(Debug, Clone)]
 pub struct Backtest {
     pub settings: BacktestSettings,
@@ -359,6 +457,10 @@ pub struct Backtest {
     /// Areas tried (each from every origin).
     pub areas: usize,
     pub benchmarks: Benchmarks,
+    pub ranges: ObservedRanges,
+    /// England as the sum of the councils compared: origin, horizon and figure in order;
+    /// `None` unless `settings.england`.
+    pub england: Option<Vec<EnglandComparison>>,
 }
 
 impl Backtest {
@@ -372,25 +474,49 @@ impl Backtest {
     }
 }
 
+/// Pairs simulated at once per worker thread: the per-replication totals England needs are
+/// kept only for the pairs in flight, so memory does not grow with the number of pairs.
+const PAIRS_PER_THREAD: usize = 32;
+
 /// Backtests every area given from every origin, the (area, origin) pairs in parallel,
-/// keeping their order; pairs that cannot be compared are listed with the reason.
+/// keeping their order; pairs that cannot be compared are listed with the reason. With
+/// `settings.england`, each pair's totals are added into England's as soon as its batch is
+/// done, in the pairs' order, so England's bits do not depend on the thread count either.
 pub fn backtest(data: &Dataset, areas: &[&Area], settings: &BacktestSettings) -> Backtest {
-    let benchmarks = Benchmarks::new(data, settings.origins());
+    let past = PastData::new(data, settings.origins());
     let pairs: Vec<(&Area, i32)> =
         areas.iter().flat_map(|&area| settings.origins().map(move |origin| (area, origin))).collect();
-    let outcomes: Vec<Result<Vec<Comparison>, SkipReason>> =
-        pairs.par_iter().map(|&(area, origin)| backtest_area(data, area, origin, settings, &benchmarks)).collect();
     let mut comparisons = Vec::new();
     let mut skipped = Vec::new();
-    for (&(area, origin), outcome) in pairs.iter().zip(outcomes) {
-        match outcome {
-            Ok(rows) => comparisons.extend(rows),
-            Err(reason) => {
-                skipped.push(SkippedOrigin { area: area.name.clone(), code: area.code.clone(), origin, reason })
+    let mut england = settings.england.then(EnglandSums::default);
+    let batch = PAIRS_PER_THREAD * rayon::current_num_threads().max(1);
+    for batch_pairs in pairs.chunks(batch) {
+        let outcomes: Vec<Result<AreaProjection, SkipReason>> =
+            batch_pairs.par_iter().map(|&(area, origin)| project_area(data, area, origin, settings, &past)).collect();
+        for (&(area, origin), outcome) in batch_pairs.iter().zip(outcomes) {
+            match outcome {
+                Ok(projection) => {
+                    if let Some(sums) = england.as_mut() {
+                        sums.add(&projection);
+                    }
+                    comparisons.extend(projection.comparisons);
+                }
+                Err(reason) => {
+                    skipped.push(SkippedOrigin { area: area.name.clone(), code: area.code.clone(), origin, reason })
+                }
             }
         }
     }
-    Backtest { settings: settings.clone(), comparisons, skipped, areas: areas.len(), benchmarks }
+    let PastData { benchmarks, ranges } = past;
+    Backtest {
+        settings: settings.clone(),
+        comparisons,
+        skipped,
+        areas: areas.len(),
+        benchmarks,
+        ranges,
+        england: england.map(|sums| sums.compare(data)),
+    }
 }
 
 /// The summary scores of one figure and horizon, over every council and origin.
@@ -423,6 +549,10 @@ pub struct Accuracy {
     pub interval_score_ratio: f64,
     /// Share of comparisons where the model's median is closer than the naive forecast.
     pub share_model_closer: f64,
+    /// For the figures of [`drift::DRIFT_FIGURES`], the replications of every comparison in
+    /// the group, and how many fell outside the range councils had shown by their origin;
+    /// `None` for the other figures.
+    pub outside_observed_range: Option<OutsideCount>,
 }
 
 /// The summary by figure (in [`COMPARED`] order) and horizon.
@@ -476,5 +606,6 @@ pub fn accuracy_of(metric: Metric, horizon: i32, group: &[&Comparison]) -> Optio
         naive_empirical_interval_score: benchmark,
         interval_score_ratio: model_paired / benchmark,
         share_model_closer: share(&|c| c.error().abs() < c.naive_error().abs(), group),
+        outside_observed_range: OutsideCount::total(group.iter().map(|c| c.outside_observed_range)),
     })
 }

@@ -1,14 +1,20 @@
 //! What `wfsim backtest` writes, for [`crate::output::write_all`], and the summary it prints:
 //!
 //! - `backtest.csv`: one row per council, origin, horizon and figure;
-//! - `backtest_summary.csv`: the scores by figure and horizon ([`Accuracy`]);
-//! - `manifest.json`: what produced them, and the (council, origin) pairs left out;
+//! - `backtest_summary.csv`: the scores by figure and horizon ([`Accuracy`]), with the share
+//!   of replications outside the range councils had shown ([`super::drift`]);
+//! - `backtest_england.csv`: England as the sum of the councils, by origin, horizon and
+//!   figure ([`super::england`]), when every council is backtested;
+//! - `manifest.json`: what produced them, England's coverage, the observed ranges and the
+//!   drift, and the (council, origin) pairs left out;
 //! - `charts/calibration.png`/`.svg` and `charts/pit.png`/`.svg`.
 
 use std::io::{self, Write};
 
 use serde::Serialize;
 
+use super::drift::{DRIFT_FIGURES, OutsideCount};
+use super::england::{self, ActualSource, EnglandComparison};
 use super::scores::{self, PIT_BINS};
 use super::{Accuracy, Backtest, COMPARED, Comparison, HORIZONS, SkipReason};
 use crate::output::{BytesFile, FieldBuffer, OutputFile};
@@ -18,6 +24,7 @@ use crate::stats::QUANTILE_METHOD;
 
 pub const ROWS_FILE: &str = "backtest.csv";
 pub const SUMMARY_FILE: &str = "backtest_summary.csv";
+pub const ENGLAND_FILE: &str = "backtest_england.csv";
 pub const CALIBRATION_STEM: &str = "charts/calibration";
 pub const PIT_STEM: &str = "charts/pit";
 
@@ -52,7 +59,7 @@ pub const ROWS_HEADER: [&str; 26] = [
 ];
 
 /// The columns of `backtest_summary.csv`.
-pub const SUMMARY_HEADER: [&str; 15] = [
+pub const SUMMARY_HEADER: [&str; 16] = [
     "metric",
     "horizon_years",
     "count",
@@ -68,6 +75,25 @@ pub const SUMMARY_HEADER: [&str; 15] = [
     "naive_empirical_interval_score",
     "interval_score_ratio",
     "share_model_closer",
+    "share_outside_observed_range",
+];
+
+/// The columns of `backtest_england.csv`.
+pub const ENGLAND_HEADER: [&str; 14] = [
+    "origin",
+    "year",
+    "horizon_years",
+    "metric",
+    "actual",
+    "naive",
+    "p5",
+    "p25",
+    "p50",
+    "p75",
+    "p95",
+    "in_90",
+    "councils",
+    "actual_source",
 ];
 
 /// `backtest.csv`: one row per council, origin, horizon and figure. The naive-empirical
@@ -119,7 +145,8 @@ impl OutputFile for RowsCsv<'_> {
 }
 
 /// `backtest_summary.csv`: the scores by figure and horizon. Shares and means over no
-/// comparisons are empty.
+/// comparisons are empty, and so is the share outside the observed range for the figures not
+/// checked for drift.
 pub struct SummaryCsv<'a> {
     pub rows: &'a [Accuracy],
 }
@@ -151,9 +178,46 @@ impl OutputFile for SummaryCsv<'_> {
                 row.naive_empirical_interval_score,
                 row.interval_score_ratio,
                 row.share_model_closer,
+                row.outside_observed_range.map_or(f64::NAN, |count| count.share()),
             ] {
                 record.push_field(field.number(value));
             }
+            writer.write_record(&record)?;
+        }
+        writer.flush()
+    }
+}
+
+/// `backtest_england.csv`: one row per origin, horizon and figure of England as the sum of the
+/// councils compared; `actual_source` says whether `actual` and `naive` are England's
+/// published figure or the sum of the same councils' ([`ActualSource`]).
+pub struct EnglandCsv<'a> {
+    pub rows: &'a [EnglandComparison],
+}
+
+impl OutputFile for EnglandCsv<'_> {
+    fn file_name(&self) -> &str {
+        ENGLAND_FILE
+    }
+
+    fn write(&self, out: &mut dyn Write) -> io::Result<()> {
+        let mut writer = csv::Writer::from_writer(out);
+        writer.write_record(ENGLAND_HEADER)?;
+        let mut field = FieldBuffer::default();
+        let mut record = csv::StringRecord::new();
+        for row in self.rows {
+            let p = &row.projected;
+            record.clear();
+            record.push_field(field.display(row.origin));
+            record.push_field(field.display(row.year));
+            record.push_field(field.display(row.horizon()));
+            record.push_field(row.metric.name());
+            for value in [row.actual, row.naive, p.p5, p.p25, p.p50, p.p75, p.p95] {
+                record.push_field(field.number(value));
+            }
+            record.push_field(field.display(row.in_90()));
+            record.push_field(field.display(row.councils));
+            record.push_field(row.actual_source.name());
             writer.write_record(&record)?;
         }
         writer.flush()
@@ -180,7 +244,62 @@ pub struct BacktestManifest {
     /// For each origin, horizon and figure, the past changes the naive-empirical intervals
     /// come from (0: no interval).
     pub naive_empirical_pairs: Vec<ManifestPairs>,
+    /// England as the sum of the councils: how it is made and how often its actual fell
+    /// inside the 90% interval; `null` when one council is backtested.
+    pub england: Option<ManifestEngland>,
+    /// How the observed ranges are taken, and what is counted outside them.
+    pub observed_range_method: &'static str,
+    /// For each origin and figure checked for drift, the range of values over every council
+    /// and year up to the origin (council-years with no permanent staff left out).
+    pub observed_ranges: Vec<ManifestRange>,
+    /// For each figure checked for drift and horizon, the replications (every council and
+    /// origin) and how many fell outside the origin's observed range.
+    pub share_outside_observed_range: Vec<ManifestOutside>,
     pub skipped: Vec<ManifestSkipped>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ManifestEngland {
+    pub method: Vec<&'static str>,
+    pub figures: Vec<ManifestEnglandFigure>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ManifestEnglandFigure {
+    pub metric: &'static str,
+    pub actual_source: &'static str,
+    /// Origin-horizon pairs compared, and those with England's actual inside the 90% interval.
+    pub pairs: usize,
+    pub in_90: usize,
+    pub horizons: Vec<ManifestEnglandHorizon>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ManifestEnglandHorizon {
+    pub horizon_years: i32,
+    pub pairs: usize,
+    pub in_90: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ManifestRange {
+    pub origin: i32,
+    pub metric: &'static str,
+    /// `null` where no council has the figure by the origin.
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    /// (council, year) values the range is taken over.
+    pub values: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ManifestOutside {
+    pub metric: &'static str,
+    pub horizon_years: i32,
+    pub replications: usize,
+    pub outside: usize,
+    /// `outside / replications`; `null` for none.
+    pub share: Option<f64>,
 }
 
 #[derive(Debug, Serialize)]
@@ -256,6 +375,32 @@ impl BacktestManifest {
                     pairs: quantiles.map_or(0, |q| q.count),
                 })
                 .collect(),
+            england: backtest.england.as_deref().map(manifest_england),
+            observed_range_method: "for caseload, vacancy rate and agency rate: the lowest and highest value over \
+                                    every council and every year up to the origin, council-years with FTE in post 0 \
+                                    left out (their rates are 100% by definition); a replication on an end is inside",
+            observed_ranges: backtest
+                .ranges
+                .entries()
+                .iter()
+                .map(|(origin, metric, range)| ManifestRange {
+                    origin: *origin,
+                    metric: metric.name(),
+                    min: range.map(|r| r.min),
+                    max: range.map(|r| r.max),
+                    values: range.map_or(0, |r| r.values),
+                })
+                .collect(),
+            share_outside_observed_range: outside_by_figure(&backtest.comparisons)
+                .into_iter()
+                .map(|(metric, horizon, count)| ManifestOutside {
+                    metric: metric.name(),
+                    horizon_years: horizon,
+                    replications: count.replications,
+                    outside: count.outside,
+                    share: Some(count.share()).filter(|share| share.is_finite()),
+                })
+                .collect(),
             skipped: backtest
                 .skipped
                 .iter()
@@ -268,6 +413,50 @@ impl BacktestManifest {
                 .collect(),
         }
     }
+}
+
+/// What the manifest says of England: the method, and the coverage of each figure.
+fn manifest_england(rows: &[EnglandComparison]) -> ManifestEngland {
+    ManifestEngland {
+        method: vec![
+            "each replication: the councils' replications of the same index added up (they share national years)",
+            "councils: those compared on the figure from the origin at the horizon (a row of backtest.csv)",
+            "rates: ratios of the sums (vacancy FTE / (vacancy FTE + FTE in post), agency FTE / (agency FTE + FTE \
+             in post), leavers FTE / FTE in post, open cases / case-holding FTE), compared with England's DfE figure",
+            "counts (FTE in post, starters, leavers): compared with the sum of the same councils' DfE figures, as the \
+             councils compared do not cover all of England",
+            "in_90: actual within p5-p95 (ends included)",
+        ],
+        figures: england::coverage(rows)
+            .into_iter()
+            .map(|figure| ManifestEnglandFigure {
+                metric: figure.metric.name(),
+                actual_source: ActualSource::of(figure.metric).name(),
+                pairs: figure.pairs(),
+                in_90: figure.inside(),
+                horizons: figure
+                    .by_horizon
+                    .iter()
+                    .map(|&(horizon_years, pairs, in_90)| ManifestEnglandHorizon { horizon_years, pairs, in_90 })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+/// For each figure checked for drift (in [`DRIFT_FIGURES`] order) and horizon with
+/// comparisons, the replications outside the observed range, over every council and origin.
+pub fn outside_by_figure(comparisons: &[Comparison]) -> Vec<(crate::engine::metrics::Metric, i32, OutsideCount)> {
+    let mut rows = Vec::new();
+    for metric in DRIFT_FIGURES {
+        for horizon in HORIZONS {
+            let group = comparisons.iter().filter(|c| c.metric == metric && c.horizon() == horizon);
+            if let Some(count) = OutsideCount::total(group.map(|c| c.outside_observed_range)) {
+                rows.push((metric, horizon, count));
+            }
+        }
+    }
+    rows
 }
 
 impl OutputFile for BacktestManifest {
@@ -413,6 +602,77 @@ pub fn summary_lines(backtest: &Backtest, rows: &[Accuracy]) -> Vec<String> {
              those comparisons are left out of its scores and of the paired model score.",
             without.join(", ")
         ));
+    }
+    lines.extend(drift_lines(rows));
+    lines.extend(england_lines(backtest));
+    lines
+}
+
+/// "1 year", "2 years".
+fn years(horizon: i32) -> String {
+    if horizon == 1 { "1 year".to_string() } else { format!("{horizon} years") }
+}
+
+/// A line per figure checked for drift: the share of replications outside the range
+/// councils had shown by the origin, at each horizon.
+pub fn drift_lines(rows: &[Accuracy]) -> Vec<String> {
+    let mut lines = Vec::new();
+    for metric in DRIFT_FIGURES {
+        let Some(c) = super::compared(metric) else { continue };
+        let shares: Vec<String> = rows
+            .iter()
+            .filter(|row| row.metric == metric)
+            .filter_map(|row| {
+                let count = row.outside_observed_range?;
+                Some(format!("{} ahead {:.1}%", years(row.horizon_years), 100.0 * count.share()))
+            })
+            .collect();
+        if !shares.is_empty() {
+            lines.push(format!("  {:<13} {}", c.label(), shares.join(", ")));
+        }
+    }
+    if !lines.is_empty() {
+        lines.insert(
+            0,
+            "Replications outside the range councils had shown by the origin (lowest to highest over every \
+             council and year up to it, years with no permanent staff left out):"
+                .to_string(),
+        );
+    }
+    lines
+}
+
+/// A line per figure: how often England's actual fell inside the 90% interval of the councils
+/// added up, by horizon, what it was compared with, and how many councils were added.
+pub fn england_lines(backtest: &Backtest) -> Vec<String> {
+    let Some(rows) = backtest.england.as_deref() else {
+        return vec!["England: not formed from one area (with --all, the councils are added up into England).".into()];
+    };
+    let mut lines = vec![
+        "England, the councils compared added up replication by replication: actual inside the 90% interval in"
+            .to_string(),
+    ];
+    for figure in england::coverage(rows) {
+        let Some(c) = super::compared(figure.metric) else { continue };
+        let by_horizon: Vec<String> = figure
+            .by_horizon
+            .iter()
+            .map(|&(horizon, pairs, inside)| format!("{} ahead {inside}/{pairs}", years(horizon)))
+            .collect();
+        let councils: Vec<usize> = rows.iter().filter(|r| r.metric == figure.metric).map(|r| r.councils).collect();
+        let (fewest, most) = (councils.iter().min().copied().unwrap_or(0), councils.iter().max().copied().unwrap_or(0));
+        lines.push(format!(
+            "  {:<13} {} of {} origin-horizon pairs ({}), {}; {} councils",
+            c.label(),
+            figure.inside(),
+            figure.pairs(),
+            by_horizon.join(", "),
+            ActualSource::of(figure.metric).description(),
+            if fewest == most { fewest.to_string() } else { format!("{fewest}-{most}") },
+        ));
+    }
+    if lines.len() == 1 {
+        lines = vec!["England: no figure could be compared.".to_string()];
     }
     lines
 }
