@@ -344,8 +344,40 @@ fn report_parses_without_errors() {
     let headings: Vec<String> = document.select(&selector("h2")).map(|h| h.text().collect()).collect();
     assert_eq!(
         headings,
-        ["Summary", "Options side by side", "Costs and value for money", "Charts", "Assumptions", "Method"]
+        [
+            "Summary",
+            "Options side by side",
+            "Costs and value for money",
+            "Charts",
+            "Assumptions",
+            "How far to trust these projections",
+            "Method"
+        ]
     );
+}
+
+#[test]
+fn how_far_to_trust_states_the_shipped_backtest() {
+    // Read independently of the report's own reader: turnover one year ahead, share inside
+    // the model's 90% interval.
+    let summary = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/backtest_summary.csv"))
+        .expect("shipped summary");
+    let mut lines = summary.lines();
+    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+    let column = |name: &str| header.iter().position(|h| *h == name).expect("column");
+    let row: Vec<&str> = lines
+        .map(|line| line.split(',').collect::<Vec<_>>())
+        .find(|row| row[column("metric")] == "turnover_rate" && row[column("horizon_years")] == "1")
+        .expect("turnover one year ahead");
+    let inside: f64 = row[column("model_in_90")].parse().expect("a number");
+    let document = Html::parse_document(&report());
+    let rows: Vec<Vec<String>> = document
+        .select(&selector("#trust table tbody tr"))
+        .map(|tr| tr.select(&selector("td")).map(|td| td.text().collect()).collect())
+        .collect();
+    assert_eq!(rows.len(), 5, "{rows:?}");
+    let turnover = rows.iter().find(|r| r[0] == "Turnover").expect("a turnover row");
+    assert!(turnover[1].starts_with(&format!("{:.0}%", inside * 100.0)), "{turnover:?}");
 }
 
 #[test]
