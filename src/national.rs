@@ -2,8 +2,9 @@
 //! builds it, retention calibrated to its own turnover), projected side by side, and England
 //! as the sum of the councils, replication by replication.
 //!
-//! Each council's replications are seeded from the master seed and the council's code, so
-//! councils do not share luck: England's interval is that of independent councils added up.
+//! Each council's own luck is seeded from the master seed and the council's code; the national
+//! part of the year-to-year swings is drawn from the master seed alone, so in replication r
+//! every council meets the same national years, and England's interval carries them.
 //! Councils are simulated in parallel and only a few totals of each replication are kept, so
 //! memory does not grow with the number of councils x replications x months.
 
