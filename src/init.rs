@@ -1428,6 +1428,11 @@ impl Plan {
         t.kv("full_cases_per_fte", "22", &format!("{DURHAM} (seed 000: \"around 22 to 25 from their second year\")"));
         t.kv("nqsw_ramp_cases", "[8, 8, 8, 8, 12, 12, 12, 12, 18, 18, 18, 18]", &format!("{DURHAM} (seed 000)"));
         t.kv("agency_cases_per_fte", "22", DURHAM);
+        t.kv(
+            "steady_case_holding_share",
+            "true",
+            "progression: each year the longest-serving case holders move into non-case-holding posts as needed to keep the share of staff holding cases at today's, as councils' shares hold steady (DfE panel); NQSWs all hold cases, so without it caseloads drift down",
+        );
         t.blank();
 
         // [costs]

@@ -35,6 +35,8 @@ pub struct Model {
     pub(super) absence: Option<AbsenceModel>,
     pub(super) demand: Option<DemandModel>,
     pub(super) caseload: CaseloadModel,
+    /// Progression keeps the share of FTE in post holding cases at its start.
+    pub(super) steady_case_holding_share: bool,
     pub(super) costs: Option<CostModel>,
     /// Months after qualifying from which a case holder is a senior practitioner.
     pub(super) senior_after_months: i32,
@@ -435,6 +437,7 @@ impl Model {
             absence,
             demand,
             caseload,
+            steady_case_holding_share: spec.caseload.steady_case_holding_share,
             costs,
             senior_after_months,
         }

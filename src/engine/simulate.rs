@@ -5,7 +5,7 @@ use super::due::DueList;
 use super::metrics::{COUNT, LEAVERS_BY_DESTINATION, Metric, STARTERS_BY_ROUTE, TRAINEES_BY_ROUTE};
 use super::model::{Model, RepParams};
 use super::rng::{Key, Process};
-use super::standing::{Careers, StandingRules};
+use super::standing::{Careers, NO_CAREER, StandingRules};
 use super::swings::Swings;
 use super::workforce::{Census, Grade, NEVER_FROM, Trainee, Worker};
 use super::{Destination, Route};
@@ -108,6 +108,8 @@ struct Replication<'a> {
     /// fraction of a worker carried between months.
     moves_fte_per_month: f64,
     moves_carry: f64,
+    /// Share of FTE in post holding cases at the start, which progression keeps.
+    case_holding_share: f64,
     /// The last census taken: what April's caseload-cap review sees.
     last_census: Census,
     /// Salaries and agency rates relative to the start, after the pay awards so far.
@@ -184,11 +186,15 @@ impl<'a> Replication<'a> {
             hire_carry: 0.0,
             moves_fte_per_month: 0.0,
             moves_carry: 0.0,
+            case_holding_share: 0.0,
             last_census: Census::default(),
             pay_factor: 1.0,
         };
         // Cohorts already training at the start join their pipelines now.
         rep.start_cohorts(0);
+        if rep.census.fte > 0.0 {
+            rep.case_holding_share = rep.census.case_holding_fte / rep.census.fte;
+        }
         rep
     }
 
@@ -204,6 +210,7 @@ impl<'a> Replication<'a> {
         self.leavers_and_absence(month, &mut flows);
         self.moves(month, &mut flows);
         self.recruitment(month, &mut flows);
+        self.progression(month);
         self.agency(month);
         self.record(month, &flows, row);
     }
@@ -416,6 +423,47 @@ impl<'a> Replication<'a> {
             self.scheduled_establishment -= worker.fte;
             flows.moved_fte -= worker.fte;
             draw += 1;
+        }
+    }
+
+    /// 6b. Progression: in the last month of each year (September, for a start in October:
+    /// after the NQSW intake, before the census date), the longest-serving present case
+    /// holders past their NQSW year move into non-case-holding posts until the share of FTE in
+    /// post holding cases is back at its starting share (none move the other way). Each
+    /// leaves their precomputed career for a standing worked out afresh, as the starting
+    /// stock's is.
+    fn progression(&mut self, month: i32) {
+        if !self.model.steady_case_holding_share || month < 12 || month % 12 != 0 {
+            return;
+        }
+        let mut excess = self.census.case_holding_fte - self.case_holding_share * self.census.fte;
+        if excess < 1.0 {
+            return;
+        }
+        let senior_after = self.model.senior_after_months;
+        let mut candidates: Vec<usize> = (0..self.workers.len())
+            .filter(|&i| {
+                let worker = &self.workers[i];
+                !worker.manager && !worker.absent && worker.grade(month, senior_after) != Grade::Nqsw
+            })
+            .collect();
+        // Longest-serving first; ties by position, so the order is the same on every run.
+        candidates.sort_by_key(|&i| (self.workers[i].joined, i));
+        let rules = StandingRules::new(self.model, &self.params);
+        for position in candidates {
+            if excess < self.workers[position].fte {
+                break;
+            }
+            let worker = &mut self.workers[position];
+            self.census.remove(worker);
+            // This month's exposure was at the old rate; the new standing holds from next month.
+            worker.advance_exposure(self.exposure);
+            worker.manager = true;
+            worker.career_stage = NO_CAREER;
+            worker.standing = rules.standing(worker, month);
+            self.census.add(worker);
+            self.due.update(position, worker);
+            excess -= worker.fte;
         }
     }
 

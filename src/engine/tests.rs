@@ -439,3 +439,40 @@ fn staff_moving_with_their_posts_change_fte_and_posts_together_and_are_no_starte
         }
     }
 }
+
+#[test]
+fn progression_keeps_the_share_of_case_holders_at_its_start() {
+    // 100 full-time workers, 60 of them holding cases; nobody leaves. 20 NQSWs join each
+    // October (month 1 and month 13), all holding cases: 80 of 120 after the first. In the
+    // year's last month (month 12) the 8 longest-serving case holders move into
+    // non-case-holding posts, 72 of 120 = 60% again; then 20 more join in month 13.
+    let text = |steady: bool| {
+        format!(
+            r#"
+            start = "2024-10"
+            [initial]
+            fte_in_post = 100
+            headcount = 100
+            case_holding_fte = 60
+            route_shares = {{ experienced = 1.0 }}
+            [routes.university]
+            annual_intake = 20
+            intake_months = [10]
+            [caseload]
+            steady_case_holding_share = {steady}
+        "#
+        )
+    };
+    for rows in run(&text(true), 3, 14) {
+        assert_eq!(at(&rows, 0, Metric::CaseHoldingFte), 60.0);
+        assert_eq!(at(&rows, 1, Metric::CaseHoldingFte), 80.0);
+        assert_eq!(at(&rows, 11, Metric::CaseHoldingFte), 80.0);
+        assert_eq!(at(&rows, 12, Metric::CaseHoldingFte), 72.0);
+        assert_eq!(at(&rows, 13, Metric::CaseHoldingFte), 92.0);
+        assert_eq!(at(&rows, 13, Metric::FteInPost), 140.0);
+    }
+    // Without it, every joiner holding cases raises the share for good.
+    for rows in run(&text(false), 3, 14) {
+        assert_eq!(at(&rows, 13, Metric::CaseHoldingFte), 100.0);
+    }
+}

@@ -661,6 +661,11 @@ pub struct CaseloadSpec {
     /// A cap on cases per case-holding FTE. Each April the establishment grows, if need be,
     /// so that a full establishment could hold open cases within the cap.
     pub cap_cases_per_fte: Option<f64>,
+    /// Progression: at the start of each year, the longest-serving case holders (past their
+    /// NQSW year) move into non-case-holding posts until the share of FTE in post holding
+    /// cases is back at its starting share, as councils' shares hold steady (DfE panel). NQSWs
+    /// all hold cases, so without it the share creeps up and caseloads fall.
+    pub steady_case_holding_share: bool,
 }
 
 impl Default for CaseloadSpec {
@@ -670,6 +675,7 @@ impl Default for CaseloadSpec {
             nqsw_ramp_cases: Vec::new(),
             agency_cases_per_fte: 22.0,
             cap_cases_per_fte: None,
+            steady_case_holding_share: false,
         }
     }
 }
