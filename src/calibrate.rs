@@ -262,12 +262,8 @@ impl PanelFit {
             })
             .collect();
         if growth_pairs.len() > 1 {
-            let robust_variance = |values: Vec<f64>| {
-                let sd = (percentile(&values, 0.95) - percentile(&values, 0.05)) / (2.0 * 1.644_853_6);
-                sd * sd
-            };
-            let caseload = robust_variance(growth_pairs.iter().map(|(c, _)| *c).collect());
-            let fte = robust_variance(growth_pairs.iter().map(|(_, f)| *f).collect());
+            let caseload = robust_variance(&growth_pairs.iter().map(|(c, _)| *c).collect::<Vec<_>>());
+            let fte = robust_variance(&growth_pairs.iter().map(|(_, f)| *f).collect::<Vec<_>>());
             let cases = demand_growth.variation.sd * demand_growth.variation.sd;
             let own = (caseload - fte).clamp(0.1 * cases, cases);
             demand_growth.variation = YearlyVariation { sd: round(own.sqrt()), ..demand_growth.variation };
@@ -482,12 +478,10 @@ impl Panel {
                 }
             }
         }
-        let (low, high) = (percentile(&residuals, 0.05), percentile(&residuals, 0.95));
-        let robust_sd = (high - low) / (2.0 * 1.644_853_6);
+        let robust = robust_variance(&residuals);
         // Deviations from a council's own mean of T years have (T - 1) / T of the variance.
         let mean_length = mean(&lengths).max(2.0);
-        let own_variance =
-            if demeaned { robust_sd * robust_sd * mean_length / (mean_length - 1.0) } else { robust_sd * robust_sd };
+        let own_variance = if demeaned { robust * mean_length / (mean_length - 1.0) } else { robust };
         // Year-to-year luck of variance s (who happens to leave) adds -s to the covariance of
         // successive changes and 2s to their variance; taken out, rho is that of the swings.
         let s = white_noise_variance;
@@ -511,12 +505,8 @@ pub const PERSISTENCE_UNMEASURED: f64 = 0.5;
 
 impl MovesFit {
     fn fit(pairs: &[(f64, f64)]) -> MovesFit {
-        let robust_variance = |values: Vec<f64>| {
-            let sd = (percentile(&values, 0.95) - percentile(&values, 0.05)) / (2.0 * 1.644_853_6);
-            sd * sd
-        };
-        let sum = robust_variance(pairs.iter().map(|(a, b)| a + b).collect());
-        let difference = robust_variance(pairs.iter().map(|(a, b)| a - b).collect());
+        let sum = robust_variance(&pairs.iter().map(|(a, b)| a + b).collect::<Vec<_>>());
+        let difference = robust_variance(&pairs.iter().map(|(a, b)| a - b).collect::<Vec<_>>());
         let covariance = ((sum - difference) / 4.0).max(0.0);
         MovesFit {
             what: "FTE in post moving with funded posts, not as starters or leavers; a year's change in logs"
@@ -553,6 +543,13 @@ fn region_means(councils: &[&Area], levels: &Levels) -> BTreeMap<String, f64> {
         }
     }
     sums.into_iter().map(|(region, (sum, n))| (region, sum / n as f64)).collect()
+}
+
+/// The variance of a normal with the same 5th-95th percentile range as `values`: robust to a
+/// few broken returns, which would otherwise widen every interval.
+fn robust_variance(values: &[f64]) -> f64 {
+    let sd = (percentile(values, 0.95) - percentile(values, 0.05)) / (2.0 * 1.644_853_6);
+    sd * sd
 }
 
 fn mean(values: &[f64]) -> f64 {
