@@ -57,9 +57,9 @@ fn against_no_change(ratios: &[f64]) -> &'static str {
 /// range (at the nearest horizon).
 fn ranges(inside: f64) -> &'static str {
     if inside < 0.85 {
-        "too narrow: allow for more uncertainty than they show"
+        "too narrow"
     } else if inside > 0.95 {
-        "wider than they need be"
+        "too wide"
     } else {
         "about right"
     }
@@ -85,9 +85,9 @@ pub fn section(out: &mut String) {
         councils
     );
     out.push_str(
-        "<table class=\"trust\">\n<thead><tr><th>Figure</th><th>Actual inside the 90% range, 1 / 2 / 3 years \
-         ahead</th><th>Typical error, 1 year ahead (no change)</th><th>Against \"no change\"</th><th>Its ranges \
-         are</th></tr></thead>\n<tbody>\n",
+        "<div class=\"table-wrap\">\n<table class=\"trust\">\n<thead><tr><th>Figure</th><th>Inside the 90% range, 1 / 2 / 3 \
+         years on</th><th>Error, 1 year on (no change)</th><th>Against \"no change\"</th><th>Ranges</th></tr>\
+         </thead>\n<tbody>\n",
     );
     for (metric, name) in FIGURES {
         let rows = of(metric);
@@ -108,13 +108,13 @@ pub fn section(out: &mut String) {
             ranges(first.model_in_90)
         );
     }
-    out.push_str("</tbody>\n</table>\n");
+    out.push_str("</tbody>\n</table>\n</div>\n");
     out.push_str(
         "<p>In plain words: where the model is better than \"no change\", its ranges can be used as they are. Where \
          it is about as good, read a projection as \"about where it is now, give or take the usual swing\", not as a \
-         forecast of change. Where it is worse, treat a projected change as a question to check against the \
-         council's own plans. These tests are of baselines built from the national statistics alone; a council's own \
-         plans and records can make its projections better, or worse.</p>\n</section>\n",
+         forecast of change. Where its ranges are too narrow, allow for more uncertainty than they show. Where it \
+         is worse, treat a projected change as a question to check against the council's own plans. These tests \
+         are of baselines built from the national statistics alone; a council's own plans and records can make its projections better, or worse.</p>\n</section>\n",
     );
 }
 
@@ -128,9 +128,9 @@ mod tests {
         assert_eq!(against_no_change(&[0.97, 1.02, 1.05]), "about as good");
         assert_eq!(against_no_change(&[1.2, 1.5, 1.1]), "worse");
         assert_eq!(against_no_change(&[0.9, 1.2]), "mixed");
-        assert_eq!(ranges(0.77), "too narrow: allow for more uncertainty than they show");
+        assert_eq!(ranges(0.77), "too narrow");
         assert_eq!(ranges(0.9), "about right");
-        assert_eq!(ranges(0.97), "wider than they need be");
+        assert_eq!(ranges(0.97), "too wide");
     }
 
     #[test]
