@@ -38,8 +38,11 @@ pub struct PanelFit {
     pub councils: usize,
     pub turnover: LevelFit,
     pub vacancy_rate: LevelFit,
-    /// Agency FTE per vacant FTE, in logs: how agency use swings from year to year.
+    /// Agency FTE per vacant FTE at a council's own vacancy level, in logs: how agency use
+    /// swings from year to year.
     pub agency_cover: LevelFit,
+    /// How agency use follows the vacancy rate, and how quickly.
+    pub agency_response: AgencyResponseFit,
     pub establishment_growth: GrowthFit,
     pub moves_with_staff: MovesFit,
     pub demand_growth: GrowthFit,
@@ -71,6 +74,149 @@ pub struct GrowthFit {
     pub variation: YearlyVariation,
     /// Council-year pairs used.
     pub observations: usize,
+}
+
+/// How agency use follows the vacancy rate: from the regression of a year's change in agency
+/// FTE per funded post (in logs) on the change in the vacancy rate (in logs) that year and the
+/// year before, over every council and year.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AgencyResponseFit {
+    pub what: String,
+    /// Agency FTE go as the vacancy rate to this power in the long run (the two years'
+    /// responses together), within 0.1-1.
+    pub elasticity: f64,
+    /// The part of the response seen in the same year's return.
+    pub same_year_share: f64,
+    /// Months over which agency use closes the gap to the cover wanted (a month closing
+    /// 1 / months of it) that give `same_year_share` for a change at a random time of the year.
+    pub adjustment_months: u32,
+    /// Agency FTE per funded post added before a year's swing multiplies agency use (see
+    /// `AgencySpec::swing_offset`): the offset, from 0.01 to 0.3, that makes the spread of a
+    /// year's change in log(agency per post + offset) most alike across fifths of councils
+    /// ordered by agency use.
+    pub swing_offset: f64,
+    /// Council-years used.
+    pub observations: usize,
+}
+
+/// The offset of `AgencyResponseFit::swing_offset` from (last year, this year) pairs of
+/// agency FTE per funded post; `SWING_OFFSET_UNMEASURED` with too few pairs.
+fn swing_offset_fit(pairs: &[(f64, f64)]) -> f64 {
+    if pairs.len() < 5 * MIN_REGRESSION_YEARS {
+        return SWING_OFFSET_UNMEASURED;
+    }
+    let mut sorted = pairs.to_vec();
+    sorted.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    let fifth = sorted.len() / 5;
+    let unevenness = |offset: f64| {
+        let log_spreads: Vec<f64> = sorted
+            .chunks(fifth)
+            .take(5)
+            .map(|chunk| {
+                let changes: Vec<f64> = chunk.iter().map(|(a, b)| ((b + offset) / (a + offset)).ln()).collect();
+                robust_variance(&changes).max(1e-12).ln()
+            })
+            .collect();
+        variance(&log_spreads)
+    };
+    let best = (1..=30).min_by(|&a, &b| unevenness(f64::from(a) / 100.0).total_cmp(&unevenness(f64::from(b) / 100.0)));
+    f64::from(best.unwrap_or(10)) / 100.0
+}
+
+/// The swing offset when the panel has too few successive years (assumption: about the
+/// value fitted on the full panel).
+pub const SWING_OFFSET_UNMEASURED: f64 = 0.1;
+
+/// A council's year: changes in logs of agency FTE per funded post and of the vacancy rate,
+/// and the vacancy rate's change the year before, if known.
+struct AgencyChange {
+    agency: f64,
+    vacancies: f64,
+    vacancies_before: Option<f64>,
+}
+
+/// The part of agency use's response to vacancies seen within the year when the panel has
+/// no two successive changes (assumption: about three quarters, as in councils' returns from
+/// 2019 on).
+pub const SAME_YEAR_SHARE_UNMEASURED: f64 = 0.75;
+
+/// Fewest council-years for a regression; with fewer, the stated assumptions stand.
+const MIN_REGRESSION_YEARS: usize = 30;
+
+impl AgencyResponseFit {
+    fn fit(changes: &[AgencyChange]) -> AgencyResponseFit {
+        // Changes beyond a factor of e (a return with almost no agency or vacancies) left out.
+        let usable = |c: &&AgencyChange| c.agency.abs() < 2.0 && c.vacancies.abs() < 2.0;
+        let both: Vec<[f64; 3]> = changes
+            .iter()
+            .filter(usable)
+            .filter_map(|c| c.vacancies_before.filter(|b| b.abs() < 2.0).map(|b| [c.agency, c.vacancies, b]))
+            .collect();
+        let same: Vec<[f64; 2]> = changes.iter().filter(usable).map(|c| [c.agency, c.vacancies]).collect();
+        let (elasticity, same_year_share, observations) = if both.len() >= MIN_REGRESSION_YEARS {
+            let (now, before) = two_slopes(&both);
+            let total = now + before;
+            let share = if total > 0.0 { (now / total).clamp(0.0, 1.0) } else { 1.0 };
+            (total, share, both.len())
+        } else if same.len() >= MIN_REGRESSION_YEARS {
+            let slope = covariance(&same, 0, 1) / covariance(&same, 1, 1).max(1e-12);
+            (slope / SAME_YEAR_SHARE_UNMEASURED, SAME_YEAR_SHARE_UNMEASURED, same.len())
+        } else {
+            (1.0, SAME_YEAR_SHARE_UNMEASURED, same.len())
+        };
+        let same_year_share = round(same_year_share);
+        AgencyResponseFit {
+            what: "agency FTE per funded post against the vacancy rate, changes in logs".to_string(),
+            elasticity: round(elasticity.clamp(0.1, 1.0)),
+            same_year_share,
+            adjustment_months: adjustment_months_for(same_year_share),
+            swing_offset: SWING_OFFSET_UNMEASURED,
+            observations,
+        }
+    }
+}
+
+/// The share of a change that a sticky monthly adjustment over `months` shows by the
+/// September return, for a change at a random month of the year before.
+pub fn same_year_share_of(months: u32) -> f64 {
+    let stay = if months <= 1 { 0.0 } else { 1.0 - 1.0 / f64::from(months) };
+    1.0 - (1..=12).map(|elapsed| stay.powi(elapsed)).sum::<f64>() / 12.0
+}
+
+/// The adjustment (1 to 24 months) whose same-year share is closest to `share`.
+fn adjustment_months_for(share: f64) -> u32 {
+    (1..=24)
+        .min_by(|&a, &b| (same_year_share_of(a) - share).abs().total_cmp(&(same_year_share_of(b) - share).abs()))
+        .unwrap_or(1)
+}
+
+/// Least-squares slopes of column 0 on columns 1 and 2, with an intercept.
+fn two_slopes(rows: &[[f64; 3]]) -> (f64, f64) {
+    let (s11, s22, s12) = (covariance3(rows, 1, 1), covariance3(rows, 2, 2), covariance3(rows, 1, 2));
+    let (s01, s02) = (covariance3(rows, 0, 1), covariance3(rows, 0, 2));
+    let determinant = s11 * s22 - s12 * s12;
+    if determinant.abs() < 1e-12 {
+        return (s01 / s11.max(1e-12), 0.0);
+    }
+    ((s01 * s22 - s02 * s12) / determinant, (s02 * s11 - s01 * s12) / determinant)
+}
+
+fn covariance3(rows: &[[f64; 3]], a: usize, b: usize) -> f64 {
+    covariance_of(rows.iter().map(|r| (r[a], r[b])))
+}
+
+fn covariance(rows: &[[f64; 2]], a: usize, b: usize) -> f64 {
+    covariance_of(rows.iter().map(|r| (r[a], r[b])))
+}
+
+/// The (population) covariance of pairs.
+fn covariance_of(pairs: impl Iterator<Item = (f64, f64)> + Clone) -> f64 {
+    let n = pairs.clone().count() as f64;
+    if n == 0.0 {
+        return 0.0;
+    }
+    let (mean_a, mean_b) = pairs.clone().fold((0.0, 0.0), |(x, y), (a, b)| (x + a / n, y + b / n));
+    pairs.map(|(a, b)| (a - mean_a) * (b - mean_b)).sum::<f64>() / n
 }
 
 /// FTE in post that changes with funded posts but not through starters or leavers: teams
@@ -165,17 +311,6 @@ impl PanelFit {
                 })
                 .collect()
         });
-        // Agency FTE per vacant FTE, in logs (kept within 0.05-5, so that a year with almost no
-        // vacancies does not dominate).
-        let agency = Panel::gather(&councils, |area| {
-            years(area, up_to)
-                .filter_map(|y| {
-                    let vacancies = value(area, y, Field::VacancyFte).filter(|&v| v > 0.0)?;
-                    let agency = value(area, y, Field::AgencyFte)?;
-                    Some((y, (agency / vacancies).clamp(0.05, 5.0).ln()))
-                })
-                .collect()
-        });
         let growth_of = |area: &Area, level: &dyn Fn(i32) -> Option<f64>| -> Vec<(i32, f64)> {
             years(area, up_to)
                 .filter_map(|y| {
@@ -217,30 +352,118 @@ impl PanelFit {
             percentile(&leavers_counted.iter().map(|&leavers| 1.0 / leavers.max(1.0)).collect::<Vec<_>>(), 0.5);
         let turnover_fit = turnover.levels(leaving_luck);
         let vacancy_fit = vacancy.levels(0.0);
+        let region_vacancy = region_means(&councils, &vacancy_fit);
+        let vacancy_levels: BTreeMap<&str, f64> = councils
+            .iter()
+            .filter_map(|area| {
+                let own = vacancy_fit.own.get(&area.code)?;
+                let prior = region_prior(area, &vacancy_fit, &region_vacancy);
+                Some((area.code.as_str(), round(vacancy_fit.shrunk(own, prior).clamp(0.0, 0.9))))
+            })
+            .collect();
+
+        // In logs: the vacancy rate, and agency FTE per funded post.
+        let vacancy_rate = |area: &Area, y: i32| -> Option<f64> {
+            let (fte, vacancies) = (value(area, y, Field::InpostFte)?, value(area, y, Field::VacancyFte)?);
+            (fte > 0.0 && vacancies > 0.0).then(|| (vacancies / (fte + vacancies)).ln())
+        };
+        let agency_per_post = |area: &Area, y: i32| -> Option<f64> {
+            let posts = value(area, y, Field::InpostFte)? + value(area, y, Field::VacancyFte)?;
+            let agency = value(area, y, Field::AgencyFte).filter(|&a| a > 0.0)?;
+            (posts > 0.0).then(|| (agency / posts).ln())
+        };
+        let changes: Vec<AgencyChange> = councils
+            .iter()
+            .flat_map(|&area| years(area, up_to).map(move |y| (area, y)))
+            .filter_map(|(area, y)| {
+                let before = vacancy_rate(area, y - 1)?;
+                Some(AgencyChange {
+                    agency: agency_per_post(area, y)? - agency_per_post(area, y - 1)?,
+                    vacancies: vacancy_rate(area, y)? - before,
+                    vacancies_before: vacancy_rate(area, y - 2).map(|earlier| before - earlier),
+                })
+            })
+            .collect();
+        let agency_response = AgencyResponseFit::fit(&changes);
+
+        // Agency FTE per vacant FTE, less its response to the vacancy rate (at the council's
+        // own vacancy level it is the ratio itself), in logs, kept within 0.05-5 so that a year
+        // with almost no vacancies does not dominate.
+        let unexplained = 1.0 - agency_response.elasticity;
+        let agency = Panel::gather(&councils, |area| {
+            let level = vacancy_levels.get(area.code.as_str()).copied().unwrap_or(vacancy_fit.england).max(0.01);
+            years(area, up_to)
+                .filter_map(|y| {
+                    let fte = value(area, y, Field::InpostFte)?;
+                    let vacancies = value(area, y, Field::VacancyFte).filter(|&v| v > 0.0)?;
+                    let agency = value(area, y, Field::AgencyFte)?;
+                    let rate = vacancies / (vacancies + fte.max(0.0));
+                    let cover = agency / vacancies * (rate / level).powf(unexplained);
+                    Some((y, cover.clamp(0.05, 5.0).ln()))
+                })
+                .collect()
+        });
         let agency_fit = agency.levels(0.0);
+        let region_agency = region_means(&councils, &agency_fit);
+        let agency_levels: BTreeMap<&str, f64> = councils
+            .iter()
+            .filter_map(|area| {
+                let own = agency_fit.own.get(&area.code)?;
+                let prior = region_prior(area, &agency_fit, &region_agency);
+                Some((area.code.as_str(), round(agency_fit.shrunk(own, prior).exp())))
+            })
+            .collect();
+
+        // The swings of agency use, in logs of agency FTE per funded post plus an offset: the
+        // offset that makes a year's change as large at every level of agency use (in logs
+        // alone, a council using little agency swings far more than one using much).
+        let per_post = |area: &Area, y: i32| -> Option<f64> {
+            let posts = value(area, y, Field::InpostFte)? + value(area, y, Field::VacancyFte)?.max(0.0);
+            let agency = value(area, y, Field::AgencyFte)?;
+            (posts > 0.0 && agency >= 0.0).then(|| agency / posts)
+        };
+        let successive: Vec<(f64, f64)> = councils
+            .iter()
+            .flat_map(|&area| years(area, up_to).map(move |y| (area, y)))
+            .filter_map(|(area, y)| Some((per_post(area, y - 1)?, per_post(area, y)?)))
+            .collect();
+        let swing_offset = swing_offset_fit(&successive);
+        let agency_swings = Panel::gather(&councils, |area| {
+            let (Some(&cover), Some(&level)) =
+                (agency_levels.get(area.code.as_str()), vacancy_levels.get(area.code.as_str()))
+            else {
+                return Vec::new();
+            };
+            years(area, up_to)
+                .filter_map(|y| {
+                    let fte = value(area, y, Field::InpostFte)?;
+                    let vacancies = value(area, y, Field::VacancyFte).filter(|&v| v > 0.0)?;
+                    let agency = value(area, y, Field::AgencyFte).filter(|&a| a >= 0.0)?;
+                    let posts = fte.max(0.0) + vacancies;
+                    let rate = vacancies / posts;
+                    // What the council's level gives at this year's vacancies, per post.
+                    let expected = cover * rate * (rate / level.max(0.01)).powf(-unexplained);
+                    Some((y, ((agency / posts + swing_offset) / (expected + swing_offset)).ln()))
+                })
+                .collect()
+        });
+        let agency_variation = agency_swings.levels(0.0).variation;
+        let agency_response = AgencyResponseFit { swing_offset, ..agency_response };
         let mut levels = BTreeMap::new();
-        let (region_turnover, region_vacancy, region_agency) = (
-            region_means(&councils, &turnover_fit),
-            region_means(&councils, &vacancy_fit),
-            region_means(&councils, &agency_fit),
-        );
+        let region_turnover = region_means(&councils, &turnover_fit);
         for area in &councils {
-            let (Some(t), Some(v)) = (turnover_fit.own.get(&area.code), vacancy_fit.own.get(&area.code)) else {
+            let (Some(t), Some(&vacancy_rate)) =
+                (turnover_fit.own.get(&area.code), vacancy_levels.get(area.code.as_str()))
+            else {
                 continue;
             };
-            let region = area.region_code.clone().unwrap_or_default();
-            let prior = |levels: &Levels, regions: &BTreeMap<String, f64>| {
-                regions.get(&region).copied().unwrap_or(levels.england)
-            };
+            let prior = |levels: &Levels, regions: &BTreeMap<String, f64>| region_prior(area, levels, regions);
             levels.insert(
                 area.code.clone(),
                 CouncilLevels {
                     turnover: round(turnover_fit.shrunk(t, prior(&turnover_fit, &region_turnover)).exp()),
-                    vacancy_rate: round(vacancy_fit.shrunk(v, prior(&vacancy_fit, &region_vacancy)).clamp(0.0, 0.9)),
-                    agency_cover: agency_fit
-                        .own
-                        .get(&area.code)
-                        .map(|a| round(agency_fit.shrunk(a, prior(&agency_fit, &region_agency)).exp())),
+                    vacancy_rate,
+                    agency_cover: agency_levels.get(area.code.as_str()).copied(),
                     years: t.count as u32,
                 },
             );
@@ -296,12 +519,13 @@ impl PanelFit {
                 observations: vacancy.observations(),
             },
             agency_cover: LevelFit {
-                what: "agency FTE per vacant FTE; swings in logs".to_string(),
+                what: "agency FTE per vacant FTE at the council's own vacancy level; swings in logs of agency FTE per funded post plus the swing offset".to_string(),
                 england_level: round(agency_fit.england.exp()),
                 between_sd: round(agency_fit.between_sd),
-                variation: agency_fit.variation,
+                variation: agency_variation,
                 observations: agency.observations(),
             },
+            agency_response,
             establishment_growth,
             moves_with_staff,
             demand_growth,
@@ -478,24 +702,39 @@ impl Panel {
                 }
             }
         }
-        let robust = robust_variance(&residuals);
-        // Deviations from a council's own mean of T years have (T - 1) / T of the variance.
-        let mean_length = mean(&lengths).max(2.0);
-        let own_variance = if demeaned { robust * mean_length / (mean_length - 1.0) } else { robust };
         // Year-to-year luck of variance s (who happens to leave) adds -s to the covariance of
         // successive changes and 2s to their variance; taken out, rho is that of the swings.
         let s = white_noise_variance;
         let change_variance = (squares_a + squares_b) / (2.0 * runs.max(1) as f64) - 2.0 * s;
         let persistence = if squares_a > 0.0 && squares_b > 0.0 && change_variance > 0.0 {
             let covariance = products / runs as f64 + s;
-            1.0 + 2.0 * covariance / change_variance
+            (1.0 + 2.0 * covariance / change_variance).clamp(0.0, 0.9)
         } else {
             PERSISTENCE_UNMEASURED
+        };
+        let robust = robust_variance(&residuals);
+        // Deviations from a council's own mean of T years keep 1 - S / T^2 of the variance,
+        // S the sum of the years' correlations (rho^|i - j| over every pair): (T - 1) / T
+        // for swings that pass in a year, far less for lasting ones on a short panel.
+        let kept = |years: f64| {
+            let t = years as i32;
+            let pairs: f64 = (0..t).flat_map(|i| (0..t).map(move |j| persistence.powi((i - j).abs()))).sum();
+            years - pairs / years
+        };
+        // The white noise in the residuals keeps (T - 1) / T, the swings 1 - S / T^2.
+        let own_variance = if demeaned {
+            let total: f64 = lengths.iter().sum();
+            let kept_swings = lengths.iter().map(|&years| kept(years)).sum::<f64>() / total;
+            let kept_noise = lengths.iter().map(|&years| years - 1.0).sum::<f64>() / total;
+            let swings = (robust - s * kept_noise).max(0.0);
+            if kept_swings > 0.0 { swings / kept_swings + s } else { robust }
+        } else {
+            robust
         };
         let effects: Vec<f64> = years.values().map(|(effect, _)| *effect).collect();
         let sampling = years.values().map(|(_, n)| own_variance / *n as f64).sum::<f64>() / years.len().max(1) as f64;
         let national_variance = if effects.len() > 1 { (variance(&effects) - sampling).max(0.0) } else { 0.0 };
-        (own_variance, national_variance, persistence.clamp(0.0, 0.9))
+        (own_variance, national_variance, persistence)
     }
 }
 
@@ -516,6 +755,7 @@ impl MovesFit {
                 persistence: 0.0,
                 national_share: 0.0,
                 start: None,
+                level_sd: 0.0,
             },
             observations: pairs.len(),
         }
@@ -526,10 +766,16 @@ fn variation(own_variance: f64, national_variance: f64, persistence: f64) -> Yea
     let total = own_variance + national_variance;
     YearlyVariation {
         start: None,
+        level_sd: 0.0,
         sd: round(total.sqrt()),
         persistence: round(persistence),
         national_share: if total > 0.0 { round(national_variance / total) } else { 0.0 },
     }
+}
+
+/// The level a council's own is shrunk toward: its region's mean, else England's.
+fn region_prior(area: &Area, levels: &Levels, regions: &BTreeMap<String, f64>) -> f64 {
+    area.region_code.as_ref().and_then(|region| regions.get(region)).copied().unwrap_or(levels.england)
 }
 
 /// Each region's mean of its councils' own means, by region code.

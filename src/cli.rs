@@ -715,6 +715,12 @@ fn calibrate_command(args: &CalibrateArgs) -> Result<(), Failure> {
             v.sd, v.persistence, v.national_share
         );
     }
+    let response = &fit.agency_response;
+    let _ = writeln!(
+        stdout,
+        "agency use goes as the vacancy rate to the power {}, {} of it within the year ({} months' adjustment), swing offset {} per post",
+        response.elasticity, response.same_year_share, response.adjustment_months, response.swing_offset
+    );
     Ok(())
 }
 

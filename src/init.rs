@@ -62,7 +62,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::calendar::YearMonth;
-use crate::calibrate::PanelFit;
+use crate::calibrate::{AgencyResponseFit, PanelFit};
 use crate::dataset::{Area, Cell, Dataset, FIRST_YEAR, Field, FindError, LAST_YEAR, Level, Symbol};
 use crate::engine::metrics::Metric;
 use crate::run::{RunSettings, run_all};
@@ -117,6 +117,10 @@ pub struct CalibrationOutcome {
     pub iterations: u32,
     pub replications: u32,
     pub seed: u64,
+    /// The median vacancy rate in each month of the first year (October to September) of
+    /// the last simulation: the model's own rise and fall through the year, which agency
+    /// cover is set against; `None` if not simulated.
+    pub vacancy_profile: Option<Vec<f64>>,
 }
 
 /// A number used in the scenario and where it came from (`DfE 2024`, or a fallback).
@@ -223,8 +227,9 @@ pub fn baseline_scenario_with(
 ) -> Result<GeneratedScenario, InitError> {
     let area = resolve_area(data, area, Some(year))?;
     let plan = Plan::new(data, area, year)?;
-    let (hazard_scale, simulated, iterations) = calibrate(&plan, calibration)?;
+    let (hazard_scale, simulated, iterations, vacancy_profile) = calibrate(&plan, calibration)?;
     let outcome = CalibrationOutcome {
+        vacancy_profile,
         target_turnover: plan.turnover.target,
         target_years: plan.turnover.years.iter().map(|(year, _)| *year).collect(),
         hazard_scale,
@@ -248,11 +253,13 @@ pub fn baseline_scenario_with(
 }
 
 /// Scales the hazards until the simulated first-year turnover meets the target: (scale,
-/// simulated turnover at that scale, simulations run).
-fn calibrate(plan: &Plan, calibration: &Calibration) -> Result<(f64, Option<f64>, u32), InitError> {
+/// simulated turnover at that scale, simulations run, the median vacancy rate of each month
+/// of the first year at that scale).
+fn calibrate(plan: &Plan, calibration: &Calibration) -> Result<Calibrated, InitError> {
     let target = plan.turnover.target;
     let mut scale = 1.0;
     let mut simulated = None;
+    let mut profile = None;
     let mut iterations = 0;
     let settings = RunSettings {
         replications: calibration.replications.max(1),
@@ -265,6 +272,13 @@ fn calibrate(plan: &Plan, calibration: &Calibration) -> Result<(f64, Option<f64>
         iterations += 1;
         let scenario = plan.load(&plan.render(scale, None))?;
         let run = run_all(std::slice::from_ref(&scenario), &settings).remove(0);
+        let median = |month: usize, metric: Metric| {
+            let mut values: Vec<f64> =
+                run.across_replications(month, metric).into_iter().filter(|value| value.is_finite()).collect();
+            values.sort_by(f64::total_cmp);
+            (!values.is_empty()).then(|| crate::stats::quantile_sorted(&values, 0.5))
+        };
+        profile = (1..=CALIBRATION_MONTHS as usize).map(|month| median(month, Metric::VacancyRate)).collect();
         let mut values: Vec<f64> = run
             .across_replications(CALIBRATION_MONTHS as usize, Metric::TurnoverRate)
             .into_iter()
@@ -293,8 +307,11 @@ fn calibrate(plan: &Plan, calibration: &Calibration) -> Result<(f64, Option<f64>
         }
         scale = next;
     }
-    Ok((scale, simulated, iterations))
+    Ok((scale, simulated, iterations, profile))
 }
+
+/// What `calibrate` gives: see there.
+type Calibrated = (f64, Option<f64>, u32, Option<Vec<f64>>);
 
 // ---------------------------------------------------------------------------------------------
 // Resolving figures
@@ -454,9 +471,26 @@ struct PanelBasis {
     demand_growth: f64,
     demand_variation: YearlyVariation,
     agency_variation: YearlyVariation,
-    /// The council's own agency FTE per vacant FTE (shrunk toward its region); `None` for a
-    /// region or England, or a council that never had vacancies.
+    /// The council's own agency FTE per vacant FTE at its vacancy level (shrunk toward its
+    /// region); `None` for a region or England, or a council that never had vacancies.
     agency_level: Option<f64>,
+    /// How agency use follows the vacancy rate (elasticity) and how quickly.
+    agency_response: AgencyResponseFit,
+    /// Years the council's own levels rest on (0 for a region or England).
+    own_years: u32,
+}
+
+/// The standard deviation of the mean of `years` years of a stationary AR(1) with standard
+/// deviation `sd` and year-to-year correlation `persistence`: how well a level resting on
+/// those years is known.
+fn level_sd(sd: f64, persistence: f64, years: u32) -> f64 {
+    if years == 0 {
+        return 0.0;
+    }
+    let n = f64::from(years);
+    let pairs: f64 =
+        (0..years).flat_map(|i| (0..years).map(move |j| persistence.powi((i as i32 - j as i32).abs()))).sum();
+    sd * pairs.sqrt() / n
 }
 
 impl PanelBasis {
@@ -484,6 +518,7 @@ impl PanelBasis {
                 persistence: v.persistence,
                 national_share: round_to(v.national_share / share, 4),
                 start: None,
+                level_sd: 0.0,
             }
         };
         Ok(PanelBasis {
@@ -501,13 +536,18 @@ impl PanelBasis {
             demand_variation: scaled(fit.demand_growth.variation),
             agency_variation: scaled(fit.agency_cover.variation),
             agency_level: fit.council(&area.code).and_then(|levels| levels.agency_cover),
+            own_years: fit.council(&area.code).map_or(0, |levels| levels.years),
+            agency_response: fit.agency_response,
         })
     }
 }
 
 /// `{ sd = 0.2, persistence = 0.5, national_share = 0.1 }`.
 fn variation_toml(v: &YearlyVariation) -> String {
-    let start = v.start.map_or(String::new(), |start| format!(", start = {}", fnum(start)));
+    let mut start = v.start.map_or(String::new(), |start| format!(", start = {}", fnum(start)));
+    if v.level_sd > 0.0 {
+        start.push_str(&format!(", level_sd = {}", fnum(v.level_sd)));
+    }
     format!(
         "{{ sd = {}, persistence = {}, national_share = {}{start} }}",
         fnum(v.sd),
@@ -520,12 +560,46 @@ fn variation_toml(v: &YearlyVariation) -> String {
 /// now is held within this range before its gap from its level is taken.
 const AGENCY_COVER_RANGE: (f64, f64) = (0.05, 5.0);
 
+/// A generated baseline's agency cover: see `Plan::agency_path`.
+struct AgencyPath {
+    /// Agency FTE per vacant FTE at the reference vacancy rate, as the DfE returns give it at
+    /// 30 September.
+    level: f64,
+    /// The level times `seasonal`: what the engine is given.
+    cover_share: f64,
+    seasonal: f64,
+    /// The lowest and highest vacancy rate of the year the factor was worked out on, and
+    /// whether that year was simulated (else assumed to rise evenly by the NQSW intake).
+    vacancy_range: (f64, f64),
+    simulated_profile: bool,
+    reference_vacancy_rate: f64,
+    response: AgencyResponseFit,
+    variation: YearlyVariation,
+}
+
+/// What turns agency FTE per vacant FTE at 30 September into the cover the engine is given.
+/// The model's vacancies rise through the year as staff leave and fall each September when
+/// NQSWs join; sticky agency use follows the months before, so at 30 September it stands
+/// above the cover times that day's vacancies. The factor is that day's vacancy rate to the
+/// elasticity over the sticky average (months closing 1 / `adjustment_months` of the gap)
+/// of the year's rates, the year repeating, so that September's agency FTE per vacant FTE
+/// comes out as the returns give it. `profile` holds the vacancy rate of each month from
+/// October to September.
+fn seasonal_agency_factor(profile: &[f64], elasticity: f64, adjustment_months: u32) -> f64 {
+    let Some(&september) = profile.last() else { return 1.0 };
+    let stay = if adjustment_months <= 1 { 0.0 } else { 1.0 - 1.0 / f64::from(adjustment_months) };
+    let at = |rate: f64| rate.max(0.005).powf(elasticity);
+    // The stationary average at September: the month k back weighs (1 - stay) stay^k.
+    let year: f64 =
+        profile.iter().rev().enumerate().map(|(k, &rate)| (1.0 - stay) * stay.powi(k as i32) * at(rate)).sum();
+    let average = year / (1.0 - stay.powi(profile.len() as i32));
+    if average > 0.0 { at(september) / average } else { 1.0 }
+}
+
 /// The year-to-year swings of the experienced fill chance: the data give no direct measure
 /// (assumption, checked by the backtest).
-const FILL_VARIATION: YearlyVariation = YearlyVariation { sd: 0.3, persistence: 0.5, national_share: 0.2, start: None };
-/// Months over which agency use closes the gap to the cover wanted (assumption: contracts
-/// run for months, and agency use is sticky in the panel).
-const AGENCY_ADJUSTMENT_MONTHS: u32 = 12;
+const FILL_VARIATION: YearlyVariation =
+    YearlyVariation { sd: 0.3, persistence: 0.5, national_share: 0.2, start: None, level_sd: 0.0 };
 /// At most this share of experienced hires go into non-case-holding posts (assumption).
 const MAX_MANAGER_SHARE: f64 = 0.9;
 /// Hiring responds to vacancies at least this much (assumption): with none, a council with
@@ -1292,9 +1366,10 @@ impl Plan {
         };
         t.line("[routes.experienced]");
         t.comment(&format!(
-            "Chance a vacant post is filled by an experienced hire in a month, set so that vacancies settle at the council's own level, {} ({}), not at none: there, {} FTE of posts are vacant; leavers ({} turnover) and growth ({} a year) open {} FTE of posts a year, of which the NQSW intake fills {} and experienced hires the rest, {} FTE (at least {} of leavers); {} a month over {} vacant FTE = {}{limited}. Vacancies above that level are filled faster, below it slower: the vacancy rate returns toward its level over a few years, as councils' do. Uncertain by +-20% (assumption).",
+            "Chance a vacant post is filled by an experienced hire in a month, set so that vacancies settle at the council's own level, {} ({}), not at none: that is at 30 September, when NQSWs have just joined; over the year the rate averages about {} (the level plus half the intake), and {} FTE of posts are vacant; leavers ({} turnover) and growth ({} a year) open {} FTE of posts a year, of which the NQSW intake fills {} and experienced hires the rest, {} FTE (at least {} of leavers); {} a month over {} vacant FTE = {}{limited}. Vacancies above that level are filled faster, below it slower: the vacancy rate returns toward its level over a few years, as councils' do. Uncertain by +-20% (assumption).",
             percent(equilibrium.vacancy_level),
             equilibrium.level_source,
+            percent(equilibrium.average_vacancy_rate),
             fixed1(equilibrium.vacant_fte),
             percent(self.turnover.target),
             percent(self.panel.establishment_growth),
@@ -1312,11 +1387,11 @@ impl Plan {
             "vacancy_response",
             &format!(
                 "{{ reference_vacancy_rate = {}, elasticity = {} }}",
-                fnum(round_to(equilibrium.vacancy_level, 4)),
+                fnum(round_to(equilibrium.average_vacancy_rate, 4)),
                 fnum(elasticity)
             ),
             &format!(
-                "hiring from a limited market: a gap from the council's vacancy level closes by a month's fill chance times the elasticity each month, so that {} of it remains after a year, as in the panel ({}); the elasticity is at least {} and at most 1",
+                "hiring from a limited market (the reference is the year's average rate): a gap from the council's vacancy level closes by a month's fill chance times the elasticity each month, so that {} of it remains after a year, as in the panel ({}); the elasticity is at least {} and at most 1",
                 percent(self.panel.vacancy_persistence),
                 self.panel.label,
                 fnum(MIN_HIRING_ELASTICITY)
@@ -1347,34 +1422,75 @@ impl Plan {
 
         // [agency]
         t.line("[agency]");
-        let (cover_share, agency_variation) = self.agency_path();
-        match agency_variation.start {
+        let path = self.agency_path(intake, outcome.and_then(|outcome| outcome.vacancy_profile.as_deref()));
+        match path.variation.start {
             Some(start) => t.comment(&format!(
-                "Agency FTE per vacant FTE: the council's own level {} (its DfE years in logs, shrunk toward its region's, {}), uncertain by +-10% (assumption, as the Durham baseline). Now {}, so it starts {} the level and returns toward it as the yearly variation's persistence says.",
-                fnum(cover_share),
+                "Agency FTE per vacant FTE: the council's own level {} (its DfE years in logs at its vacancy level, shrunk toward its region's, {}), known as well as {} years of swings tell (the yearly variation's level_sd). Now {}, so it starts {} the level and returns toward it as the yearly variation's persistence says.",
+                fnum(path.level),
                 self.panel.label,
+                self.panel.own_years,
                 self.cover_comment,
                 if start >= 0.0 { "above" } else { "below" }
             )),
             None => t.comment(&format!(
-                "Agency FTE per vacant FTE: {}; uncertain by +-10% (assumption, as the Durham baseline).",
-                self.cover_comment
+                "Agency FTE per vacant FTE: {}, at the reference vacancy rate {}; uncertain by +-10% (assumption, as the Durham baseline).",
+                self.cover_comment,
+                percent(path.reference_vacancy_rate)
             )),
         }
-        t.kv("cover_share", &spread_uniform(cover_share, 0.1, 3, MAX_COVER_SHARE * 1.1), "");
+        t.comment(&format!(
+            "The model's vacancy rate rises through the year (from {} to {}, {}) and falls when NQSWs join, and agency use follows the months before: so that agency at 30 September stands at the level times that day's vacancies, the cover given is the level times {} = {}.",
+            percent(path.vacancy_range.0),
+            percent(path.vacancy_range.1),
+            if path.simulated_profile {
+                "the median of the calibration's simulation"
+            } else {
+                "assumed: rising evenly by the NQSW intake"
+            },
+            fnum(round_to(path.seasonal, 3)),
+            fnum(path.cover_share)
+        ));
+        t.kv("cover_share", &fnum(path.cover_share), "");
         t.kv("cover_absence", "false", DURHAM);
+        let response = &path.response;
         t.kv(
             "adjustment_months",
-            &AGENCY_ADJUSTMENT_MONTHS.to_string(),
-            "agency use is sticky: it closes a twelfth of the gap to the cover wanted each month (assumption; DfE panel: a council's agency rate correlates 0.85 from one year to the next)",
+            &response.adjustment_months.to_string(),
+            &format!(
+                "agency use is sticky: it closes 1/{} of the gap to the cover wanted each month, so that {} of its response to vacancies shows in the same year's return, as in the panel ({})",
+                response.adjustment_months,
+                percent(response.same_year_share),
+                self.panel.label
+            ),
+        );
+        t.kv(
+            "vacancy_response",
+            &format!(
+                "{{ reference_vacancy_rate = {}, elasticity = {} }}",
+                fnum(path.reference_vacancy_rate),
+                fnum(response.elasticity)
+            ),
+            &format!(
+                "agency FTE go as the vacancy rate to the power {}, not in proportion ({}); the reference is the council's vacancy level",
+                fnum(response.elasticity),
+                self.panel.label
+            ),
+        );
+        t.kv(
+            "swing_offset",
+            &fnum(response.swing_offset),
+            &format!(
+                "agency FTE per funded post added before the yearly swing multiplies agency use, and taken after: councils using little agency swing by as many FTE as those using much ({})",
+                self.panel.label
+            ),
         );
         t.kv(
             "yearly_variation",
-            &variation_toml(&agency_variation),
+            &variation_toml(&path.variation),
             &format!(
-                "agency FTE per vacant FTE swings around the council's level each year (in logs), {}{}",
+                "agency use (plus the offset) swings around the council's level each year (in logs), {}{}",
                 self.panel.label,
-                if agency_variation.start.is_some() { "; start: this year's gap from the level, in logs" } else { "" }
+                if path.variation.start.is_some() { "; start: this year's gap from the level, in logs" } else { "" }
             ),
         );
         let supply_change = YearMonth::new(2025, 10).filter(|month| start <= *month && *month <= end);
@@ -1474,10 +1590,14 @@ impl Plan {
         let leavers = self.turnover.target * in_post;
         let opened_fte = leavers + (1.0 + self.panel.establishment_growth).ln() * establishment;
         let experienced_fte = (opened_fte - nqsw_intake_fte).max(EXPERIENCED_FLOOR_SHARE * leavers);
-        let vacant_fte = (establishment * vacancy_level).max(1.0);
+        // The level is a 30 September figure, when the year's NQSWs have just joined: the
+        // vacancies build up by about the intake over the year, half of it on average.
+        let average_vacancy_rate = (vacancy_level + 0.5 * nqsw_intake_fte / establishment.max(1.0)).min(0.9);
+        let vacant_fte = (establishment * average_vacancy_rate).max(1.0);
         Equilibrium {
             vacancy_level,
             level_source,
+            average_vacancy_rate,
             vacant_fte,
             opened_fte,
             experienced_fte,
@@ -1485,19 +1605,54 @@ impl Plan {
         }
     }
 
-    /// The agency cover share and its swings: a council with vacancies now starts from its
-    /// own ratio and returns toward its level; otherwise (a region, England, no vacancies
-    /// now) the ratio now, swinging around itself.
-    fn agency_path(&self) -> (f64, YearlyVariation) {
-        let variation = self.panel.agency_variation;
-        match self.panel.agency_level {
-            Some(level) if self.figures.vacancy_fte.value > 0.0 => {
+    /// The agency cover share, its response to vacancies and its swings: a council with
+    /// vacancies now starts from its own ratio and returns toward its level; otherwise (a
+    /// region, England, no vacancies now) the ratio now, swinging around itself.
+    fn agency_path(&self, nqsw_intake_fte: f64, vacancy_profile: Option<&[f64]>) -> AgencyPath {
+        let f = &self.figures;
+        let posts = f.fte_in_post.value + f.vacancy_fte.value;
+        let vacancy_rate = if posts > 0.0 { f.vacancy_fte.value / posts } else { 0.0 };
+        let response = self.panel.agency_response.clone();
+        let reference = round_to(self.panel.vacancy_level.unwrap_or(vacancy_rate).clamp(0.01, 0.6), 4);
+        // The ratio now, read at the reference vacancy rate as the level is.
+        let at_reference =
+            if vacancy_rate > 0.0 { (vacancy_rate / reference).powf(1.0 - response.elasticity) } else { 1.0 };
+        let now = (self.cover_share * at_reference).clamp(AGENCY_COVER_RANGE.0, AGENCY_COVER_RANGE.1);
+        let (level, variation) = match self.panel.agency_level {
+            Some(level) if f.vacancy_fte.value > 0.0 => {
                 let level = round_to(level.min(MAX_COVER_SHARE), 3);
-                let now = self.cover_share.clamp(AGENCY_COVER_RANGE.0, AGENCY_COVER_RANGE.1);
-                let start = round_to((now / level.max(AGENCY_COVER_RANGE.0)).ln(), 4);
-                (level, YearlyVariation { start: Some(start), ..variation })
+                // The swing now, on the scale the swings are fitted on: agency FTE per funded
+                // post plus the offset, against what the level gives at today's vacancies.
+                let offset = response.swing_offset;
+                let expected = level * vacancy_rate / at_reference;
+                let agency_per_post = f.agency_fte.value / posts;
+                let start = round_to(((agency_per_post + offset) / (expected + offset)).ln(), 4);
+                let v = self.panel.agency_variation;
+                let known = round_to(level_sd(v.sd, v.persistence, self.panel.own_years), 4);
+                (level, YearlyVariation { start: Some(start), level_sd: known, ..v })
             }
-            _ => (self.cover_share, variation),
+            _ => (round_to(now.min(MAX_COVER_SHARE), 3), self.panel.agency_variation),
+        };
+        // The model's own year (simulated), else one rising evenly by the NQSW intake.
+        let (profile, simulated) = match vacancy_profile {
+            Some(profile) if profile.len() == 12 => (profile.to_vec(), true),
+            _ => {
+                let rise = if posts > 0.0 { nqsw_intake_fte / posts } else { 0.0 };
+                ((1..=12).map(|month| vacancy_rate + rise * f64::from(month % 12) / 12.0).collect(), false)
+            }
+        };
+        let seasonal = seasonal_agency_factor(&profile, response.elasticity, response.adjustment_months);
+        let lowest = profile.iter().copied().fold(f64::INFINITY, f64::min);
+        let highest = profile.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        AgencyPath {
+            level,
+            cover_share: round_to(level * seasonal, 3),
+            seasonal,
+            vacancy_range: (lowest, highest),
+            simulated_profile: simulated,
+            reference_vacancy_rate: reference,
+            response,
+            variation,
         }
     }
 
@@ -1608,6 +1763,9 @@ struct Equilibrium {
     /// The vacancy rate settled at, and where it comes from.
     vacancy_level: f64,
     level_source: String,
+    /// The mean over the year of the vacancy rate that settles at `vacancy_level` each 30
+    /// September, and the vacant FTE at it.
+    average_vacancy_rate: f64,
     vacant_fte: f64,
     /// Posts opened a year by leavers and growth, and filled by experienced hires, FTE.
     opened_fte: f64,

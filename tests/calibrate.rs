@@ -138,6 +138,74 @@ fn staff_moving_with_their_posts_are_told_apart_from_posts_alone() {
     assert!((posts - posts_sd).abs() < 0.15 * posts_sd, "posts' own sd {posts} against {posts_sd}");
 }
 
+/// One council-year of a simulated panel: FTE in post, vacancy FTE and agency FTE (the
+/// rest of the row fixed).
+fn row(year: i32, council: usize, fte: f64, vacancies: f64, agency: f64) -> String {
+    format!(
+        "{year},Reporting year,Local authority,E92000001,England,R0,Region 0,{council},C{council},Council {council},{fte},{heads},10,10,10,10,x,x,{agency},{agency_heads},x,x,x,x,{vacancies},x,x,{fte},3000,x,x,x\n",
+        heads = fte.ceil(),
+        agency_heads = agency.ceil(),
+    )
+}
+
+#[test]
+fn how_agency_use_follows_vacancies_is_fitted_back() {
+    // 1,000 councils over 8 years. The vacancy rate swings (AR(1) in logs); agency FTE per
+    // funded post go as the vacancy rate to the power 0.6, three quarters of it that year
+    // and the rest the next, times noise of its own.
+    let (elasticity, same_year) = (0.6f64, 0.75f64);
+    let mut normals = Normals(20_261_204);
+    let header = dataset::CSV.lines().next().expect("a header");
+    let mut csv = format!("{header}\n");
+    for council in 0..1000 {
+        let level = (0.15f64).ln() + 0.3 * normals.next();
+        let cover = 0.8f64.ln() + 0.4 * normals.next();
+        let mut swing = 0.3 * normals.next();
+        let mut before = level + swing;
+        for year in 2017..=2024 {
+            swing = 0.6 * swing + 0.3 * 0.8 * normals.next();
+            let rate = level + swing;
+            let per_post = cover + elasticity * (same_year * rate + (1.0 - same_year) * before) + 0.05 * normals.next();
+            before = rate;
+            let posts = 300.0;
+            let vacancies = posts * rate.exp().min(0.9);
+            csv.push_str(&row(year, council, posts - vacancies, vacancies, posts * per_post.exp()));
+        }
+    }
+    let data = Dataset::parse(&csv).expect("the simulated panel parses");
+    let response = PanelFit::fit(&data, 2024).expect("fits").agency_response;
+    assert!((response.elasticity - elasticity).abs() < 0.05, "elasticity {}", response.elasticity);
+    assert!((response.same_year_share - same_year).abs() < 0.05, "same-year share {}", response.same_year_share);
+    // A monthly adjustment over 4 months shows 76% of a change by the September return.
+    assert_eq!(response.adjustment_months, 4, "same-year share {}", response.same_year_share);
+    assert!((wfsim::calibrate::same_year_share_of(4) - 0.758).abs() < 0.001);
+    assert_eq!(wfsim::calibrate::same_year_share_of(1), 1.0, "at once: all of it");
+}
+
+#[test]
+fn the_swing_offset_that_evens_out_agency_swings_is_fitted_back() {
+    // 600 councils using from almost no agency to 40% of posts, with vacancies steady: a
+    // year's swing is normal in log(agency per post + 0.08), the same at every level.
+    let offset = 0.08f64;
+    let mut normals = Normals(20_261_205);
+    let header = dataset::CSV.lines().next().expect("a header");
+    let mut csv = format!("{header}\n");
+    for council in 0..600 {
+        let level = 0.4 * (council as f64 + 0.5) / 600.0;
+        for year in 2017..=2024 {
+            let per_post = ((level + offset) * (0.2 * normals.next()).exp() - offset).max(0.0);
+            csv.push_str(&row(year, council, 250.0, 50.0, 300.0 * per_post));
+        }
+    }
+    let data = Dataset::parse(&csv).expect("the simulated panel parses");
+    let fit = PanelFit::fit(&data, 2024).expect("fits");
+    let fitted = fit.agency_response.swing_offset;
+    assert!((fitted - offset).abs() <= 0.03, "offset {fitted} against {offset}");
+    // The swings, on that scale, around each council's level: about 0.2 a year.
+    let sd = fit.agency_cover.variation.sd;
+    assert!((sd - 0.2).abs() < 0.04, "swings sd {sd}");
+}
+
 #[test]
 fn the_command_writes_the_fit_and_refuses_bad_years() {
     let dir = tempfile::tempdir().expect("temp dir");

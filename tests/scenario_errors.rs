@@ -668,3 +668,22 @@ fn hiring_response_and_a_swing_start_out_of_range() {
         "expected a log multiplier from -5 to 5, got 9",
     );
 }
+
+#[test]
+fn agency_response_offset_and_level_uncertainty_out_of_range() {
+    let dir = TempDir::new().expect("temp dir");
+    let text = format!(
+        "{MINIMAL}[agency]\ncover_share = 0.8\nvacancy_response = {{ reference_vacancy_rate = 0.0, elasticity = 0.5 }}\nswing_offset = 2.0\nyearly_variation = {{ sd = 0.5, level_sd = -1.0 }}\n"
+    );
+    let path = write(&dir, "bad.toml", &text);
+    let errors = errors(&path);
+    assert_eq!(errors.len(), 3, "{}", render(&errors));
+    let expected = [
+        (7, 43, "agency.yearly_variation.level_sd", "expected a standard deviation from 0 to 2 (in logs), got -1"),
+        (5, 47, "agency.vacancy_response.reference_vacancy_rate", "expected a vacancy rate from 0.001 to 0.99, got 0"),
+        (6, 16, "agency.swing_offset", "expected agency FTE per funded post from 0 to 1, got 2"),
+    ];
+    for (error, (line, column, field, message)) in errors.iter().zip(expected) {
+        assert_error(error, &path, line, column, field, message);
+    }
+}

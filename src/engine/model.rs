@@ -162,16 +162,9 @@ pub(super) struct ExperiencedModel {
 }
 
 impl ExperiencedModel {
-    /// What multiplies the fill chance at a vacancy rate: (rate / reference) ^ (elasticity -
-    /// 1), so that hires, the chance times the vacancies, go as the rate to the elasticity.
-    /// 1 when hiring is in proportion to vacancies, or when no post is vacant.
+    /// What multiplies the fill chance at a vacancy rate (see `VacancyResponse::per_vacancy`).
     pub fn fill_response(&self, vacancy_rate: f64) -> f64 {
-        match self.vacancy_response {
-            Some(response) if vacancy_rate > 0.0 && response.elasticity != 1.0 => {
-                (vacancy_rate / response.reference_vacancy_rate).powf(response.elasticity - 1.0)
-            }
-            _ => 1.0,
-        }
+        self.vacancy_response.map_or(1.0, |response| response.per_vacancy(vacancy_rate))
     }
 }
 
@@ -193,6 +186,10 @@ pub(super) struct AgencyModel {
     pub supply_changes: Vec<(i32, Param<NonNegative>)>,
     /// Months over which agency use closes the gap to the cover wanted (0: at once).
     pub adjustment_months: u32,
+    /// How the cover per vacant FTE responds to the vacancy rate; absent, it does not.
+    pub vacancy_response: Option<VacancyResponse>,
+    /// Agency FTE per funded post added before the yearly swing multiplies, and taken after.
+    pub swing_offset: f64,
 }
 
 #[derive(Debug, Clone)]
@@ -353,6 +350,8 @@ impl Model {
             max_fte: a.max_fte,
             supply_changes: a.supply_changes.iter().map(|c| (month_index(c.from), c.cover_share_multiplier)).collect(),
             adjustment_months: a.adjustment_months,
+            vacancy_response: a.vacancy_response,
+            swing_offset: a.swing_offset,
         });
 
         let absence = spec.absence.as_ref().filter(|a| enabled(a.enabled)).map(|a| AbsenceModel {

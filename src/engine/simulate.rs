@@ -591,10 +591,17 @@ impl<'a> Replication<'a> {
                 self.cover_share_multiplier *= multiplier;
             }
         }
-        let vacancy = (self.establishment_fte() - census.fte).max(0.0);
+        let establishment = self.establishment_fte();
+        let vacancy = (establishment - census.fte).max(0.0);
         let gap = if agency.cover_absence { vacancy + census.absent_fte } else { vacancy };
-        let share = self.params.agency_cover_share * self.cover_share_multiplier * self.swings.agency_multiplier;
-        let wanted = share * gap;
+        let response = agency.vacancy_response.map_or(1.0, |response| {
+            response.per_vacancy(if establishment > 0.0 { vacancy / establishment } else { 0.0 })
+        });
+        let share = self.params.agency_cover_share * self.cover_share_multiplier * response;
+        // The year's swing multiplies agency use plus an offset in proportion to posts, so
+        // that a council using little agency swings by FTE as much as one using more.
+        let offset = agency.swing_offset * establishment;
+        let wanted = ((share * gap + offset) * self.swings.agency_multiplier - offset).max(0.0);
         // Sticky: agency contracts run on, and new ones take time to arrange.
         let agency = match agency.adjustment_months {
             0 | 1 => wanted,

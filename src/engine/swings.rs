@@ -20,7 +20,13 @@ pub(super) struct Swing {
     national: Key,
     /// This year's log multiplier.
     log_multiplier: f64,
+    /// The replication's offset of the level (0 when the level is known).
+    level_offset: f64,
 }
+
+/// The child stream of a swing's own draws that its level offset comes from (years use the
+/// others).
+const LEVEL_STREAM: u64 = u64::MAX;
 
 impl Swing {
     /// A swing named by its field path (its streams follow the name, so scenarios that agree
@@ -28,11 +34,18 @@ impl Swing {
     pub fn new(name: &str, variation: Option<YearlyVariation>, own: Key, national: Key) -> Option<Swing> {
         let variation = variation.filter(|v| v.sd > 0.0)?;
         let id = name_hash(name);
+        let own = own.process(Process::YearToYear).child(id);
+        let level_offset = if variation.level_sd > 0.0 {
+            variation.level_sd * standard_normal(own.child(LEVEL_STREAM), 0)
+        } else {
+            0.0
+        };
         Some(Swing {
             variation,
-            own: own.process(Process::YearToYear).child(id),
+            own,
             national: national.process(Process::YearToYear).child(id),
             log_multiplier: variation.start.unwrap_or(0.0),
+            level_offset,
         })
     }
 
@@ -43,11 +56,14 @@ impl Swing {
         let v = self.variation;
         let fresh = v.national_share.sqrt() * standard_normal(self.national, year)
             + (1.0 - v.national_share).sqrt() * standard_normal(self.own, year);
+        // The swing around the replication's level: the known start is measured from the
+        // estimated level, so from the true one it is start - offset.
+        let level = self.level_offset;
         self.log_multiplier = if year == 0 && v.start.is_none() {
-            v.sd * fresh
+            level + v.sd * fresh
         } else {
             let phi = v.persistence;
-            phi * self.log_multiplier + v.sd * (1.0 - phi * phi).sqrt() * fresh
+            level + phi * (self.log_multiplier - level) + v.sd * (1.0 - phi * phi).sqrt() * fresh
         };
         self.log_multiplier
     }
@@ -133,7 +149,7 @@ mod tests {
     use super::*;
 
     fn variation(sd: f64, persistence: f64, national_share: f64) -> Option<YearlyVariation> {
-        Some(YearlyVariation { sd, persistence, national_share, start: None })
+        Some(YearlyVariation { sd, persistence, national_share, start: None, level_sd: 0.0 })
     }
 
     /// Many replications' paths: the spread, the year-to-year correlation and the shared part
@@ -189,6 +205,32 @@ mod tests {
         swings.month(13);
         assert_ne!(swings.leaving_multiplier, first);
         assert_eq!((swings.fill_multiplier, swings.establishment_log_growth), (1.0, 0.0));
+    }
+
+    #[test]
+    fn an_uncertain_level_is_drawn_once_and_the_start_is_measured_from_the_estimate() {
+        // With swings of 1e-9, year y is offset + phi^(y+1) (start - offset): the offset is
+        // the same in every year, and across replications it has standard deviation level_sd.
+        let (phi, start, level_sd) = (0.6, 0.5, 0.3);
+        let known = Some(YearlyVariation { start: Some(start), level_sd, ..variation(1e-9, phi, 0.0).expect("some") });
+        let n = 4000;
+        let mut offsets = Vec::with_capacity(n);
+        for rep in 0..n as u64 {
+            let mut swing =
+                Swing::new("x", known, Key::replication(5, rep), Key::replication(6, rep)).expect("a swing");
+            let first = swing.enter_year(0);
+            let offset = (first - phi * start) / (1.0 - phi);
+            for year in 1..5 {
+                let expected = offset + phi.powi(year as i32 + 1) * (start - offset);
+                assert!((swing.enter_year(year) - expected).abs() < 1e-6, "rep {rep} year {year}");
+            }
+            offsets.push(offset);
+        }
+        let mean = offsets.iter().sum::<f64>() / n as f64;
+        let sd = (offsets.iter().map(|o| (o - mean).powi(2)).sum::<f64>() / n as f64).sqrt();
+        // Standard errors at n = 4,000: 0.005 for the mean, 0.0034 for the sd.
+        assert!(mean.abs() < 0.02, "mean offset {mean}");
+        assert!((sd - level_sd).abs() < 0.015, "sd of the offset {sd}");
     }
 
     #[test]

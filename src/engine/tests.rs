@@ -408,6 +408,52 @@ fn hiring_responds_to_vacancies_with_the_elasticity_asked_for() {
     assert_eq!(run(&at_reference, 5, 1), run(&hiring_scenario(""), 5, 1));
 }
 
+/// 80 full-time workers in 100 posts; nobody leaves or is hired; agency as `agency` says.
+fn agency_scenario(agency: &str) -> String {
+    format!(
+        r#"
+        start = "2024-10"
+        [initial]
+        fte_in_post = 80
+        headcount = 80
+        vacancy_rate = 0.2
+        route_shares = {{ experienced = 1.0 }}
+        [agency]
+        cover_share = 0.5
+        {agency}
+    "#
+    )
+}
+
+#[test]
+fn agency_follows_the_vacancy_rate_and_its_swing_moves_it_with_the_offset() {
+    let agency = |text: &str| {
+        run(&agency_scenario(text), 2, 3).iter().map(|rows| at(rows, 3, Metric::AgencyFte)).collect::<Vec<_>>()
+    };
+    // In proportion: 0.5 x 20 vacant FTE = 10.
+    for value in agency("") {
+        assert!((value - 10.0).abs() < 1e-9, "{value}");
+    }
+    // A vacancy rate of 0.2 against a reference of 0.4 at elasticity 0.5: 10 x (0.2 / 0.4)^(0.5 - 1)
+    // = 10 sqrt(2).
+    let response = "vacancy_response = { reference_vacancy_rate = 0.4, elasticity = 0.5 }";
+    for value in agency(response) {
+        assert!((value - 10.0 * 2f64.sqrt()).abs() < 1e-9, "{value}");
+    }
+    // A swing of x 1.5 (persistence 0.5 of a start of 2 ln 1.5; the fresh part is 1e-9 x a
+    // normal) with an offset of 0.1 per post (10 FTE): (10 + 10) x 1.5 - 10 = 20, not 15.
+    let swing = |start: f64| {
+        format!("swing_offset = 0.1\nyearly_variation = {{ sd = 1e-9, persistence = 0.5, start = {start} }}")
+    };
+    for value in agency(&swing(2.0 * 1.5f64.ln())) {
+        assert!((value - 20.0).abs() < 1e-6, "{value}");
+    }
+    // A swing of x 0.25: (10 + 10) x 0.25 - 10 is below none, so none.
+    for value in agency(&swing(2.0 * 0.25f64.ln())) {
+        assert_eq!(value, 0.0);
+    }
+}
+
 #[test]
 fn staff_moving_with_their_posts_change_fte_and_posts_together_and_are_no_starters_or_leavers() {
     // 120 full-time workers in 150 posts, nobody leaves or is hired. The moves' first year is

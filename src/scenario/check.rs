@@ -8,7 +8,7 @@ use super::param::{Dist, Param};
 use super::schema::{
     AbsenceSpec, AgencySpec, AllowanceSpec, CaseloadPressureSpec, CaseloadSpec, CostsSpec, DemandSpec,
     DestinationShares, EstablishmentSpec, ExperiencedSpec, InitialSpec, PipelineSpec, RetentionSpec, RouteName,
-    RouteTable, ScenarioSpec, UniversitySpec, WelcomePaymentSpec, YearlyVariation,
+    RouteTable, ScenarioSpec, UniversitySpec, VacancyResponse, WelcomePaymentSpec, YearlyVariation,
 };
 use crate::calendar::YearMonth;
 
@@ -291,6 +291,13 @@ impl Checker<'_> {
         if let Some(start) = variation.start {
             self.within(&format!("{field}.start"), start, -5.0, 5.0, "a log multiplier from -5 to 5");
         }
+        self.within(
+            &format!("{field}.level_sd"),
+            variation.level_sd,
+            0.0,
+            2.0,
+            "a standard deviation from 0 to 2 (in logs)",
+        );
     }
 
     fn at_least_one_month(&mut self, field: &str, months: u32) {
@@ -692,19 +699,22 @@ impl Checker<'_> {
         self.probability("routes.experienced.part_time_share", experienced.part_time_share);
         self.yearly_variation("routes.experienced.yearly_variation", experienced.yearly_variation);
         if let Some(response) = experienced.vacancy_response {
-            let field = "routes.experienced.vacancy_response";
-            self.within(
-                &format!("{field}.reference_vacancy_rate"),
-                response.reference_vacancy_rate,
-                0.001,
-                0.99,
-                "a vacancy rate from 0.001 to 0.99",
-            );
-            self.within(&format!("{field}.elasticity"), response.elasticity, 0.0, 1.0, "an elasticity from 0 to 1");
+            self.vacancy_response("routes.experienced.vacancy_response", response);
         }
         if let Some(per_month) = &experienced.per_month {
             self.param_at_most("routes.experienced.per_month", per_month, MAX_PEOPLE, PEOPLE);
         }
+    }
+
+    fn vacancy_response(&mut self, field: &str, response: VacancyResponse) {
+        self.within(
+            &format!("{field}.reference_vacancy_rate"),
+            response.reference_vacancy_rate,
+            0.001,
+            0.99,
+            "a vacancy rate from 0.001 to 0.99",
+        );
+        self.within(&format!("{field}.elasticity"), response.elasticity, 0.0, 1.0, "an elasticity from 0 to 1");
     }
 
     fn welcome_payment(&mut self, welcome: &WelcomePaymentSpec) {
@@ -745,6 +755,10 @@ impl Checker<'_> {
         );
         self.at_most_months("agency.adjustment_months", agency.adjustment_months);
         self.yearly_variation("agency.yearly_variation", agency.yearly_variation);
+        if let Some(response) = agency.vacancy_response {
+            self.vacancy_response("agency.vacancy_response", response);
+        }
+        self.within("agency.swing_offset", agency.swing_offset, 0.0, 1.0, "agency FTE per funded post from 0 to 1");
     }
 
     fn absence(&mut self, absence: &AbsenceSpec) {

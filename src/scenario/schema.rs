@@ -193,6 +193,13 @@ pub struct YearlyVariation {
     /// the first year is drawn like any other.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<f64>,
+    /// How well the level itself is known (a council's level rests on a few years): a log
+    /// offset drawn once per replication with this standard deviation, around which the
+    /// years swing. A known `start` is measured from the estimated level, so the first
+    /// year is the offset plus `persistence` times (start - offset) plus a fresh draw. 0:
+    /// the level is known.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub level_sd: f64,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -485,6 +492,19 @@ pub struct VacancyResponse {
     pub elasticity: f64,
 }
 
+impl VacancyResponse {
+    /// What multiplies a quantity per vacant post at a vacancy rate: (rate / reference) ^
+    /// (elasticity - 1), so that the total, per post times the vacancies, goes as the rate
+    /// to the elasticity. 1 with elasticity 1, or when no post is vacant.
+    pub fn per_vacancy(&self, vacancy_rate: f64) -> f64 {
+        if vacancy_rate > 0.0 && self.elasticity != 1.0 {
+            (vacancy_rate / self.reference_vacancy_rate).powf(self.elasticity - 1.0)
+        } else {
+            1.0
+        }
+    }
+}
+
 impl Default for ExperiencedSpec {
     fn default() -> Self {
         ExperiencedSpec {
@@ -581,6 +601,21 @@ pub struct AgencySpec {
     /// How the cover share swings from year to year.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub yearly_variation: Option<YearlyVariation>,
+    /// How agency use responds to the vacancy rate: the cover per vacant FTE is `cover_share`
+    /// at the reference rate, and agency FTE go as (vacancy rate / reference) ^ elasticity
+    /// times the agency FTE at the reference. Absent: in proportion to the vacancies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vacancy_response: Option<VacancyResponse>,
+    /// Agency FTE per funded post added to agency use before the yearly swing multiplies it,
+    /// and taken away after: with an offset, a council using little agency swings by about
+    /// as many FTE as one using more, as councils' returns do (a swing of agency use alone
+    /// would keep a low user low). 0: the swing multiplies agency use itself.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub swing_offset: f64,
+}
+
+fn is_zero(value: &f64) -> bool {
+    *value == 0.0
 }
 
 impl Default for AgencySpec {
@@ -593,6 +628,8 @@ impl Default for AgencySpec {
             supply_changes: Vec::new(),
             adjustment_months: 0,
             yearly_variation: None,
+            vacancy_response: None,
+            swing_offset: 0.0,
         }
     }
 }
