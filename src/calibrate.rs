@@ -45,7 +45,10 @@ pub struct PanelFit {
     pub agency_response: AgencyResponseFit,
     pub establishment_growth: GrowthFit,
     pub moves_with_staff: MovesFit,
+    /// The trend of open cases (its mean; baselines take the swings from `open_cases`).
     pub demand_growth: GrowthFit,
+    /// Open cases' level, swinging around each council's own.
+    pub open_cases: LevelFit,
     /// Each council's own levels, by its code.
     pub levels: BTreeMap<String, CouncilLevels>,
 }
@@ -323,6 +326,12 @@ impl PanelFit {
             growth_of(area, &|y| Some(value(area, y, Field::InpostFte)? + value(area, y, Field::VacancyFte)?.max(0.0)))
         });
         let demand = Panel::gather(&councils, |area| growth_of(area, &|y| value(area, y, Field::Cases)));
+        // Open cases in logs: their level swings around the council's own.
+        let cases = Panel::gather(&councils, |area| {
+            years(area, up_to)
+                .filter_map(|y| value(area, y, Field::Cases).filter(|&c| c > 0.0).map(|c| (y, c.ln())))
+                .collect()
+        });
         // Pairs (change in FTE in post beyond starters less leavers, as a share of last year's;
         // growth of funded posts, in logs), each within +-50% so that a broken return does
         // not dominate.
@@ -449,6 +458,37 @@ impl PanelFit {
         });
         let agency_variation = agency_swings.levels(0.0).variation;
         let agency_response = AgencyResponseFit { swing_offset, ..agency_response };
+        let cases_fit = cases.levels(0.0);
+        // The swings as the engine needs them: its case holders follow FTE in post, so open
+        // cases swing by what the caseload's year-to-year changes leave beyond FTE's (cases
+        // and case holders, counted on the same day, swing together in the returns). A level
+        // swing of sd s and persistence rho changes by 2 s^2 (1 - rho) in variance a year.
+        let change_pairs: Vec<(f64, f64)> = councils
+            .iter()
+            .flat_map(|&area| years(area, up_to).map(move |y| (area, y)))
+            .filter_map(|(area, y)| {
+                let caseload =
+                    |year| Some(value(area, year, Field::Cases)? / value(area, year, Field::CaseHoldersFte)?);
+                let caseload_change = (caseload(y)? / caseload(y - 1)?).ln();
+                let fte_change = (value(area, y, Field::InpostFte)? / value(area, y - 1, Field::InpostFte)?).ln();
+                (caseload_change.is_finite() && fte_change.is_finite())
+                    .then_some((caseload_change, fte_change))
+                    .filter(|(c, f)| c.abs() < 1.0 && f.abs() < 1.0)
+            })
+            .collect();
+        let cases_variation = {
+            let v = cases_fit.variation;
+            let level_change = 2.0 * v.sd * v.sd * (1.0 - v.persistence);
+            let needed = if change_pairs.len() > 1 {
+                let caseload = robust_variance(&change_pairs.iter().map(|(c, _)| *c).collect::<Vec<_>>());
+                let fte = robust_variance(&change_pairs.iter().map(|(_, f)| *f).collect::<Vec<_>>());
+                (caseload - fte).clamp(0.1 * level_change, level_change)
+            } else {
+                level_change
+            };
+            let sd = if level_change > 0.0 { v.sd * (needed / level_change).sqrt() } else { v.sd };
+            YearlyVariation { sd: round(sd), ..v }
+        };
         let mut levels = BTreeMap::new();
         let region_turnover = region_means(&councils, &turnover_fit);
         for area in &councils {
@@ -469,28 +509,7 @@ impl PanelFit {
             );
         }
         let moves_with_staff = MovesFit::fit(&moves);
-        // Open cases' own swings, as the engine needs them: its case holders follow FTE in
-        // post, so cases swing by what the caseload's year-to-year spread leaves beyond FTE's
-        // (cases and case holders, counted on the same day, swing together in the returns).
-        let mut demand_growth = demand.growth("open cases, growth a year; swings as caseloads need them");
-        let growth_pairs: Vec<(f64, f64)> = councils
-            .iter()
-            .flat_map(|&area| years(area, up_to).map(move |y| (area, y)))
-            .filter_map(|(area, y)| {
-                let caseload =
-                    |year| Some(value(area, year, Field::Cases)? / value(area, year, Field::CaseHoldersFte)?);
-                let caseload_change = (caseload(y)? / caseload(y - 1)?).ln();
-                let fte_change = (value(area, y, Field::InpostFte)? / value(area, y - 1, Field::InpostFte)?).ln();
-                (caseload_change.abs() < 1.0 && fte_change.abs() < 1.0).then_some((caseload_change, fte_change))
-            })
-            .collect();
-        if growth_pairs.len() > 1 {
-            let caseload = robust_variance(&growth_pairs.iter().map(|(c, _)| *c).collect::<Vec<_>>());
-            let fte = robust_variance(&growth_pairs.iter().map(|(_, f)| *f).collect::<Vec<_>>());
-            let cases = demand_growth.variation.sd * demand_growth.variation.sd;
-            let own = (caseload - fte).clamp(0.1 * cases, cases);
-            demand_growth.variation = YearlyVariation { sd: round(own.sqrt()), ..demand_growth.variation };
-        }
+        let demand_growth = demand.growth("open cases, growth a year");
         // Funded posts' own swings are what is left when the moves are taken out.
         let mut establishment_growth = establishment.growth("funded posts (FTE in post plus vacancies), growth a year");
         let posts = establishment_growth.variation;
@@ -529,6 +548,13 @@ impl PanelFit {
             establishment_growth,
             moves_with_staff,
             demand_growth,
+            open_cases: LevelFit {
+                what: "open cases in logs: the swings of a year around a council's own level, as caseloads need them beyond FTE's".to_string(),
+                england_level: round(cases_fit.england.exp()),
+                between_sd: round(cases_fit.between_sd),
+                variation: cases_variation,
+                observations: cases.observations(),
+            },
             levels,
         })
     }

@@ -706,7 +706,7 @@ fn calibrate_command(args: &CalibrateArgs) -> Result<(), Failure> {
         (format!("agency per vacancy level {} (England)", fit.agency_cover.england_level), fit.agency_cover.variation),
         (format!("funded posts growth {} a year", fit.establishment_growth.mean), fit.establishment_growth.variation),
         ("staff moving with their posts".to_string(), fit.moves_with_staff.variation),
-        (format!("open cases growth {} a year", fit.demand_growth.mean), fit.demand_growth.variation),
+        (format!("open cases growth {} a year, level", fit.demand_growth.mean), fit.open_cases.variation),
     ];
     for (what, v) in lines {
         let _ = writeln!(

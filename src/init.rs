@@ -469,6 +469,7 @@ struct PanelBasis {
     establishment_variation: YearlyVariation,
     moves_variation: YearlyVariation,
     demand_growth: f64,
+    /// Swings of the level of open cases (scaled to the area).
     demand_variation: YearlyVariation,
     agency_variation: YearlyVariation,
     /// The council's own agency FTE per vacant FTE at its vacancy level (shrunk toward its
@@ -533,7 +534,7 @@ impl PanelBasis {
             establishment_variation: scaled(fit.establishment_growth.variation),
             moves_variation: scaled(fit.moves_with_staff.variation),
             demand_growth: fit.demand_growth.mean,
-            demand_variation: scaled(fit.demand_growth.variation),
+            demand_variation: scaled(fit.open_cases.variation),
             agency_variation: scaled(fit.agency_cover.variation),
             agency_level: fit.council(&area.code).and_then(|levels| levels.agency_cover),
             own_years: fit.council(&area.code).map_or(0, |levels| levels.years),
@@ -1531,11 +1532,23 @@ impl Plan {
             &fnum(self.panel.demand_growth),
             &format!("mean growth of open cases a year, {}", self.panel.label),
         );
-        t.kv("monthly_noise_sd", "0.01", DURHAM);
+        t.kv(
+            "monthly_noise_sd",
+            "0.0",
+            "the yearly swings below carry the spread the panel shows; none month to month",
+        );
         t.kv(
             "yearly_variation",
             &variation_toml(&self.panel.demand_variation),
-            &format!("swings a year in logs, {}", self.panel.label),
+            &format!(
+                "the level of open cases swings around its trend from today's (in logs), as far as caseloads need beyond FTE's own swings, {}",
+                self.panel.label
+            ),
+        );
+        t.kv(
+            "level_swings",
+            "true",
+            "councils' open cases swing around their own level and pull back (DfE panel: one year's change is negatively correlated with the next), not by growth that adds up",
         );
         t.blank();
 

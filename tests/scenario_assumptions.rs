@@ -40,7 +40,7 @@ fn baseline_parameters_carry_their_values_and_sources() {
     assert!(cohort.source.starts_with("one more month of drop-out"), "{}", cohort.source);
     // An inline table's fields are parameters of their own.
     let response = find(assumptions, "routes.experienced.vacancy_response.elasticity");
-    assert_eq!(response.value, "0.654");
+    assert_eq!(response.value, "0.864");
     // Lists of plain values are one parameter.
     assert_eq!(find(assumptions, "caseload.nqsw_ramp_cases").value, "[8, 8, 8, 8, 12, 12, 12, 12, 18, 18, 18, 18]");
     // Sorted by parameter, each once.

@@ -414,6 +414,7 @@ impl Model {
             moves: establishment_spec.and_then(|e| e.moves_with_staff),
             agency: spec.agency.as_ref().filter(|a| enabled(a.enabled)).and_then(|a| a.yearly_variation),
             demand: spec.demand.as_ref().filter(|d| enabled(d.enabled)).and_then(|d| d.yearly_variation),
+            demand_in_level: spec.demand.as_ref().is_some_and(|d| d.level_swings),
         };
         let allowance_grades =
             retention.as_ref().and_then(|r| r.allowance.as_ref()).map_or([true; Grade::COUNT], |a| a.eligible_grades);

@@ -85,6 +85,10 @@ pub(super) struct Swings {
     moves: Option<Swing>,
     agency: Option<Swing>,
     demand: Option<Swing>,
+    /// Whether demand swings the level (see `Variations::demand_in_level`), and last year's
+    /// level swing.
+    demand_in_level: bool,
+    demand_level: f64,
     /// This year's multipliers of the leaving rate, the fill chance and agency cover.
     pub leaving_multiplier: f64,
     pub fill_multiplier: f64,
@@ -105,6 +109,8 @@ pub(super) struct Variations {
     pub moves: Option<YearlyVariation>,
     pub agency: Option<YearlyVariation>,
     pub demand: Option<YearlyVariation>,
+    /// The demand swings move the level of open cases (`DemandSpec::level_swings`).
+    pub demand_in_level: bool,
 }
 
 impl Swings {
@@ -112,13 +118,16 @@ impl Swings {
     /// (the same for every council of a national run).
     pub fn new(variations: &Variations, own: Key, national: Key) -> Swings {
         let swing = |name, variation| Swing::new(name, variation, own, national);
+        let demand = swing("demand.yearly_variation", variations.demand);
         Swings {
             leaving: swing("retention.yearly_variation", variations.leaving),
             fill: swing("routes.experienced.yearly_variation", variations.fill),
             establishment: swing("establishment.yearly_variation", variations.establishment),
             moves: swing("establishment.moves_with_staff", variations.moves),
             agency: swing("agency.yearly_variation", variations.agency),
-            demand: swing("demand.yearly_variation", variations.demand),
+            demand_in_level: variations.demand_in_level,
+            demand_level: demand.and_then(|swing| swing.variation.start).unwrap_or(0.0),
+            demand,
             leaving_multiplier: 1.0,
             fill_multiplier: 1.0,
             agency_multiplier: 1.0,
@@ -139,7 +148,15 @@ impl Swings {
         self.fill_multiplier = log(&mut self.fill).exp();
         self.agency_multiplier = log(&mut self.agency).exp();
         self.establishment_log_growth = log(&mut self.establishment);
-        self.demand_log_growth = log(&mut self.demand);
+        let demand = log(&mut self.demand);
+        self.demand_log_growth = if self.demand_in_level {
+            // This year's level less last year's: the growth that moves the level there.
+            let growth = demand - self.demand_level;
+            self.demand_level = demand;
+            growth
+        } else {
+            demand
+        };
         self.moves_log_change = log(&mut self.moves);
     }
 }

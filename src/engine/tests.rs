@@ -455,6 +455,37 @@ fn agency_follows_the_vacancy_rate_and_its_swing_moves_it_with_the_offset() {
 }
 
 #[test]
+fn level_swings_of_demand_move_open_cases_to_each_year_level_and_back() {
+    // 1,000 open cases, no trend, no monthly noise; the level swing starts at ln(1.2) and its
+    // fresh part is 1e-9 x a normal, so year y's level is 0.5^(y+1) ln(1.2): the first year
+    // ends at 1000 x 1.2^0.5, the second at 1000 x 1.2^0.25, a twelfth of the way each month.
+    let text = r#"
+        start = "2024-10"
+        [initial]
+        fte_in_post = 50
+        headcount = 50
+        vacancy_rate = 0.0
+        open_cases = 1000
+        route_shares = { experienced = 1.0 }
+        [demand]
+        annual_growth = 0.0
+        level_swings = true
+        yearly_variation = { sd = 1e-9, persistence = 0.5, start = 0.1823215567939546 }
+    "#;
+    let start = 1.2f64.ln();
+    for rows in run(text, 2, 24) {
+        for month in 1..=24usize {
+            let (year, into) = ((month - 1) / 12, ((month - 1) % 12 + 1) as f64);
+            let before = if year == 0 { start } else { 0.5f64.powi(year as i32) * start };
+            let level = 0.5f64.powi(year as i32 + 1) * start;
+            let expected = 1000.0 * (before + (level - before) * into / 12.0).exp() / 1.2;
+            let cases = at(&rows, month, Metric::OpenCases);
+            assert!((cases - expected).abs() < 1e-5, "month {month}: {cases} against {expected}");
+        }
+    }
+}
+
+#[test]
 fn staff_moving_with_their_posts_change_fte_and_posts_together_and_are_no_starters_or_leavers() {
     // 120 full-time workers in 150 posts, nobody leaves or is hired. The moves' first year is
     // persistence x start (the fresh part, 1e-9 x a normal, is far below one worker):

@@ -670,9 +670,17 @@ pub struct DemandSpec {
     pub annual_growth: Param<GrowthRate>,
     /// Standard deviation of the monthly change in log open cases.
     pub monthly_noise_sd: f64,
-    /// How the trend swings from year to year (added to the year's log growth).
+    /// How the trend swings from year to year (added to the year's log growth), or with
+    /// `level_swings` how the level of open cases swings around the trend.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub yearly_variation: Option<YearlyVariation>,
+    /// The yearly variation moves the level of open cases around the trend, not its growth:
+    /// a year's log growth is the trend's plus this year's swing less last year's (the first
+    /// year's less `start`, or 0). Councils' open cases swing around their own level and pull
+    /// back (DfE panel: one year's change is negatively correlated with the next), which
+    /// swings in growth, adding up year on year, would not do.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub level_swings: bool,
 }
 
 impl Default for DemandSpec {
@@ -682,6 +690,7 @@ impl Default for DemandSpec {
             annual_growth: Param::fixed(0.0),
             monthly_noise_sd: 0.0,
             yearly_variation: None,
+            level_swings: false,
         }
     }
 }
