@@ -282,6 +282,8 @@ impl PanelFit {
         fn years(area: &Area, up_to: i32) -> impl Iterator<Item = i32> + '_ {
             area.years.iter().copied().filter(move |&y| y <= up_to)
         }
+        // Every (council, year) up to `up_to`.
+        let council_years = || councils.iter().flat_map(|&area| years(area, up_to).map(move |y| (area, y)));
 
         // Turnover in logs (leavers FTE / FTE in post, kept within 2-60% so that a return
         // with no leavers or a half-empty one does not dominate).
@@ -335,9 +337,7 @@ impl PanelFit {
         // Pairs (change in FTE in post beyond starters less leavers, as a share of last year's;
         // growth of funded posts, in logs), each within +-50% so that a broken return does
         // not dominate.
-        let moves: Vec<(f64, f64)> = councils
-            .iter()
-            .flat_map(|&area| years(area, up_to).map(move |y| (area, y)))
+        let moves: Vec<(f64, f64)> = council_years()
             .filter_map(|(area, y)| {
                 let (before, now) = (value(area, y - 1, Field::InpostFte)?, value(area, y, Field::InpostFte)?);
                 let flows = value(area, y, Field::StartersFte)? - value(area, y, Field::LeaversFte)?;
@@ -381,9 +381,7 @@ impl PanelFit {
             let agency = value(area, y, Field::AgencyFte).filter(|&a| a > 0.0)?;
             (posts > 0.0).then(|| (agency / posts).ln())
         };
-        let changes: Vec<AgencyChange> = councils
-            .iter()
-            .flat_map(|&area| years(area, up_to).map(move |y| (area, y)))
+        let changes: Vec<AgencyChange> = council_years()
             .filter_map(|(area, y)| {
                 let before = vacancy_rate(area, y - 1)?;
                 Some(AgencyChange {
@@ -431,11 +429,8 @@ impl PanelFit {
             let agency = value(area, y, Field::AgencyFte)?;
             (posts > 0.0 && agency >= 0.0).then(|| agency / posts)
         };
-        let successive: Vec<(f64, f64)> = councils
-            .iter()
-            .flat_map(|&area| years(area, up_to).map(move |y| (area, y)))
-            .filter_map(|(area, y)| Some((per_post(area, y - 1)?, per_post(area, y)?)))
-            .collect();
+        let successive: Vec<(f64, f64)> =
+            council_years().filter_map(|(area, y)| Some((per_post(area, y - 1)?, per_post(area, y)?))).collect();
         let swing_offset = swing_offset_fit(&successive);
         let agency_swings = Panel::gather(&councils, |area| {
             let (Some(&cover), Some(&level)) =
@@ -463,9 +458,7 @@ impl PanelFit {
         // cases swing by what the caseload's year-to-year changes leave beyond FTE's (cases
         // and case holders, counted on the same day, swing together in the returns). A level
         // swing of sd s and persistence rho changes by 2 s^2 (1 - rho) in variance a year.
-        let change_pairs: Vec<(f64, f64)> = councils
-            .iter()
-            .flat_map(|&area| years(area, up_to).map(move |y| (area, y)))
+        let change_pairs: Vec<(f64, f64)> = council_years()
             .filter_map(|(area, y)| {
                 let caseload =
                     |year| Some(value(area, year, Field::Cases)? / value(area, year, Field::CaseHoldersFte)?);

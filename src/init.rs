@@ -1476,7 +1476,7 @@ impl Plan {
                 fnum(response.elasticity)
             ),
             &format!(
-                "agency FTE go as the vacancy rate to the power {}, not in proportion ({}); the reference is the council's vacancy level",
+                "agency FTE go as the vacancy rate to the power {}, not in proportion ({}); the reference is the council's vacancy level (a region's or England's rate now)",
                 fnum(response.elasticity),
                 self.panel.label
             ),
