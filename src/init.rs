@@ -1255,10 +1255,22 @@ impl Plan {
             None => "calibrated, see above".to_string(),
         };
         t.kv("hazard_scale", &fnum(hazard_scale), &calibrated);
+        let turnover_variation = {
+            let v = self.panel.turnover_variation;
+            YearlyVariation { level_sd: round_to(level_sd(v.sd, v.persistence, self.panel.own_years), 4), ..v }
+        };
         t.kv(
             "yearly_variation",
-            &variation_toml(&self.panel.turnover_variation),
-            &format!("turnover swings around the council's level each year (in logs), {}", self.panel.label),
+            &variation_toml(&turnover_variation),
+            &format!(
+                "turnover swings around the council's level each year (in logs), {}{}",
+                self.panel.label,
+                if turnover_variation.level_sd > 0.0 {
+                    format!("; level_sd: the level is known as well as {} years tell", self.panel.own_years)
+                } else {
+                    String::new()
+                }
+            ),
         );
         t.blank();
         t.line("[retention.annual_leave_prob]");

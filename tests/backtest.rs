@@ -549,9 +549,11 @@ fn every_council_adds_up_into_england_and_drift_is_counted() {
                 let sum = |column: &str| councils.iter().map(|r| number(r, column)).sum::<f64>();
                 assert!(same(number(e, "actual"), sum("actual")), "{e:?}");
                 assert!(same(number(e, "naive"), sum("naive")), "{e:?}");
-                // A sum of some 150 councils' medians is near England's median.
+                // A sum of some 150 councils' medians is near England's median (not equal:
+                // councils' leaving levels are uncertain in logs, so each council's mean sits
+                // a little above its median, and the sum of means is what England's centres on).
                 let medians = sum("p50");
-                assert!((number(e, "p50") / medians - 1.0).abs() < 0.05, "{e:?} vs {medians}");
+                assert!((number(e, "p50") / medians - 1.0).abs() < 0.08, "{e:?} vs {medians}");
             }
             _ => {
                 assert_eq!(e["actual_source"], "dfe_england");
