@@ -227,7 +227,7 @@ pub fn baseline_scenario_with(
 ) -> Result<GeneratedScenario, InitError> {
     let area = resolve_area(data, area, Some(year))?;
     let plan = Plan::new(data, area, year)?;
-    let (hazard_scale, simulated, iterations, vacancy_profile) = calibrate(&plan, calibration)?;
+    let Calibrated { hazard_scale, simulated, iterations, vacancy_profile } = calibrate(&plan, calibration)?;
     let outcome = CalibrationOutcome {
         vacancy_profile,
         target_turnover: plan.turnover.target,
@@ -252,9 +252,7 @@ pub fn baseline_scenario_with(
     })
 }
 
-/// Scales the hazards until the simulated first-year turnover meets the target: (scale,
-/// simulated turnover at that scale, simulations run, the median vacancy rate of each month
-/// of the first year at that scale).
+/// Scales the hazards until the simulated first-year turnover meets the target.
 fn calibrate(plan: &Plan, calibration: &Calibration) -> Result<Calibrated, InitError> {
     let target = plan.turnover.target;
     let mut scale = 1.0;
@@ -307,11 +305,19 @@ fn calibrate(plan: &Plan, calibration: &Calibration) -> Result<Calibrated, InitE
         }
         scale = next;
     }
-    Ok((scale, simulated, iterations, profile))
+    Ok(Calibrated { hazard_scale: scale, simulated, iterations, vacancy_profile: profile })
 }
 
-/// What `calibrate` gives: see there.
-type Calibrated = (f64, Option<f64>, u32, Option<Vec<f64>>);
+/// What `calibrate` found.
+struct Calibrated {
+    hazard_scale: f64,
+    /// The median first-year turnover at that scale; `None` if not simulated or everyone left.
+    simulated: Option<f64>,
+    /// Simulations run.
+    iterations: u32,
+    /// The median vacancy rate of each month of the first year at that scale.
+    vacancy_profile: Option<Vec<f64>>,
+}
 
 // ---------------------------------------------------------------------------------------------
 // Resolving figures
@@ -1450,7 +1456,7 @@ impl Plan {
                 if start >= 0.0 { "above" } else { "below" }
             )),
             None => t.comment(&format!(
-                "Agency FTE per vacant FTE: {}, at the reference vacancy rate {}; uncertain by +-10% (assumption, as the Durham baseline).",
+                "Agency FTE per vacant FTE: {}, at the reference vacancy rate {} (an area of many councils has no level of its own: it swings around this).",
                 self.cover_comment,
                 percent(path.reference_vacancy_rate)
             )),
