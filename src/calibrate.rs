@@ -361,31 +361,24 @@ impl PanelFit {
             percentile(&leavers_counted.iter().map(|&leavers| 1.0 / leavers.max(1.0)).collect::<Vec<_>>(), 0.5);
         let turnover_fit = turnover.levels(leaving_luck);
         let vacancy_fit = vacancy.levels(0.0);
-        let region_vacancy = region_means(&councils, &vacancy_fit);
-        let vacancy_levels: BTreeMap<&str, f64> = councils
-            .iter()
-            .filter_map(|area| {
-                let own = vacancy_fit.own.get(&area.code)?;
-                let prior = region_prior(area, &vacancy_fit, &region_vacancy);
-                Some((area.code.as_str(), round(vacancy_fit.shrunk(own, prior).clamp(0.0, 0.9))))
-            })
-            .collect();
+        let vacancy_levels = vacancy_fit.shrunk_by_council(&councils, |level| level.clamp(0.0, 0.9));
 
-        // In logs: the vacancy rate, and agency FTE per funded post.
+        // Agency FTE per funded post; the log of the vacancy rate.
+        let per_post = |area: &Area, y: i32| -> Option<f64> {
+            let posts = value(area, y, Field::InpostFte)? + value(area, y, Field::VacancyFte)?.max(0.0);
+            let agency = value(area, y, Field::AgencyFte)?;
+            (posts > 0.0 && agency >= 0.0).then(|| agency / posts)
+        };
+        let log_per_post = |area: &Area, y: i32| per_post(area, y).filter(|&a| a > 0.0).map(f64::ln);
         let vacancy_rate = |area: &Area, y: i32| -> Option<f64> {
             let (fte, vacancies) = (value(area, y, Field::InpostFte)?, value(area, y, Field::VacancyFte)?);
             (fte > 0.0 && vacancies > 0.0).then(|| (vacancies / (fte + vacancies)).ln())
-        };
-        let agency_per_post = |area: &Area, y: i32| -> Option<f64> {
-            let posts = value(area, y, Field::InpostFte)? + value(area, y, Field::VacancyFte)?;
-            let agency = value(area, y, Field::AgencyFte).filter(|&a| a > 0.0)?;
-            (posts > 0.0).then(|| (agency / posts).ln())
         };
         let changes: Vec<AgencyChange> = council_years()
             .filter_map(|(area, y)| {
                 let before = vacancy_rate(area, y - 1)?;
                 Some(AgencyChange {
-                    agency: agency_per_post(area, y)? - agency_per_post(area, y - 1)?,
+                    agency: log_per_post(area, y)? - log_per_post(area, y - 1)?,
                     vacancies: vacancy_rate(area, y)? - before,
                     vacancies_before: vacancy_rate(area, y - 2).map(|earlier| before - earlier),
                 })
@@ -411,24 +404,11 @@ impl PanelFit {
                 .collect()
         });
         let agency_fit = agency.levels(0.0);
-        let region_agency = region_means(&councils, &agency_fit);
-        let agency_levels: BTreeMap<&str, f64> = councils
-            .iter()
-            .filter_map(|area| {
-                let own = agency_fit.own.get(&area.code)?;
-                let prior = region_prior(area, &agency_fit, &region_agency);
-                Some((area.code.as_str(), round(agency_fit.shrunk(own, prior).exp())))
-            })
-            .collect();
+        let agency_levels = agency_fit.shrunk_by_council(&councils, f64::exp);
 
         // The swings of agency use, in logs of agency FTE per funded post plus an offset: the
         // offset that makes a year's change as large at every level of agency use (in logs
         // alone, a council using little agency swings far more than one using much).
-        let per_post = |area: &Area, y: i32| -> Option<f64> {
-            let posts = value(area, y, Field::InpostFte)? + value(area, y, Field::VacancyFte)?.max(0.0);
-            let agency = value(area, y, Field::AgencyFte)?;
-            (posts > 0.0 && agency >= 0.0).then(|| agency / posts)
-        };
         let successive: Vec<(f64, f64)> =
             council_years().filter_map(|(area, y)| Some((per_post(area, y - 1)?, per_post(area, y)?))).collect();
         let swing_offset = swing_offset_fit(&successive);
@@ -483,20 +463,20 @@ impl PanelFit {
             YearlyVariation { sd: round(sd), ..v }
         };
         let mut levels = BTreeMap::new();
-        let region_turnover = region_means(&councils, &turnover_fit);
+        let turnover_levels = turnover_fit.shrunk_by_council(&councils, f64::exp);
         for area in &councils {
-            let (Some(t), Some(&vacancy_rate)) =
-                (turnover_fit.own.get(&area.code), vacancy_levels.get(area.code.as_str()))
+            let code = area.code.as_str();
+            let (Some(t), Some(&turnover), Some(&vacancy_rate)) =
+                (turnover_fit.own.get(code), turnover_levels.get(code), vacancy_levels.get(code))
             else {
                 continue;
             };
-            let prior = |levels: &Levels, regions: &BTreeMap<String, f64>| region_prior(area, levels, regions);
             levels.insert(
                 area.code.clone(),
                 CouncilLevels {
-                    turnover: round(turnover_fit.shrunk(t, prior(&turnover_fit, &region_turnover)).exp()),
+                    turnover,
                     vacancy_rate,
-                    agency_cover: agency_levels.get(area.code.as_str()).copied(),
+                    agency_cover: agency_levels.get(code).copied(),
                     years: t.count as u32,
                 },
             );
@@ -594,6 +574,19 @@ struct Levels {
 }
 
 impl Levels {
+    /// Each council's own level shrunk toward its region's (else England's), through
+    /// `figure` (from the fitted scale to the one kept) and rounded, by council code.
+    fn shrunk_by_council<'a>(&self, councils: &[&'a Area], figure: impl Fn(f64) -> f64) -> BTreeMap<&'a str, f64> {
+        let regions = region_means(councils, self);
+        councils
+            .iter()
+            .filter_map(|area| {
+                let own = self.own.get(&area.code)?;
+                Some((area.code.as_str(), round(figure(self.shrunk(own, region_prior(area, self, &regions))))))
+            })
+            .collect()
+    }
+
     /// The council's level shrunk toward `prior` (its region's): weight on its own mean
     /// between / (between + within / years).
     fn shrunk(&self, own: &OwnMean, prior: f64) -> f64 {
