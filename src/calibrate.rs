@@ -36,6 +36,10 @@ pub struct PanelFit {
     pub first_year: i32,
     /// Councils with at least one year used.
     pub councils: usize,
+    /// The median council's funded posts (its mean over the years read): the size whose
+    /// swings are the `variation`s' own; a council of another size scales them by
+    /// (posts / reference_posts) to the power of the figure's `size_slope`.
+    pub reference_posts: f64,
     pub turnover: LevelFit,
     pub vacancy_rate: LevelFit,
     /// Agency FTE per vacant FTE at a council's own vacancy level, in logs: how agency use
@@ -62,8 +66,11 @@ pub struct LevelFit {
     pub england_level: f64,
     /// Standard deviation of councils' true levels (between councils).
     pub between_sd: f64,
-    /// The swings of a year around a council's level (and the national part).
+    /// The swings of a year around a council's level (and the national part), at
+    /// `reference_posts`.
     pub variation: YearlyVariation,
+    /// How the swings' spread goes with a council's size (see `size_slope`).
+    pub size_slope: f64,
     /// Council-years used.
     pub observations: usize,
 }
@@ -75,6 +82,8 @@ pub struct GrowthFit {
     /// Mean growth a year, as a rate (0.03: +3%), over every council and year.
     pub mean: f64,
     pub variation: YearlyVariation,
+    /// How the swings' spread goes with a council's size (see `size_slope`).
+    pub size_slope: f64,
     /// Council-year pairs used.
     pub observations: usize,
 }
@@ -284,6 +293,19 @@ impl PanelFit {
         }
         // Every (council, year) up to `up_to`.
         let council_years = || councils.iter().flat_map(|&area| years(area, up_to).map(move |y| (area, y)));
+        let funded_posts =
+            |area: &Area, y: i32| Some(value(area, y, Field::InpostFte)? + value(area, y, Field::VacancyFte)?.max(0.0));
+        // Each council's size: its mean funded posts over the years read (small councils'
+        // rates swing more).
+        let sizes: BTreeMap<String, f64> = councils
+            .iter()
+            .filter_map(|area| {
+                let posts: Vec<f64> =
+                    years(area, up_to).filter_map(|y| funded_posts(area, y)).filter(|&p| p > 0.0).collect();
+                (!posts.is_empty()).then(|| (area.code.clone(), mean(&posts)))
+            })
+            .collect();
+        let reference_posts = round(percentile(&sizes.values().copied().collect::<Vec<_>>(), 0.5));
 
         // Turnover in logs (leavers FTE / FTE in post, kept within 2-60% so that a return
         // with no leavers or a half-empty one does not dominate).
@@ -291,7 +313,7 @@ impl PanelFit {
         // own (it simulates every worker): that part of the swings, about 1 / leavers in logs
         // (Poisson), is taken out of the swings it is given.
         let mut leavers_counted = Vec::new();
-        let turnover = Panel::gather(&councils, |area| {
+        let turnover = Panel::gather(&councils, &sizes, |area| {
             years(area, up_to)
                 .filter_map(|y| {
                     let fte = value(area, y, Field::InpostFte).filter(|&f| f > 0.0)?;
@@ -307,7 +329,7 @@ impl PanelFit {
                 })
                 .collect()
         });
-        let vacancy = Panel::gather(&councils, |area| {
+        let vacancy = Panel::gather(&councils, &sizes, |area| {
             years(area, up_to)
                 .filter_map(|y| {
                     let fte = value(area, y, Field::InpostFte).filter(|&f| f > 0.0)?;
@@ -324,12 +346,12 @@ impl PanelFit {
                 })
                 .collect()
         };
-        let establishment = Panel::gather(&councils, |area| {
+        let establishment = Panel::gather(&councils, &sizes, |area| {
             growth_of(area, &|y| Some(value(area, y, Field::InpostFte)? + value(area, y, Field::VacancyFte)?.max(0.0)))
         });
-        let demand = Panel::gather(&councils, |area| growth_of(area, &|y| value(area, y, Field::Cases)));
+        let demand = Panel::gather(&councils, &sizes, |area| growth_of(area, &|y| value(area, y, Field::Cases)));
         // Open cases in logs: their level swings around the council's own.
-        let cases = Panel::gather(&councils, |area| {
+        let cases = Panel::gather(&councils, &sizes, |area| {
             years(area, up_to)
                 .filter_map(|y| value(area, y, Field::Cases).filter(|&c| c > 0.0).map(|c| (y, c.ln())))
                 .collect()
@@ -390,7 +412,7 @@ impl PanelFit {
         // own vacancy level it is the ratio itself), in logs, kept within 0.05-5 so that a year
         // with almost no vacancies does not dominate.
         let unexplained = 1.0 - agency_response.elasticity;
-        let agency = Panel::gather(&councils, |area| {
+        let agency = Panel::gather(&councils, &sizes, |area| {
             let level = vacancy_levels.get(area.code.as_str()).copied().unwrap_or(vacancy_fit.england).max(0.01);
             years(area, up_to)
                 .filter_map(|y| {
@@ -412,7 +434,7 @@ impl PanelFit {
         let successive: Vec<(f64, f64)> =
             council_years().filter_map(|(area, y)| Some((per_post(area, y - 1)?, per_post(area, y)?))).collect();
         let swing_offset = swing_offset_fit(&successive);
-        let agency_swings = Panel::gather(&councils, |area| {
+        let agency_swings = Panel::gather(&councils, &sizes, |area| {
             let (Some(&cover), Some(&level)) =
                 (agency_levels.get(area.code.as_str()), vacancy_levels.get(area.code.as_str()))
             else {
@@ -431,7 +453,7 @@ impl PanelFit {
                 })
                 .collect()
         });
-        let agency_variation = agency_swings.levels(0.0).variation;
+        let agency_swing_fit = agency_swings.levels(0.0);
         let agency_response = AgencyResponseFit { swing_offset, ..agency_response };
         let cases_fit = cases.levels(0.0);
         // The swings as the engine needs them: its case holders follow FTE in post, so open
@@ -496,11 +518,13 @@ impl PanelFit {
             up_to,
             first_year,
             councils: levels.len(),
+            reference_posts,
             turnover: LevelFit {
                 what: "turnover, leavers FTE / FTE in post; swings in logs".to_string(),
                 england_level: round(turnover_fit.england.exp()),
                 between_sd: round(turnover_fit.between_sd),
                 variation: turnover_fit.variation,
+                size_slope: turnover_fit.size_slope,
                 observations: turnover.observations(),
             },
             vacancy_rate: LevelFit {
@@ -508,13 +532,15 @@ impl PanelFit {
                 england_level: round(vacancy_fit.england),
                 between_sd: round(vacancy_fit.between_sd),
                 variation: vacancy_fit.variation,
+                size_slope: vacancy_fit.size_slope,
                 observations: vacancy.observations(),
             },
             agency_cover: LevelFit {
                 what: "agency FTE per vacant FTE at the council's own vacancy level; swings in logs of agency FTE per funded post plus the swing offset".to_string(),
                 england_level: round(agency_fit.england.exp()),
                 between_sd: round(agency_fit.between_sd),
-                variation: agency_variation,
+                variation: agency_swing_fit.variation,
+                size_slope: agency_swing_fit.size_slope,
                 observations: agency.observations(),
             },
             agency_response,
@@ -526,6 +552,7 @@ impl PanelFit {
                 england_level: round(cases_fit.england.exp()),
                 between_sd: round(cases_fit.between_sd),
                 variation: cases_variation,
+                size_slope: cases_fit.size_slope,
                 observations: cases.observations(),
             },
             levels,
@@ -552,8 +579,22 @@ fn round(value: f64) -> f64 {
 }
 
 /// One figure for every council and year: (year, value) lists by council code.
-struct Panel {
+struct Panel<'a> {
     series: Vec<(String, Vec<(i32, f64)>)>,
+    /// Councils' sizes (mean funded posts), by code.
+    sizes: &'a BTreeMap<String, f64>,
+}
+
+/// What is left of a figure once council levels (or the common trend) and national years
+/// are taken out: its spread, national part, persistence and shape.
+struct Residuals {
+    own_variance: f64,
+    national_variance: f64,
+    persistence: f64,
+    /// The weight of the tails (`tail_weight`).
+    tail: f64,
+    /// How the spread goes with council size (`size_slope`).
+    size_slope: f64,
 }
 
 /// A council's own mean and how many years it rests on.
@@ -571,6 +612,7 @@ struct Levels {
     /// Variance of one year around the council's level (own part and national part).
     within_variance: f64,
     variation: YearlyVariation,
+    size_slope: f64,
 }
 
 impl Levels {
@@ -597,14 +639,19 @@ impl Levels {
     }
 }
 
-impl Panel {
-    fn gather(councils: &[&Area], mut series: impl FnMut(&Area) -> Vec<(i32, f64)>) -> Panel {
+impl<'a> Panel<'a> {
+    fn gather(
+        councils: &[&Area],
+        sizes: &'a BTreeMap<String, f64>,
+        mut series: impl FnMut(&Area) -> Vec<(i32, f64)>,
+    ) -> Panel<'a> {
         Panel {
             series: councils
                 .iter()
                 .map(|area| (area.code.clone(), series(area)))
                 .filter(|(_, values)| !values.is_empty())
                 .collect(),
+            sizes,
         }
     }
 
@@ -640,8 +687,8 @@ impl Panel {
             })
             .collect();
         let years = self.year_effects(|code| own[code].mean);
-        let (own_variance, national_variance, persistence) =
-            self.residual_variances(&years, |code| own[code].mean, true, simulated_variance);
+        let residuals = self.residual_variances(&years, |code| own[code].mean, true, simulated_variance);
+        let (own_variance, national_variance) = (residuals.own_variance, residuals.national_variance);
         let within_variance = own_variance + national_variance;
         let means: Vec<f64> = own.values().map(|m| m.mean).collect();
         let england = mean(&means);
@@ -656,8 +703,10 @@ impl Panel {
             variation: variation(
                 (own_variance - simulated_variance).max(own_variance * 0.1),
                 national_variance,
-                persistence,
+                residuals.persistence,
+                residuals.tail,
             ),
+            size_slope: round(residuals.size_slope),
         }
     }
 
@@ -667,12 +716,18 @@ impl Panel {
         let all: Vec<f64> = self.series.iter().flat_map(|(_, values)| values.iter().map(|(_, v)| *v)).collect();
         let centre = mean(&all);
         let years = self.year_effects(|_| centre);
-        let (own_variance, national_variance, persistence) = self.residual_variances(&years, |_| centre, false, 0.0);
+        let residuals = self.residual_variances(&years, |_| centre, false, 0.0);
         // The mean of the log growth, back to a rate; a year's swings are in logs.
         GrowthFit {
             what: what.to_string(),
             mean: round(centre.exp() - 1.0),
-            variation: variation(own_variance, national_variance, persistence),
+            variation: variation(
+                residuals.own_variance,
+                residuals.national_variance,
+                residuals.persistence,
+                residuals.tail,
+            ),
+            size_slope: round(residuals.size_slope),
             observations: all.len(),
         }
     }
@@ -689,20 +744,27 @@ impl Panel {
     /// deviations from a council's own mean is biased low by a full `1 / years`, which on the
     /// early years of the panel swamps it.) It needs three years in a row; with fewer, it is
     /// `PERSISTENCE_UNMEASURED`.
+    ///
+    /// Last, the weight of the residuals' tails (`tail_weight`) and how their spread goes
+    /// with council size (`size_slope`).
     fn residual_variances(
         &self,
         years: &BTreeMap<i32, (f64, usize)>,
         centre: impl Fn(&str) -> f64,
         demeaned: bool,
         white_noise_variance: f64,
-    ) -> (f64, f64, f64) {
+    ) -> Residuals {
         let mut residuals = Vec::new();
+        let mut by_size = Vec::new();
         let (mut products, mut squares_a, mut squares_b, mut runs) = (0.0, 0.0, 0.0, 0usize);
         let mut lengths = Vec::new();
         for (code, values) in &self.series {
             let c = centre(code);
             let own: Vec<(i32, f64)> = values.iter().map(|&(y, v)| (y, v - c - years[&y].0)).collect();
             residuals.extend(own.iter().map(|(_, r)| *r));
+            if let Some(&size) = self.sizes.get(code) {
+                by_size.extend(own.iter().map(|&(_, r)| (size.ln(), r)));
+            }
             lengths.push(own.len() as f64);
             for run in own.windows(3) {
                 if run[1].0 == run[0].0 + 1 && run[2].0 == run[1].0 + 1 {
@@ -746,7 +808,19 @@ impl Panel {
         let effects: Vec<f64> = years.values().map(|(effect, _)| *effect).collect();
         let sampling = years.values().map(|(_, n)| own_variance / *n as f64).sum::<f64>() / years.len().max(1) as f64;
         let national_variance = if effects.len() > 1 { (variance(&effects) - sampling).max(0.0) } else { 0.0 };
-        (own_variance, national_variance, persistence)
+        // The shape of the residuals at one size: a mixture of councils swinging by different
+        // amounts would look heavy-tailed however each one swings.
+        let size_slope = size_slope(&by_size);
+        let mean_log_size = mean(&by_size.iter().map(|(log_size, _)| *log_size).collect::<Vec<_>>());
+        let at_one_size: Vec<f64> =
+            by_size.iter().map(|&(log_size, r)| r * (-size_slope * (log_size - mean_log_size)).exp()).collect();
+        Residuals {
+            own_variance,
+            national_variance,
+            persistence,
+            tail: tail_weight(if at_one_size.is_empty() { &residuals } else { &at_one_size }),
+            size_slope,
+        }
     }
 }
 
@@ -768,17 +842,19 @@ impl MovesFit {
                 national_share: 0.0,
                 start: None,
                 level_sd: 0.0,
+                tail: 0.0,
             },
             observations: pairs.len(),
         }
     }
 }
 
-fn variation(own_variance: f64, national_variance: f64, persistence: f64) -> YearlyVariation {
+fn variation(own_variance: f64, national_variance: f64, persistence: f64, tail: f64) -> YearlyVariation {
     let total = own_variance + national_variance;
     YearlyVariation {
         start: None,
         level_sd: 0.0,
+        tail: round(tail),
         sd: round(total.sqrt()),
         persistence: round(persistence),
         national_share: if total > 0.0 { round(national_variance / total) } else { 0.0 },
@@ -801,6 +877,38 @@ fn region_means(councils: &[&Area], levels: &Levels) -> BTreeMap<String, f64> {
         }
     }
     sums.into_iter().map(|(region, (sum, n))| (region, sum / n as f64)).collect()
+}
+
+/// How the spread of residuals goes with council size, from (log funded posts, residual)
+/// pairs: the slope of log |residual| on log size (for residuals s e with s going as
+/// size^b, the slope is b), held within -1 to 1; 0 with too few pairs.
+fn size_slope(pairs: &[(f64, f64)]) -> f64 {
+    let logs: Vec<[f64; 2]> =
+        pairs.iter().filter(|(_, r)| r.abs() > 1e-12).map(|&(size, r)| [size, r.abs().ln()]).collect();
+    let variance = covariance(&logs, 0, 0);
+    if logs.len() < 20 || variance <= 0.0 {
+        return 0.0;
+    }
+    (covariance(&logs, 0, 1) / variance).clamp(-1.0, 1.0)
+}
+
+/// The weight of the tails of `values` (Tukey's h, the engine's `tail`): councils' years are
+/// mostly quiet with the odd jump, so their middle half is narrower than a normal's with
+/// the same 5th-95th percentile range. For Tukey's h the ratio of the two ranges is
+/// (z95 / z75) exp(h (z95^2 - z75^2) / 2), which gives h in closed form; a ratio at or
+/// below a normal's (2.4387) is 0, and it is held below 0.45 (at 0.5 the variance is
+/// infinite). Measured on deviations from councils' own means, it is diluted (by about a
+/// third over 8 years: each deviation carries a share of the other years), so it errs
+/// toward a normal.
+fn tail_weight(values: &[f64]) -> f64 {
+    const Z95: f64 = 1.644_853_626_951_472_2;
+    const Z75: f64 = 0.674_489_750_196_081_7;
+    let middle = percentile(values, 0.75) - percentile(values, 0.25);
+    if values.len() < 20 || middle <= 0.0 {
+        return 0.0;
+    }
+    let ratio = (percentile(values, 0.95) - percentile(values, 0.05)) / middle;
+    ((ratio / (Z95 / Z75)).ln() / ((Z95 * Z95 - Z75 * Z75) / 2.0)).clamp(0.0, 0.45)
 }
 
 /// The variance of a normal with the same 5th-95th percentile range as `values`: robust to a

@@ -468,6 +468,11 @@ struct PanelBasis {
     vacancy_level: Option<f64>,
     /// How much of a council's gap from its vacancy level remains a year later (panel fit).
     vacancy_persistence: f64,
+    /// The experienced market's swings (an assumption, with the tails and size scaling of
+    /// councils' vacancy rates).
+    fill_variation: YearlyVariation,
+    /// How the swings were scaled to the council's size ("" for a region or England).
+    size_note: String,
     /// Swings of the leaving rate, establishment growth and demand, scaled to the area
     /// (a region's or England's swings are mostly the national part).
     turnover_variation: YearlyVariation,
@@ -518,6 +523,25 @@ impl PanelBasis {
                 .max(1),
             Level::England => fit.councils.max(1),
         };
+        // A council smaller than the median one swings more, a larger one less, as the
+        // panel's residuals go with size (each figure's `size_slope`); a region's or
+        // England's own swings are its councils' averaged (below).
+        let posts_now = data
+            .figures(area, year)
+            .and_then(|f| Some(f.value(Field::InpostFte)? + f.value(Field::VacancyFte)?.max(0.0)))
+            .filter(|&posts| posts > 0.0);
+        let (size_ratio, size_note) = match (area.level, posts_now) {
+            (Level::LocalAuthority, Some(posts)) if fit.reference_posts > 0.0 => (
+                posts / fit.reference_posts,
+                format!(
+                    ", scaled to its {} funded posts against the median council's {} (smaller councils swing more)",
+                    fnum(round_to(posts, 1)),
+                    fnum(round_to(fit.reference_posts, 1))
+                ),
+            ),
+            _ => (1.0, String::new()),
+        };
+        let sized = |v: YearlyVariation, slope: f64| YearlyVariation { sd: v.sd * size_ratio.powf(slope), ..v };
         let scaled = |v: YearlyVariation| {
             let share = v.national_share + (1.0 - v.national_share) / councils as f64;
             YearlyVariation {
@@ -526,6 +550,7 @@ impl PanelBasis {
                 national_share: round_to(v.national_share / share, 4),
                 start: None,
                 level_sd: 0.0,
+                tail: v.tail,
             }
         };
         Ok(PanelBasis {
@@ -535,13 +560,22 @@ impl PanelBasis {
             ),
             vacancy_level: fit.council(&area.code).map(|levels| levels.vacancy_rate),
             vacancy_persistence: fit.vacancy_rate.variation.persistence,
+            fill_variation: scaled(sized(
+                YearlyVariation { tail: fit.vacancy_rate.variation.tail, ..FILL_VARIATION },
+                fit.vacancy_rate.size_slope,
+            )),
+            size_note,
+            // Leaving luck scales with size in the engine itself (it simulates every worker).
             turnover_variation: scaled(fit.turnover.variation),
             establishment_growth: fit.establishment_growth.mean,
-            establishment_variation: scaled(fit.establishment_growth.variation),
+            establishment_variation: scaled(sized(
+                fit.establishment_growth.variation,
+                fit.establishment_growth.size_slope,
+            )),
             moves_variation: scaled(fit.moves_with_staff.variation),
             demand_growth: fit.demand_growth.mean,
-            demand_variation: scaled(fit.open_cases.variation),
-            agency_variation: scaled(fit.agency_cover.variation),
+            demand_variation: scaled(sized(fit.open_cases.variation, fit.open_cases.size_slope)),
+            agency_variation: scaled(sized(fit.agency_cover.variation, fit.agency_cover.size_slope)),
             agency_level: fit.council(&area.code).and_then(|levels| levels.agency_cover),
             own_years: fit.council(&area.code).map_or(0, |levels| levels.years),
             agency_response: fit.agency_response,
@@ -554,6 +588,9 @@ fn variation_toml(v: &YearlyVariation) -> String {
     let mut start = v.start.map_or(String::new(), |start| format!(", start = {}", fnum(start)));
     if v.level_sd > 0.0 {
         start.push_str(&format!(", level_sd = {}", fnum(v.level_sd)));
+    }
+    if v.tail > 0.0 {
+        start.push_str(&format!(", tail = {}", fnum(v.tail)));
     }
     format!(
         "{{ sd = {}, persistence = {}, national_share = {}{start} }}",
@@ -610,7 +647,7 @@ fn seasonal_agency_factor(profile: &[f64], elasticity: f64, adjustment_months: u
 /// most of that; with a fifth national, England's FTE in post fell inside its 90% interval
 /// in 8 of 15 backtest years, with half in 10, councils' own scores unchanged.
 const FILL_VARIATION: YearlyVariation =
-    YearlyVariation { sd: 0.3, persistence: 0.5, national_share: 0.5, start: None, level_sd: 0.0 };
+    YearlyVariation { sd: 0.3, persistence: 0.5, national_share: 0.5, start: None, level_sd: 0.0, tail: 0.0 };
 /// At most this share of experienced hires go into non-case-holding posts (assumption).
 const MAX_MANAGER_SHARE: f64 = 0.9;
 /// Hiring responds to vacancies at least this much (assumption): with none, a council with
@@ -1236,7 +1273,7 @@ impl Plan {
         t.kv(
             "yearly_variation",
             &variation_toml(&panel.establishment_variation),
-            &format!("swings a year in logs, {}", panel.label),
+            &format!("swings a year in logs, {}{}", panel.label, panel.size_note),
         );
         t.kv(
             "moves_with_staff",
@@ -1438,8 +1475,8 @@ impl Plan {
         t.kv("part_time_share", "0.10", DURHAM);
         t.kv(
             "yearly_variation",
-            &variation_toml(&FILL_VARIATION),
-            "the market for experienced staff swings from year to year, half of it nationally (assumption: the data give no direct measure, but councils' starters per FTE move together, sd about 0.09 in logs a year; the backtest checks it)",
+            &variation_toml(&self.panel.fill_variation),
+            &format!("the market for experienced staff swings from year to year, half of it nationally (assumption: the data give no direct measure, but councils' starters per FTE move together, sd about 0.09 in logs a year; the backtest checks it); its tails, and how it goes with size, are those of councils' vacancy rates around their levels ({}){}", self.panel.label, self.panel.size_note),
         );
         t.blank();
 
@@ -1511,8 +1548,9 @@ impl Plan {
             "yearly_variation",
             &variation_toml(&path.variation),
             &format!(
-                "agency use (plus the offset) swings around the council's level each year (in logs), {}{}",
+                "agency use (plus the offset) swings around the council's level each year (in logs), {}{}{}",
                 self.panel.label,
+                self.panel.size_note,
                 if path.variation.start.is_some() { "; start: this year's gap from the level, in logs" } else { "" }
             ),
         );
@@ -1563,8 +1601,8 @@ impl Plan {
             "yearly_variation",
             &variation_toml(&self.panel.demand_variation),
             &format!(
-                "the level of open cases swings around its trend from today's (in logs), as far as caseloads need beyond FTE's own swings, {}",
-                self.panel.label
+                "the level of open cases swings around its trend from today's (in logs), as far as caseloads need beyond FTE's own swings, {}{}",
+                self.panel.label, self.panel.size_note
             ),
         );
         t.kv(

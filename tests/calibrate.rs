@@ -222,3 +222,46 @@ fn the_command_writes_the_fit_and_refuses_bad_years() {
         assert!(!missing.exists());
     }
 }
+
+#[test]
+fn heavy_tails_and_spreads_that_shrink_with_size_are_fitted_back() {
+    // 800 councils of 40 to 1,200 funded posts over 8 years. Each year's vacancy rate is the
+    // council's level plus a swing whose spread goes as posts^-0.3 and whose shape is
+    // Tukey's h = 0.25 (z exp(h z^2 / 2)): mostly quiet years, the odd large one.
+    let (size_slope, tail) = (-0.3f64, 0.25f64);
+    let mut normals = Normals(20_261_204);
+    let header = dataset::CSV.lines().next().expect("a header");
+    let mut csv = format!("{header}\n");
+    for council in 0..800 {
+        let posts = 40.0 * 30f64.powf(council as f64 / 799.0);
+        let level = 0.35 + 0.03 * normals.next();
+        let sd = 0.02 * (posts / 200.0).powf(size_slope);
+        for year in 2017..=2024 {
+            let z = normals.next();
+            let rate = (level + sd * z * (tail * z * z / 2.0).exp()).clamp(0.01, 0.9);
+            csv.push_str(&row(year, council, posts * (1.0 - rate), posts * rate, posts * rate * 0.8));
+        }
+    }
+    let data = Dataset::parse(&csv).expect("the simulated panel parses");
+    let fit = PanelFit::fit(&data, 2024).expect("fits");
+    let vacancy = &fit.vacancy_rate;
+    assert!((vacancy.size_slope - size_slope).abs() < 0.05, "size slope {} against {size_slope}", vacancy.size_slope);
+    // Deviations from a council's own mean of 8 years dilute each year's tail (by about a
+    // third for this one): the fit errs toward a normal, never heavier than the truth.
+    let fitted = vacancy.variation.tail;
+    assert!(0.5 * tail < fitted && fitted < tail, "tail {fitted} against {tail}");
+    assert!((fit.reference_posts - 40.0 * 30f64.sqrt()).abs() < 5.0, "median council {}", fit.reference_posts);
+    // Swings of one spread and a normal shape: no slope, no tail.
+    let mut csv = format!("{header}\n");
+    for council in 0..800 {
+        let posts = 40.0 * 30f64.powf(council as f64 / 799.0);
+        let level = 0.35 + 0.03 * normals.next();
+        for year in 2017..=2024 {
+            let rate = level + 0.02 * normals.next();
+            csv.push_str(&row(year, council, posts * (1.0 - rate), posts * rate, posts * rate * 0.8));
+        }
+    }
+    let fit = PanelFit::fit(&Dataset::parse(&csv).expect("parses"), 2024).expect("fits");
+    assert!(fit.vacancy_rate.size_slope.abs() < 0.05, "size slope {}", fit.vacancy_rate.size_slope);
+    assert!(fit.vacancy_rate.variation.tail < 0.05, "tail {}", fit.vacancy_rate.variation.tail);
+}

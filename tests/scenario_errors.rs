@@ -687,3 +687,20 @@ fn agency_response_offset_and_level_uncertainty_out_of_range() {
         assert_error(error, &path, line, column, field, message);
     }
 }
+
+#[test]
+fn a_tail_weight_out_of_range_is_an_error_at_its_place() {
+    let dir = TempDir::new().expect("temp dir");
+    let text = format!("{MINIMAL}[agency]\ncover_share = 0.8\nyearly_variation = {{ sd = 0.2, tail = 0.6 }}\n");
+    let path = write(&dir, "bad.toml", &text);
+    let errors = errors(&path);
+    assert_eq!(errors.len(), 1, "{}", render(&errors));
+    assert_error(
+        &errors[0],
+        &path,
+        5,
+        39,
+        "agency.yearly_variation.tail",
+        "expected a tail weight (Tukey's h) from 0 to 0.45, got 0.6",
+    );
+}

@@ -298,6 +298,8 @@ impl Checker<'_> {
             2.0,
             "a standard deviation from 0 to 2 (in logs)",
         );
+        // At 0.5 and beyond the draws' variance is infinite.
+        self.within(&format!("{field}.tail"), variation.tail, 0.0, 0.45, "a tail weight (Tukey's h) from 0 to 0.45");
     }
 
     fn at_least_one_month(&mut self, field: &str, months: u32) {

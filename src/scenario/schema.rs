@@ -200,6 +200,13 @@ pub struct YearlyVariation {
     /// the level is known.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub level_sd: f64,
+    /// How heavy the tails of a year's fresh draw are (Tukey's h, 0 to 0.5; 0: a normal).
+    /// Councils' years are mostly quiet with the odd large jump: the fresh draw z becomes
+    /// z exp(tail z^2 / 2), scaled so that its 5th-95th percentile range stays that of
+    /// `sd`, so a larger tail narrows the middle half of the years (by exp(-1.1253 tail))
+    /// and keeps the 90% range.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub tail: f64,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
