@@ -441,16 +441,18 @@ impl<'a> Replication<'a> {
             return;
         }
         let senior_after = self.model.senior_after_months;
-        let mut candidates: Vec<usize> = (0..self.workers.len())
-            .filter(|&i| {
-                let worker = &self.workers[i];
-                !worker.manager && !worker.absent && worker.grade(month, senior_after) != Grade::Nqsw
-            })
+        let mut candidates: Vec<(i32, usize)> = self
+            .workers
+            .iter()
+            .enumerate()
+            .filter(|(_, worker)| !worker.manager && !worker.absent && worker.grade(month, senior_after) != Grade::Nqsw)
+            .map(|(i, worker)| (worker.joined, i))
             .collect();
-        // Longest-serving first; ties by position, so the order is the same on every run.
-        candidates.sort_by_key(|&i| (self.workers[i].joined, i));
+        // Longest-serving first; ties by position (the keys are unique, so the order is the
+        // same on every run however they are sorted).
+        candidates.sort_unstable();
         let rules = StandingRules::new(self.model, &self.params);
-        for position in candidates {
+        for (_, position) in candidates {
             if excess < self.workers[position].fte {
                 break;
             }
