@@ -53,6 +53,9 @@ pub struct PanelFit {
     pub demand_growth: GrowthFit,
     /// Open cases' level, swinging around each council's own.
     pub open_cases: LevelFit,
+    /// Caseload (open cases per case-holding FTE, agency included), in logs: each council's
+    /// own level, toward which a caseload away from it returns.
+    pub caseload: LevelFit,
     /// Each council's own levels, by its code.
     pub levels: BTreeMap<String, CouncilLevels>,
 }
@@ -256,6 +259,9 @@ pub struct CouncilLevels {
     /// vacancies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agency_cover: Option<f64>,
+    /// Open cases per case-holding FTE (a mean in logs); none without a year with both.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caseload: Option<f64>,
     /// Years the council's own figures came from.
     pub years: u32,
 }
@@ -456,6 +462,19 @@ impl PanelFit {
         let agency_swing_fit = agency_swings.levels(0.0);
         let agency_response = AgencyResponseFit { swing_offset, ..agency_response };
         let cases_fit = cases.levels(0.0);
+        // Caseloads in logs (open cases per case-holding FTE, within 1-100 so that a broken
+        // return does not dominate): high ones come down, mostly as cases close (panel).
+        let caseload = Panel::gather(&councils, &sizes, |area| {
+            years(area, up_to)
+                .filter_map(|y| {
+                    let holders = value(area, y, Field::CaseHoldersFte).filter(|&h| h > 0.0)?;
+                    let cases = value(area, y, Field::Cases).filter(|&c| c > 0.0)?;
+                    Some((y, (cases / holders).clamp(1.0, 100.0).ln()))
+                })
+                .collect()
+        });
+        let caseload_fit = caseload.levels(0.0);
+        let caseload_levels = caseload_fit.shrunk_by_council(&councils, f64::exp);
         // The swings as the engine needs them: its case holders follow FTE in post, so open
         // cases swing by what the caseload's year-to-year changes leave beyond FTE's (cases
         // and case holders, counted on the same day, swing together in the returns). A level
@@ -499,6 +518,7 @@ impl PanelFit {
                     turnover,
                     vacancy_rate,
                     agency_cover: agency_levels.get(code).copied(),
+                    caseload: caseload_levels.get(code).copied(),
                     years: t.count as u32,
                 },
             );
@@ -554,6 +574,14 @@ impl PanelFit {
                 variation: cases_variation,
                 size_slope: cases_fit.size_slope,
                 observations: cases.observations(),
+            },
+            caseload: LevelFit {
+                what: "caseload, open cases per case-holding FTE (agency included); swings in logs".to_string(),
+                england_level: round(caseload_fit.england.exp()),
+                between_sd: round(caseload_fit.between_sd),
+                variation: caseload_fit.variation,
+                size_slope: caseload_fit.size_slope,
+                observations: caseload.observations(),
             },
             levels,
         })

@@ -482,6 +482,9 @@ struct PanelBasis {
     demand_growth: f64,
     /// Swings of the level of open cases (scaled to the area).
     demand_variation: YearlyVariation,
+    /// The council's own caseload level (open cases per case-holding FTE, shrunk toward its
+    /// region's); `None` for a region or England.
+    caseload_level: Option<f64>,
     agency_variation: YearlyVariation,
     /// The council's own agency FTE per vacant FTE at its vacancy level (shrunk toward its
     /// region); `None` for a region or England, or a council that never had vacancies.
@@ -575,6 +578,7 @@ impl PanelBasis {
             moves_variation: scaled(fit.moves_with_staff.variation),
             demand_growth: fit.demand_growth.mean,
             demand_variation: scaled(sized(fit.open_cases.variation, fit.open_cases.size_slope)),
+            caseload_level: fit.council(&area.code).and_then(|levels| levels.caseload),
             agency_variation: scaled(sized(fit.agency_cover.variation, fit.agency_cover.size_slope)),
             agency_level: fit.council(&area.code).and_then(|levels| levels.agency_cover),
             own_years: fit.council(&area.code).map_or(0, |levels| levels.years),
@@ -1597,11 +1601,30 @@ impl Plan {
             "0.0",
             "the yearly swings below carry the spread the panel shows; none month to month",
         );
+        // A caseload away from the council's own level comes back toward it, mostly as cases
+        // close (panel): open cases start that far from their level and return as the swings'
+        // persistence says.
+        let f = &self.figures;
+        let caseload_now = f.case_holding_fte.as_ref().filter(|c| c.value > 0.0).map(|c| f.open_cases.value / c.value);
+        let (demand_variation, start_note) = match (self.panel.caseload_level, caseload_now) {
+            (Some(level), Some(now)) if level > 0.0 && now > 0.0 => {
+                let start = round_to((now / level).ln().clamp(-1.0, 1.0), 4);
+                (
+                    YearlyVariation { start: Some(start), ..self.panel.demand_variation },
+                    format!(
+                        "; start: today's caseload {} against the council's own level {} (its DfE years in logs, shrunk toward its region's), in logs",
+                        fnum(round_to(now, 1)),
+                        fnum(round_to(level, 1))
+                    ),
+                )
+            }
+            _ => (self.panel.demand_variation, String::new()),
+        };
         t.kv(
             "yearly_variation",
-            &variation_toml(&self.panel.demand_variation),
+            &variation_toml(&demand_variation),
             &format!(
-                "the level of open cases swings around its trend from today's (in logs), as far as caseloads need beyond FTE's own swings, {}{}",
+                "the level of open cases swings around its trend from today's (in logs), as far as caseloads need beyond FTE's own swings, {}{}{start_note}",
                 self.panel.label, self.panel.size_note
             ),
         );

@@ -496,3 +496,22 @@ fn list_shows_every_area_with_its_codes() {
     let first_region = lines.iter().position(|line| line.contains("(region)")).unwrap();
     assert!(lines[1..first_region].iter().all(|line| !line.contains("(region)")));
 }
+
+#[test]
+fn a_caseload_away_from_the_councils_own_level_starts_open_cases_that_far_from_theirs() {
+    // Each council's own caseload level from the shipped fit; the generated file starts the
+    // open cases' level swing at today's caseload against it, in logs (the engine then
+    // returns it toward the level by the swing's persistence: tested in the engine).
+    let fit = wfsim::calibrate::PanelFit::shipped().unwrap();
+    for (name, code) in [("County Durham", "E06000047"), ("Waltham Forest", "E09000031")] {
+        let generated = baseline_scenario(data(), name, 2024).unwrap();
+        let level = fit.council(code).and_then(|levels| levels.caseload).expect("a caseload level");
+        let figures = data().figures(data().area(code).unwrap(), 2024).unwrap();
+        let now =
+            figures.value(dataset::Field::Cases).unwrap() / figures.value(dataset::Field::CaseHoldersFte).unwrap();
+        let expected = ((now / level).ln() * 1e4).round() / 1e4;
+        let demand = generated.scenario.spec.demand.as_ref().expect("demand");
+        let start = demand.yearly_variation.and_then(|v| v.start).expect("a start");
+        assert_eq!(start, expected, "{name}: caseload {now} against its level {level}");
+    }
+}
