@@ -299,6 +299,7 @@ impl PanelFit {
         }
         // Every (council, year) up to `up_to`.
         let council_years = || councils.iter().flat_map(|&area| years(area, up_to).map(move |y| (area, y)));
+        // Funded posts: FTE in post plus vacancies.
         let funded_posts =
             |area: &Area, y: i32| Some(value(area, y, Field::InpostFte)? + value(area, y, Field::VacancyFte)?.max(0.0));
         // Each council's size: its mean funded posts over the years read (small councils'
@@ -352,9 +353,7 @@ impl PanelFit {
                 })
                 .collect()
         };
-        let establishment = Panel::gather(&councils, &sizes, |area| {
-            growth_of(area, &|y| Some(value(area, y, Field::InpostFte)? + value(area, y, Field::VacancyFte)?.max(0.0)))
-        });
+        let establishment = Panel::gather(&councils, &sizes, |area| growth_of(area, &|y| funded_posts(area, y)));
         let demand = Panel::gather(&councils, &sizes, |area| growth_of(area, &|y| value(area, y, Field::Cases)));
         // Open cases in logs: their level swings around the council's own.
         let cases = Panel::gather(&councils, &sizes, |area| {
@@ -369,9 +368,7 @@ impl PanelFit {
             .filter_map(|(area, y)| {
                 let (before, now) = (value(area, y - 1, Field::InpostFte)?, value(area, y, Field::InpostFte)?);
                 let flows = value(area, y, Field::StartersFte)? - value(area, y, Field::LeaversFte)?;
-                let posts =
-                    |year| Some(value(area, year, Field::InpostFte)? + value(area, year, Field::VacancyFte)?.max(0.0));
-                let (posts_before, posts_now) = (posts(y - 1)?, posts(y)?);
+                let (posts_before, posts_now) = (funded_posts(area, y - 1)?, funded_posts(area, y)?);
                 if before <= 0.0 || posts_before <= 0.0 || posts_now <= 0.0 {
                     return None;
                 }
@@ -393,7 +390,7 @@ impl PanelFit {
 
         // Agency FTE per funded post; the log of the vacancy rate.
         let per_post = |area: &Area, y: i32| -> Option<f64> {
-            let posts = value(area, y, Field::InpostFte)? + value(area, y, Field::VacancyFte)?.max(0.0);
+            let posts = funded_posts(area, y)?;
             let agency = value(area, y, Field::AgencyFte)?;
             (posts > 0.0 && agency >= 0.0).then(|| agency / posts)
         };
