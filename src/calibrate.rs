@@ -9,7 +9,10 @@
 //!   logs), a year-to-year correlation, and the share of the variance that is national (the
 //!   same in every council in the same year);
 //! - the growth of **funded posts** (in post plus vacancies) and of **open cases**: the mean
-//!   growth a year and its swings, estimated the same way.
+//!   growth a year and its swings, estimated the same way;
+//! - how every figure's swings **shrink with a council's size** and how heavy their **tails**
+//!   are, and each council's own **caseload** level, toward which a caseload away from it
+//!   returns.
 //!
 //! Only years up to `up_to` are read, so a backtest from an earlier year sees nothing later.
 //! The fit is pure arithmetic on the data (no simulation, no randomness): a fresh fit of the

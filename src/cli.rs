@@ -18,6 +18,7 @@ use crate::backtest;
 use crate::dataset::{Dataset, Level};
 use crate::engine::metrics::Metric;
 use crate::fit::{self, Bands, FitOptions};
+use crate::format::percent;
 use crate::init::{self, InitError};
 use crate::national;
 use crate::output::manifest::ScenarioEntry;
@@ -931,11 +932,6 @@ fn headline_month(run: &ScenarioRun) -> (String, usize) {
     }
 }
 
-/// A fraction as a percentage with one decimal, e.g. `12.3%`.
-fn percent(fraction: f64) -> String {
-    if fraction.is_finite() { format!("{:.1}%", fraction * 100.0) } else { "n/a".to_string() }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -976,12 +972,5 @@ mod tests {
         let Command::Run(args) = parsed.command else { panic!("not run") };
         assert_eq!((args.reps, args.months, args.seed, args.threads), (40, Some(24), 1, None));
         assert_eq!(args.out, PathBuf::from("output"));
-    }
-
-    #[test]
-    fn percentages_have_one_decimal() {
-        assert_eq!(percent(0.1234), "12.3%");
-        assert_eq!(percent(0.0), "0.0%");
-        assert_eq!(percent(f64::NAN), "n/a");
     }
 }

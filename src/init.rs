@@ -65,6 +65,7 @@ use crate::calendar::YearMonth;
 use crate::calibrate::{AgencyResponseFit, PanelFit};
 use crate::dataset::{Area, Cell, Dataset, FIRST_YEAR, Field, FindError, LAST_YEAR, Level, Symbol};
 use crate::engine::metrics::Metric;
+use crate::format::{percent, signed_thousands};
 use crate::run::{RunSettings, run_all};
 use crate::scenario::schema::YearlyVariation;
 use crate::scenario::{Scenario, load_resolved};
@@ -1070,8 +1071,11 @@ fn demand_trend(r: &mut Resolver) -> (f64, String) {
                 format!(", {} a year", percent(growth))
             };
             let whose = if own { String::new() } else { format!("{} ", current.name) };
-            let comment =
-                format!("{whose}open cases {} ({y0}) to {} ({y1}) (DfE){clamped}", thousands(c0), thousands(c1));
+            let comment = format!(
+                "{whose}open cases {} ({y0}) to {} ({y1}) (DfE){clamped}",
+                signed_thousands(c0),
+                signed_thousands(c1)
+            );
             if !own {
                 r.notes.push(format!(
                     "demand trend: too few years of open cases for {} up to {year}; used the {} trend ({})",
@@ -1979,23 +1983,6 @@ fn fixed1(value: f64) -> String {
     format!("{value:.1}")
 }
 
-fn percent(fraction: f64) -> String {
-    format!("{:.1}%", fraction * 100.0)
-}
-
-/// Whole numbers with thousands separators: `4,271`.
-fn thousands(value: f64) -> String {
-    let digits = format!("{:.0}", value.abs());
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if value < 0.0 { format!("-{out}") } else { out }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -2005,9 +1992,6 @@ mod tests {
         assert_eq!(fnum(4271.0), "4271.0");
         assert_eq!(fnum(362.8), "362.8");
         assert_eq!(fnum(-0.0), "0.0");
-        assert_eq!(thousands(4271.0), "4,271");
-        assert_eq!(thousands(999.0), "999");
-        assert_eq!(thousands(1234567.0), "1,234,567");
     }
 
     #[test]

@@ -11,6 +11,7 @@
 //! - [`dataset`]: the DfE workforce indicators for every council, embedded;
 //! - [`init`]: a council's baseline scenario built from them;
 //! - [`fit`]: retention fitted from worker-level census records (`wfsim fit`);
+//! - [`format`]: percentages and thousands separators, one way everywhere;
 //! - [`cli`]: the `wfsim` command.
 
 pub mod appraisal;
@@ -21,6 +22,7 @@ pub mod cli;
 pub mod dataset;
 pub mod engine;
 pub mod fit;
+pub mod format;
 pub mod init;
 pub mod national;
 pub mod output;

@@ -20,6 +20,7 @@ use serde::Serialize;
 use crate::appraisal::{Period, period_sums};
 use crate::calendar::YearMonth;
 use crate::engine::metrics::{self, Metric};
+use crate::format::{percent, thousands};
 use crate::output::{BytesFile, OutputFile, format_number};
 use crate::report::ReportError;
 use crate::report::charts::{self, SweepPanel, SweepPlot};
@@ -712,26 +713,14 @@ pub fn summary_lines(results: &SweepResults) -> Vec<String> {
     lines
 }
 
-fn percent(fraction: f64) -> String {
-    if fraction.is_finite() { format!("{:.1}%", fraction * 100.0) } else { "n/a".to_string() }
-}
-
 /// Whole pounds with thousands separators: `-£1,234,567`, `£0`.
 pub fn pounds(amount: f64) -> String {
     if !amount.is_finite() {
         return "n/a".to_string();
     }
     let rounded = amount.round();
-    let digits = format!("{:.0}", rounded.abs());
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
     let sign = if rounded < 0.0 { "-" } else { "" };
-    format!("{sign}£{grouped}")
+    format!("{sign}£{}", thousands(rounded.abs() as u64))
 }
 
 #[cfg(test)]

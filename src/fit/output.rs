@@ -17,6 +17,7 @@ use std::fmt::Write as _;
 
 use super::{Fit, Group, MIN_ROUTE_EVENTS, RetentionValue};
 use crate::fit::records::Date;
+use crate::format::percent;
 use crate::output::{BytesFile, format_number};
 use crate::report::ReportError;
 use crate::report::charts::{self, SurvivalPlot, SurvivalSeries};
@@ -278,8 +279,4 @@ pub fn summary_lines(fit: &Fit) -> Vec<String> {
         lines.push(format!("Note: {note}"));
     }
     lines
-}
-
-fn percent(fraction: f64) -> String {
-    format!("{:.1}%", fraction * 100.0)
 }

@@ -21,6 +21,7 @@ use super::results::{
 };
 use super::{Chart, ChartKind, Results};
 use crate::calendar::YearMonth;
+use crate::format::thousands;
 use crate::stats::Summary;
 
 const VACANCY: &str = "vacancy_rate";
@@ -416,19 +417,6 @@ fn whole_pct(fraction: f64) -> String {
 /// A number with one decimal: 362.84 is "362.8".
 fn num1(value: f64) -> String {
     if value.is_finite() { fmt_tenths((value * 10.0).round() as i64) } else { "n/a".to_string() }
-}
-
-/// A whole number with thousands separators: 10000 is "10,000".
-fn thousands(value: u64) -> String {
-    let digits = value.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// Pounds, rounded to a readable unit: "£27.4m" (millions, one decimal) from £999,500,
