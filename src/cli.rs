@@ -20,6 +20,7 @@ use crate::engine::metrics::Metric;
 use crate::fit::{self, Bands, FitOptions};
 use crate::format::percent;
 use crate::init::{self, InitError};
+use crate::limits;
 use crate::national;
 use crate::output::manifest::ScenarioEntry;
 use crate::output::{
@@ -92,16 +93,16 @@ pub struct NationalArgs {
     #[arg(long, value_name = "YEAR")]
     pub year: Option<i32>,
     /// Replications per council (1 to 100,000).
-    #[arg(long, value_name = "N", allow_negative_numbers = true, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=i64::from(limits::MAX_REPLICATIONS_PER_COUNCIL)))]
     pub reps: u32,
     /// Months to simulate (1 to 1200).
-    #[arg(long, value_name = "M", allow_negative_numbers = true, default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..=1200))]
+    #[arg(long, value_name = "M", allow_negative_numbers = true, default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..=i64::from(limits::MAX_MONTHS)))]
     pub months: u32,
     /// Master seed; each council's replications are seeded from it and the council's code.
     #[arg(long, value_name = "S", allow_negative_numbers = true, default_value_t = 1)]
     pub seed: u64,
     /// Worker threads [default: one per CPU]. Results do not depend on it.
-    #[arg(long, value_name = "T", allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    #[arg(long, value_name = "T", allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(1..=i64::from(limits::MAX_THREADS)))]
     pub threads: Option<u32>,
     /// Output directory for national.csv and manifest.json.
     #[arg(long, value_name = "DIR", default_value = "output/national")]
@@ -124,14 +125,14 @@ pub struct BacktestArgs {
     #[arg(long, value_name = "YEAR", allow_negative_numbers = true)]
     pub to: Option<i32>,
     /// Replications per council and origin.
-    #[arg(long, value_name = "N", allow_negative_numbers = true, default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..=i64::from(limits::MAX_REPLICATIONS_PER_COUNCIL)))]
     pub reps: u32,
     /// Master seed; each council and origin is seeded from it, the council's code and the
     /// origin.
     #[arg(long, value_name = "S", allow_negative_numbers = true, default_value_t = 1)]
     pub seed: u64,
     /// Worker threads [default: one per CPU]. Results do not depend on it.
-    #[arg(long, value_name = "T", allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    #[arg(long, value_name = "T", allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(1..=i64::from(limits::MAX_THREADS)))]
     pub threads: Option<u32>,
     /// Output directory for backtest.csv, backtest_summary.csv, manifest.json,
     /// charts/calibration and charts/pit (.png and .svg), and with --all backtest_england.csv.
@@ -177,16 +178,16 @@ pub struct SweepArgs {
     #[arg(long, value_name = "PATH=FROM..TO:STEP", allow_hyphen_values = true)]
     pub param: String,
     /// Replications per value (1 to 1,000,000).
-    #[arg(long, value_name = "N", allow_negative_numbers = true, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=i64::from(limits::MAX_REPLICATIONS)))]
     pub reps: u32,
     /// Master seed: every value uses the same seed and replications (common random numbers).
     #[arg(long, value_name = "S", allow_negative_numbers = true, default_value_t = 1)]
     pub seed: u64,
     /// Months to simulate (1 to 1200) [default: the scenario's horizon_months].
-    #[arg(long, value_name = "M", allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(1..=1200))]
+    #[arg(long, value_name = "M", allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(1..=i64::from(limits::MAX_MONTHS)))]
     pub months: Option<u32>,
     /// Worker threads (1 to 1024) [default: one per CPU]. Results do not depend on it.
-    #[arg(long, value_name = "T", allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    #[arg(long, value_name = "T", allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(1..=i64::from(limits::MAX_THREADS)))]
     pub threads: Option<u32>,
     /// Output directory, created if need be: sweep.csv, sweep.json and charts/sweep_*.
     #[arg(long, value_name = "DIR", default_value = "output")]
@@ -207,17 +208,17 @@ pub struct RunArgs {
     #[arg(value_name = "SCENARIO.toml")]
     pub scenarios: Vec<PathBuf>,
     /// Replications per scenario (1 to 1,000,000).
-    #[arg(long, value_name = "N", allow_negative_numbers = true, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=i64::from(limits::MAX_REPLICATIONS)))]
     pub reps: u32,
     /// Master seed: the same seed and inputs give the same results, bit for bit.
     #[arg(long, value_name = "S", allow_negative_numbers = true, default_value_t = 1)]
     pub seed: u64,
     /// Months to simulate (1 to 1200) [default: each scenario's horizon_months, which
     /// defaults to 60].
-    #[arg(long, value_name = "M", allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(1..=1200))]
+    #[arg(long, value_name = "M", allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(1..=i64::from(limits::MAX_MONTHS)))]
     pub months: Option<u32>,
     /// Worker threads (1 to 1024) [default: one per CPU]. Results do not depend on it.
-    #[arg(long, value_name = "T", allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    #[arg(long, value_name = "T", allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(1..=i64::from(limits::MAX_THREADS)))]
     pub threads: Option<u32>,
     /// Output directory, created if need be. Existing result files in it are replaced only
     /// once all new ones are written.

@@ -12,6 +12,7 @@
 //! - [`init`]: a council's baseline scenario built from them;
 //! - [`fit`]: retention fitted from worker-level census records (`wfsim fit`);
 //! - [`format`]: percentages and thousands separators, one way everywhere;
+//! - [`limits`]: the limits users' input is held to;
 //! - [`cli`]: the `wfsim` command.
 
 pub mod appraisal;
@@ -24,6 +25,7 @@ pub mod engine;
 pub mod fit;
 pub mod format;
 pub mod init;
+pub mod limits;
 pub mod national;
 pub mod output;
 pub mod report;

@@ -553,7 +553,7 @@ fn pipeline_cohorts(route: Route, pipeline: &schema::PipelineSpec, first_date: Y
 }
 
 /// The longest run the engine supports (100 years).
-pub const MAX_MONTHS: u32 = 1200;
+pub use crate::limits::MAX_MONTHS;
 
 /// The parameters of one replication, drawn from the model's distributions.
 #[derive(Debug, Clone)]

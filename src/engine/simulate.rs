@@ -801,7 +801,7 @@ impl AbsenceTiming {
             return 1;
         }
         let u = worker_key.child(ABSENCE_LENGTH_DRAW).uniform(month as i64 as u64);
-        1 + ((1.0 - u).ln() / self.log_goes_on).floor().min(1200.0) as i32
+        1 + ((1.0 - u).ln() / self.log_goes_on).floor().min(f64::from(crate::limits::MAX_MONTHS)) as i32
     }
 }
 

@@ -11,12 +11,13 @@ use super::schema::{
     RouteTable, ScenarioSpec, UniversitySpec, VacancyResponse, WelcomePaymentSpec, YearlyVariation,
 };
 use crate::calendar::YearMonth;
+// Durations, tenures, periods and horizons: at most 100 years, the longest run.
+use crate::limits::MAX_MONTHS;
 
 /// Tenure band edges when the scenario has no `retention` section.
 const DEFAULT_BAND_EDGES: [u32; 3] = [12, 24, 60];
 /// How far shares may add up to something other than 1 (rounding in spreadsheets).
 const SUM_TOLERANCE: f64 = 1e-6;
-const MAX_HORIZON_MONTHS: u32 = 1200;
 /// The NQSW ramp covers at most the first two years.
 const MAX_RAMP_MONTHS: usize = 24;
 const PROBABILITY: &str = "a probability between 0 and 1";
@@ -36,8 +37,6 @@ const CASES_PER_FTE: &str = "a number of cases per FTE from 0 to 1000";
 /// Any amount of money, in pounds.
 const MAX_GBP: f64 = 1_000_000_000.0;
 const GBP: &str = "an amount from 0 to 1000000000 pounds";
-/// Durations, tenures and periods: 100 years, the longest run.
-const MAX_MONTHS: u32 = MAX_HORIZON_MONTHS;
 /// Growth a year (demand, pay): at most doubling.
 const MAX_GROWTH: f64 = 1.0;
 /// Multipliers of recruitment, and the agency premium.
@@ -148,7 +147,7 @@ impl Window {
         let horizon = spec.horizon_months;
         let end = spec
             .start
-            .filter(|_| (1..=MAX_HORIZON_MONTHS).contains(&horizon))
+            .filter(|_| (1..=MAX_MONTHS).contains(&horizon))
             .and_then(|start| months_after(start, horizon - 1));
         Window { start: spec.start, end, horizon_months: horizon }
     }
@@ -376,11 +375,8 @@ impl Checker<'_> {
             self.fail("start", "`start` is required: expected a month like \"2024-10\"");
         }
         let horizon = spec.horizon_months;
-        if !(1..=MAX_HORIZON_MONTHS).contains(&horizon) {
-            self.fail(
-                "horizon_months",
-                format!("expected a number of months from 1 to {MAX_HORIZON_MONTHS}, got {horizon}"),
-            );
+        if !(1..=MAX_MONTHS).contains(&horizon) {
+            self.fail("horizon_months", format!("expected a number of months from 1 to {MAX_MONTHS}, got {horizon}"));
         } else if let Some(start) = spec.start {
             // Outputs date every month "YYYY-MM", from month 0 (the month before `start`) to
             // the last month simulated, and read the dates back: all must have 4-digit years.
@@ -764,9 +760,9 @@ impl Checker<'_> {
     }
 
     fn absence(&mut self, absence: &AbsenceSpec) {
-        let months = "a mean of at most 1200 months (100 years)";
+        let months = format!("a mean of at most {MAX_MONTHS} months (100 years)");
         let mean = &absence.mean_duration_months;
-        self.param_at_most("absence.mean_duration_months", mean, f64::from(MAX_MONTHS), months);
+        self.param_at_most("absence.mean_duration_months", mean, f64::from(MAX_MONTHS), &months);
     }
 
     fn demand(&mut self, demand: &DemandSpec) {

@@ -1,0 +1,15 @@
+//! The limits users' input is held to, in one place: the command line, the scenario checks and
+//! the engine all read them from here, so that a limit is changed once.
+
+/// The longest run, and the longest duration, tenure or period a scenario may give: 100 years.
+pub const MAX_MONTHS: u32 = 1200;
+
+/// Replications of `wfsim run` and `wfsim sweep` (per value).
+pub const MAX_REPLICATIONS: u32 = 1_000_000;
+
+/// Replications per council in `wfsim national` and per council and origin in
+/// `wfsim backtest`, which run every council.
+pub const MAX_REPLICATIONS_PER_COUNCIL: u32 = 100_000;
+
+/// Worker threads.
+pub const MAX_THREADS: u32 = 1024;
