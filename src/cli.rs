@@ -887,7 +887,7 @@ const MAX_NAME_WIDTH: usize = 40;
 
 /// One scenario's headline figures: vacancy and agency rates at the last 30 September.
 fn headline_line(run: &ScenarioRun, width: usize) -> String {
-    let (when, month) = headline_month(run);
+    let stats::Headline { label: when, month, .. } = stats::Headline::of(run);
     let rate = |metric: Metric| {
         let summary = stats::summarise(run.replications_of(month, metric));
         format!("{} ({} to {})", percent(summary.p50), percent(summary.p5), percent(summary.p95))
@@ -919,17 +919,6 @@ fn print_summary(headlines: &[String], settings: &RunSettings, scenarios: usize,
     let charts: Vec<&PathBuf> = written.iter().filter(is_chart).collect();
     if let Some(folder) = charts.first().and_then(|path| path.parent()) {
         let _ = writeln!(stdout, "Wrote {} chart files (PNG and SVG) in {}", charts.len(), folder.display());
-    }
-}
-
-/// The last 30 September in the run, or its last month if it has none, with a label.
-fn headline_month(run: &ScenarioRun) -> (String, usize) {
-    match stats::september_months(run).last() {
-        Some(&(year, month)) => (format!("30 September {year}"), month),
-        None => {
-            let last = run.months as usize;
-            (format!("end of {}", run.date(last)), last)
-        }
     }
 }
 

@@ -7,6 +7,7 @@
 
 use rayon::prelude::*;
 
+use crate::calendar::YearMonth;
 use crate::engine::metrics::{Kind, Metric};
 use crate::run::ScenarioRun;
 
@@ -225,6 +226,28 @@ pub fn september_months(run: &ScenarioRun) -> Vec<(i32, usize)> {
         .filter(|(date, _)| date.month() == 9)
         .map(|(date, month)| (date.year(), month))
         .collect()
+}
+
+/// The month where rates are read: the last 30 September simulated, or else the last month.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Headline {
+    /// Month index (0 is the starting position).
+    pub month: usize,
+    pub date: YearMonth,
+    /// `30 September 2026`, or `end of 2026-08`.
+    pub label: String,
+}
+
+impl Headline {
+    pub fn of(run: &ScenarioRun) -> Headline {
+        match september_months(run).last() {
+            Some(&(year, month)) => Headline { month, date: run.date(month), label: format!("30 September {year}") },
+            None => {
+                let month = run.months as usize;
+                Headline { month, date: run.date(month), label: format!("end of {}", run.date(month)) }
+            }
+        }
+    }
 }
 
 /// Per-replication annual values of `metric` for the year ending at `september` (a month

@@ -26,7 +26,7 @@ use crate::report::ReportError;
 use crate::report::charts::{self, SweepPanel, SweepPlot};
 use crate::run::{self, RunSettings, ScenarioRun};
 use crate::scenario::{self, LoadErrors, Scenario};
-use crate::stats::{QUANTILE_METHOD, Summary, september_months, summarise};
+use crate::stats::{Headline, QUANTILE_METHOD, Summary, summarise};
 
 /// The most values one sweep may have.
 pub const MAX_VALUES: usize = 200;
@@ -367,28 +367,6 @@ impl SweepMetric {
             SweepMetric::VacancyFteMonthsAvoided => {
                 "Vacancy FTE summed over the simulated months, the scenario as given less this value, paired by \
                  replication."
-            }
-        }
-    }
-}
-
-/// The month where rates are read: the last 30 September simulated, or else the last month.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Headline {
-    /// Month index (0 is the starting position).
-    pub month: usize,
-    pub date: YearMonth,
-    /// `30 September 2026`, or `end of 2026-08`.
-    pub label: String,
-}
-
-impl Headline {
-    pub fn of(run: &ScenarioRun) -> Headline {
-        match september_months(run).last() {
-            Some(&(year, month)) => Headline { month, date: run.date(month), label: format!("30 September {year}") },
-            None => {
-                let month = run.months as usize;
-                Headline { month, date: run.date(month), label: format!("end of {}", run.date(month)) }
             }
         }
     }
