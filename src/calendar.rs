@@ -11,6 +11,9 @@ pub struct YearMonth {
 }
 
 impl YearMonth {
+    /// The last month that can be written as "YYYY-MM": December 9999.
+    pub const LAST_DATABLE: YearMonth = YearMonth { index: 9999 * 12 + 11 };
+
     /// `month` is 1 (January) to 12 (December).
     pub fn new(year: i32, month: u32) -> Option<Self> {
         if !(1..=12).contains(&month) || !(1000..=9999).contains(&year) {
@@ -125,6 +128,13 @@ impl serde::Serialize for YearMonth {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_last_datable_month_is_december_9999_and_the_next_is_not() {
+        assert_eq!(Some(YearMonth::LAST_DATABLE), YearMonth::new(9999, 12));
+        let next = YearMonth::LAST_DATABLE.plus(1);
+        assert_eq!(YearMonth::new(next.year(), next.month()), None);
+    }
 
     #[test]
     fn parses_formats_and_counts() {

@@ -575,10 +575,11 @@ fn national_command(args: &NationalArgs) -> Result<(), Failure> {
     let Some(year) = args.year.or(latest) else {
         return Err(Failure::Other("the bundled data holds no council".to_string()));
     };
-    if latest.is_some_and(|latest| !(2017..=latest).contains(&year)) {
+    if latest.is_some_and(|latest| !(crate::dataset::FIRST_YEAR..=latest).contains(&year)) {
         return Err(Failure::BadInput(vec![format!(
-            "--year {year}: expected a year from 2017 to {}, the years of the data",
-            latest.unwrap_or(2024)
+            "--year {year}: expected a year from {} to {}, the years of the data",
+            crate::dataset::FIRST_YEAR,
+            latest.unwrap_or(crate::dataset::LAST_YEAR)
         )]));
     }
     let settings = national::NationalSettings {
@@ -835,7 +836,7 @@ fn print_areas(data: &Dataset) {
 /// `--months` may take a scenario past December 9999, which outputs cannot date as "YYYY-MM"
 /// (the scenario's own `horizon_months` is checked when it is loaded).
 fn check_months_datable(scenarios: &[Scenario], months: u32) -> Result<(), Failure> {
-    let last_datable = crate::calendar::YearMonth::new(9999, 12).expect("a valid month");
+    let last_datable = crate::calendar::YearMonth::LAST_DATABLE;
     let lines: Vec<String> = scenarios
         .iter()
         .filter(|scenario| scenario.start.plus(months as i32 - 1) > last_datable)

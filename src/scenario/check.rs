@@ -153,11 +153,6 @@ impl Window {
     }
 }
 
-/// The last month that outputs can date, as "YYYY-MM".
-fn last_datable() -> YearMonth {
-    YearMonth::new(9999, 12).expect("a valid month")
-}
-
 /// Whether a month can be written as "YYYY-MM" and read back (years 1000 to 9999).
 fn is_datable(month: YearMonth) -> bool {
     YearMonth::new(month.year(), month.month()).is_some()
@@ -391,7 +386,7 @@ impl Checker<'_> {
                     "horizon_months",
                     format!(
                         "{horizon} months from {start} end after {}, the last month that can be dated: use an earlier start or a shorter horizon",
-                        last_datable()
+                        YearMonth::LAST_DATABLE
                     ),
                 );
             }
