@@ -929,14 +929,13 @@ fn size_slope(pairs: &[(f64, f64)]) -> f64 {
 /// third over 8 years: each deviation carries a share of the other years), so it errs
 /// toward a normal.
 fn tail_weight(values: &[f64]) -> f64 {
-    const Z95: f64 = 1.644_853_626_951_472_2;
-    const Z75: f64 = 0.674_489_750_196_081_7;
+    use crate::stats::{NORMAL_Z75 as Z75, NORMAL_Z95 as Z95};
     let middle = percentile(values, 0.75) - percentile(values, 0.25);
     if values.len() < 20 || middle <= 0.0 {
         return 0.0;
     }
     let ratio = (percentile(values, 0.95) - percentile(values, 0.05)) / middle;
-    ((ratio / (Z95 / Z75)).ln() / ((Z95 * Z95 - Z75 * Z75) / 2.0)).clamp(0.0, 0.45)
+    ((ratio / (Z95 / Z75)).ln() / ((Z95 * Z95 - Z75 * Z75) / 2.0)).clamp(0.0, crate::limits::MAX_TAIL)
 }
 
 /// The variance of a normal with the same 5th-95th percentile range as `values`: robust to a

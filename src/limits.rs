@@ -11,5 +11,9 @@ pub const MAX_REPLICATIONS: u32 = 1_000_000;
 /// `wfsim backtest`, which run every council.
 pub const MAX_REPLICATIONS_PER_COUNCIL: u32 = 100_000;
 
+/// The heaviest tails a yearly variation may have (Tukey's h): at 0.5 the draws' variance
+/// is infinite.
+pub const MAX_TAIL: f64 = 0.45;
+
 /// Worker threads.
 pub const MAX_THREADS: u32 = 1024;

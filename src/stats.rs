@@ -16,6 +16,11 @@ pub const QUANTILE_METHOD: &str = "Hyndman-Fan type 7: linear interpolation betw
      (as Excel PERCENTILE.INC and numpy's default)";
 
 /// The percentiles reported, as fractions, in output column order.
+/// The 95th and 75th percentiles of a standard normal: the half-widths, in standard
+/// deviations, of its central 90% and 50%.
+pub const NORMAL_Z95: f64 = 1.644_853_626_951_472_2;
+pub const NORMAL_Z75: f64 = 0.674_489_750_196_081_7;
+
 pub const PERCENTILES: [f64; 7] = [0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95];
 
 /// The column names of a [`Summary`], in output order.

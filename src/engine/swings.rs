@@ -11,6 +11,7 @@
 
 use super::rng::{Key, Process, name_hash};
 use crate::scenario::schema::YearlyVariation;
+use crate::stats::NORMAL_Z95 as Z95;
 
 /// One swinging quantity's state in one replication.
 #[derive(Debug, Clone, Copy)]
@@ -72,9 +73,6 @@ impl Swing {
         self.log_multiplier
     }
 }
-
-/// The 95th percentile of a standard normal.
-const Z95: f64 = 1.644_853_626_951_472_2;
 
 /// A standard normal `z` given tails of weight `tail` (Tukey's h): z exp(tail z^2 / 2),
 /// divided by what that does to the 95th percentile, so that the 5th-95th percentile range
@@ -224,7 +222,7 @@ mod tests {
     /// z75 exp(-tail (z95^2 - z75^2) / 2); a tail of 0 changes nothing.
     #[test]
     fn heavy_tails_keep_the_ninety_percent_range_and_narrow_the_middle() {
-        let z75 = 0.674_489_750_196_081_7;
+        let z75 = crate::stats::NORMAL_Z75;
         assert_eq!(heavy_tailed(0.37, 0.0), 0.37);
         for tail in [0.1, 0.2, 0.4] {
             assert!((heavy_tailed(Z95, tail) - Z95).abs() < 1e-15);

@@ -12,7 +12,7 @@ use super::schema::{
 };
 use crate::calendar::YearMonth;
 // Durations, tenures, periods and horizons: at most 100 years, the longest run.
-use crate::limits::MAX_MONTHS;
+use crate::limits::{MAX_MONTHS, MAX_TAIL};
 
 /// Tenure band edges when the scenario has no `retention` section.
 const DEFAULT_BAND_EDGES: [u32; 3] = [12, 24, 60];
@@ -292,8 +292,13 @@ impl Checker<'_> {
             2.0,
             "a standard deviation from 0 to 2 (in logs)",
         );
-        // At 0.5 and beyond the draws' variance is infinite.
-        self.within(&format!("{field}.tail"), variation.tail, 0.0, 0.45, "a tail weight (Tukey's h) from 0 to 0.45");
+        self.within(
+            &format!("{field}.tail"),
+            variation.tail,
+            0.0,
+            MAX_TAIL,
+            &format!("a tail weight (Tukey's h) from 0 to {MAX_TAIL}"),
+        );
     }
 
     fn at_least_one_month(&mut self, field: &str, months: u32) {
