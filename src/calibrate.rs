@@ -39,9 +39,10 @@ pub struct PanelFit {
     pub first_year: i32,
     /// Councils with at least one year used.
     pub councils: usize,
-    /// The median council's funded posts (its mean over the years read): the size whose
-    /// swings are the `variation`s' own; a council of another size scales them by
-    /// (posts / reference_posts) to the power of the figure's `size_slope`.
+    /// The median council's funded posts (its mean over the years read). The `variation`s
+    /// are spreads pooled over every council, so about this size's; a council of another
+    /// size scales them by (posts / reference_posts) to the power of the figure's
+    /// `size_slope`.
     pub reference_posts: f64,
     pub turnover: LevelFit,
     pub vacancy_rate: LevelFit,
