@@ -435,6 +435,7 @@ const KEYS: &[&str] = &[
     "full_cases_per_fte",
     "nqsw_ramp_cases",
     "agency_cases_per_fte",
+    "agency_case_holding_share",
     "cap_cases_per_fte",
     "senior_after_months",
     "oncost_rate",
@@ -1191,6 +1192,11 @@ fn a_caseload_cap_of_1e_300_is_refused() {
     // Hung: April's review funded open cases / 1e-300 posts, an infinite establishment, and a
     // loop over 2^64 vacant posts to hire into them.
     refused(&baseline_with("[caseload]\ncap_cases_per_fte = 1e-300\n"), "caseload.cap_cases_per_fte");
+}
+
+#[test]
+fn an_agency_case_holding_share_above_1_is_refused() {
+    refused(&baseline_with("[caseload]\nagency_case_holding_share = 1.5\n"), "caseload.agency_case_holding_share");
 }
 
 #[test]

@@ -57,7 +57,7 @@ metrics! {
     NqswShare => "nqsw_share", Stock, "Share of FTE in post within 12 months of qualifying (in the ASYE year; managers excepted), a fraction.";
     Trainees => "trainees", Stock, "Trainees in all pipelines (headcount), not yet in post.";
     OpenCases => "open_cases", Stock, "Open cases (demand).";
-    CaseHoldingFte => "case_holding_fte", Stock, "FTE holding cases: present permanent case holders plus agency.";
+    CaseHoldingFte => "case_holding_fte", Stock, "FTE holding cases: present permanent case holders plus agency holding cases.";
     CaseCapacity => "case_capacity", Stock, "Cases the case holders can hold, after the NQSW ramp-up and any cap.";
     AbsentFte => "absent_fte", Stock, "FTE on long absence.";
     MeanTenureYears => "mean_tenure_years", Stock, "Mean years with the council of workers in post (headcount).";

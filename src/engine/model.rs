@@ -212,14 +212,17 @@ pub(super) struct CaseloadModel {
     /// Months since qualifying at which the cases one FTE can hold change.
     pub capacity_steps_months: Vec<i32>,
     pub agency_cases_per_fte: f64,
+    /// Share of agency FTE holding cases.
+    pub agency_case_holding_share: f64,
     pub cap_cases_per_fte: Option<f64>,
 }
 
 impl CaseloadModel {
-    pub fn new(full_cases_per_fte: f64, nqsw_ramp_cases: &[f64], cap: Option<f64>, agency: f64) -> CaseloadModel {
+    pub fn new(spec: &schema::CaseloadSpec) -> CaseloadModel {
+        let cap = spec.cap_cases_per_fte;
         let within_cap = |cases: f64| cap.map_or(cases, |cap| cases.min(cap));
         let capacity_by_months_qualified: Vec<f64> =
-            nqsw_ramp_cases.iter().chain([&full_cases_per_fte]).map(|&cases| within_cap(cases)).collect();
+            spec.nqsw_ramp_cases.iter().chain([&spec.full_cases_per_fte]).map(|&cases| within_cap(cases)).collect();
         let capacity_steps_months = (1..capacity_by_months_qualified.len())
             .filter(|&k| capacity_by_months_qualified[k] != capacity_by_months_qualified[k - 1])
             .map(|k| k as i32)
@@ -227,7 +230,8 @@ impl CaseloadModel {
         CaseloadModel {
             capacity_by_months_qualified,
             capacity_steps_months,
-            agency_cases_per_fte: agency,
+            agency_cases_per_fte: spec.agency_cases_per_fte,
+            agency_case_holding_share: spec.agency_case_holding_share,
             cap_cases_per_fte: cap,
         }
     }
@@ -255,7 +259,7 @@ impl Model {
         let retention_spec = spec.retention.as_ref().filter(|r| enabled(r.enabled));
         let default_edges = schema::RetentionSpec::default().band_edges_months;
         let band_edges = retention_spec.map_or(default_edges, |r| r.band_edges_months.clone());
-        let stock = build_stock_template(&spec.initial, &band_edges);
+        let stock = build_stock_template(&spec.initial, spec.caseload.agency_case_holding_share, &band_edges);
 
         let initial = InitialFigures {
             establishment_fte: spec.initial.fte_in_post / (1.0 - spec.initial.vacancy_rate),
@@ -365,12 +369,7 @@ impl Model {
             .filter(|d| enabled(d.enabled))
             .map(|d| DemandModel { annual_growth: d.annual_growth, monthly_noise_sd: d.monthly_noise_sd });
 
-        let caseload = CaseloadModel::new(
-            spec.caseload.full_cases_per_fte,
-            &spec.caseload.nqsw_ramp_cases,
-            spec.caseload.cap_cases_per_fte,
-            spec.caseload.agency_cases_per_fte,
-        );
+        let caseload = CaseloadModel::new(&spec.caseload);
 
         let allowance_gbp = retention_spec
             .and_then(|r| r.allowance.as_ref())

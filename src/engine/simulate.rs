@@ -621,8 +621,9 @@ impl<'a> Replication<'a> {
         let establishment = self.establishment_fte();
         let vacancy = (establishment - fte).max(0.0);
         let agency = self.agency_fte;
-        let case_holding = census.case_holding_fte + agency;
-        let agency_capacity = agency
+        let agency_holding = agency * caseload.agency_case_holding_share;
+        let case_holding = census.case_holding_fte + agency_holding;
+        let agency_capacity = agency_holding
             * caseload
                 .cap_cases_per_fte
                 .map_or(caseload.agency_cases_per_fte, |cap| cap.min(caseload.agency_cases_per_fte));

@@ -553,3 +553,41 @@ fn progression_keeps_the_share_of_case_holders_at_its_start() {
         assert_eq!(at(&rows, 13, Metric::CaseHoldingFte), 100.0);
     }
 }
+
+#[test]
+fn agency_staff_hold_cases_in_their_share() {
+    // 80 permanent FTE in 100 posts, 20 agency FTE at the start, 50 FTE holding cases with
+    // agency included; from month 1 agency covers half the 20 vacant FTE (10). With half of
+    // agency holding cases, 50 - 10 = 40 permanent staff hold cases, and in month 1
+    // 40 + 5 = 45 FTE do, able to hold 45 x 22 cases; with all of agency holding cases,
+    // 30 + 10 = 40 FTE, 880 cases.
+    let text = |share: f64| {
+        format!(
+            r#"
+            start = "2024-10"
+            [initial]
+            fte_in_post = 80
+            headcount = 80
+            vacancy_rate = 0.2
+            agency_fte = 20
+            case_holding_fte = 50
+            open_cases = 900
+            route_shares = {{ experienced = 1.0 }}
+            [agency]
+            cover_share = 0.5
+            [caseload]
+            agency_case_holding_share = {share}
+        "#
+        )
+    };
+    for (share, permanent) in [(0.5, 40.0), (1.0, 30.0)] {
+        for rows in run(&text(share), 2, 1) {
+            assert_eq!(at(&rows, 0, Metric::CaseHoldingFte), 50.0, "share {share}");
+            assert_eq!(at(&rows, 1, Metric::AgencyFte), 10.0);
+            let holding = permanent + share * 10.0;
+            assert_eq!(at(&rows, 1, Metric::CaseHoldingFte), holding, "share {share}");
+            assert_eq!(at(&rows, 1, Metric::CaseCapacity), 22.0 * holding, "share {share}");
+            assert_eq!(at(&rows, 1, Metric::AvgCaseload), 900.0 / holding, "share {share}");
+        }
+    }
+}

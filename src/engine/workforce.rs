@@ -196,9 +196,13 @@ pub struct StockTemplate {
 /// - the part-timers needed to turn headcount into FTE in post, spread evenly;
 /// - absent workers (`absent_share` of headcount), spread evenly;
 /// - managers (non-case-holding posts) taken from the longest-serving experienced workers
-///   until the case-holding FTE (with agency) matches `case_holding_fte`, or `manager_share`
-///   of headcount if that is not given.
-pub fn build_stock_template(initial: &InitialSpec, band_edges: &[u32]) -> StockTemplate {
+///   until the case-holding FTE (with the agency FTE holding cases, `agency_case_holding_share`
+///   of it) matches `case_holding_fte`, or `manager_share` of headcount if that is not given.
+pub fn build_stock_template(
+    initial: &InitialSpec,
+    agency_case_holding_share: f64,
+    band_edges: &[u32],
+) -> StockTemplate {
     let headcount = initial.headcount as usize;
     if headcount == 0 {
         return StockTemplate::default();
@@ -251,7 +255,7 @@ pub fn build_stock_template(initial: &InitialSpec, band_edges: &[u32]) -> StockT
     for (i, worker) in workers.iter_mut().enumerate() {
         worker.absent = spread_evenly(i, absent_count, headcount);
     }
-    assign_managers(&mut workers, initial);
+    assign_managers(&mut workers, initial, agency_case_holding_share);
     StockTemplate { workers }
 }
 
@@ -280,13 +284,13 @@ fn set_part_time(workers: &mut [StockWorker], fte_in_post: f64, part_time_fte: f
     }
 }
 
-fn assign_managers(workers: &mut [StockWorker], initial: &InitialSpec) {
+fn assign_managers(workers: &mut [StockWorker], initial: &InitialSpec, agency_case_holding_share: f64) {
     // Longest-serving qualified (past their first year) workers first; ties by position.
     let mut candidates: Vec<usize> = (0..workers.len()).filter(|&i| workers[i].months_qualified >= 12).collect();
     candidates.sort_by(|&a, &b| workers[b].tenure_months.cmp(&workers[a].tenure_months).then(a.cmp(&b)));
     match initial.case_holding_fte {
         Some(target) => {
-            let permanent_target = target - initial.agency_fte;
+            let permanent_target = target - agency_case_holding_share * initial.agency_fte;
             let mut case_holding: f64 = workers.iter().filter(|w| !w.absent).map(|w| w.fte).sum();
             for i in candidates {
                 let worker = &mut workers[i];
@@ -417,7 +421,7 @@ mod tests {
     #[test]
     fn starting_stock_reproduces_the_aggregates() {
         let initial = durham_like();
-        let stock = build_stock_template(&initial, &[12, 24, 60]).workers;
+        let stock = build_stock_template(&initial, 1.0, &[12, 24, 60]).workers;
         assert_eq!(stock.len(), 378);
         let fte: f64 = stock.iter().map(|w| w.fte).sum();
         assert!((fte - 362.8).abs() < 1e-9, "FTE {fte}");
@@ -438,7 +442,7 @@ mod tests {
 
     #[test]
     fn an_empty_start_has_no_workers() {
-        assert!(build_stock_template(&InitialSpec::default(), &[12]).workers.is_empty());
+        assert!(build_stock_template(&InitialSpec::default(), 1.0, &[12]).workers.is_empty());
     }
 
     #[test]

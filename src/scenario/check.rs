@@ -837,6 +837,7 @@ impl Checker<'_> {
             self.cases_per_fte(&format!("caseload.nqsw_ramp_cases[{i}]"), cases);
         }
         self.cases_per_fte("caseload.agency_cases_per_fte", caseload.agency_cases_per_fte);
+        self.probability("caseload.agency_case_holding_share", caseload.agency_case_holding_share);
         if let Some(cap) = caseload.cap_cases_per_fte {
             // Each April the cap funds open cases / cap posts: a cap below 1 would fund more
             // posts than there are cases.

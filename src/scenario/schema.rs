@@ -82,8 +82,9 @@ pub struct InitialSpec {
     pub vacancy_rate: f64,
     pub agency_fte: f64,
     /// Case-holding FTE including agency (the DfE definition). Permanent workers with the
-    /// longest tenure are made non-case-holding (managers and other roles) until the figure is
-    /// met. If absent, `manager_share` of headcount is used instead.
+    /// longest tenure are made non-case-holding (managers and other roles) until the figure,
+    /// less the agency FTE holding cases (`caseload.agency_case_holding_share`), is met. If
+    /// absent, `manager_share` of headcount is used instead.
     pub case_holding_fte: Option<f64>,
     pub manager_share: f64,
     /// Open cases at the start.
@@ -711,6 +712,12 @@ pub struct CaseloadSpec {
     /// Cases by month since qualifying during the first year (the NQSW ramp-up).
     pub nqsw_ramp_cases: Vec<f64>,
     pub agency_cases_per_fte: f64,
+    /// Share of agency FTE holding cases. The DfE counts case holders with agency staff
+    /// included and does not split them; across councils the share of all FTE (in post plus
+    /// agency) holding cases does not rise with the share that is agency (see `wfsim init`), so
+    /// agency staff hold cases about as often as permanent staff do. With 1, every agency
+    /// worker holds cases.
+    pub agency_case_holding_share: f64,
     /// A cap on cases per case-holding FTE. Each April the establishment grows, if need be,
     /// so that a full establishment could hold open cases within the cap.
     pub cap_cases_per_fte: Option<f64>,
@@ -727,6 +734,7 @@ impl Default for CaseloadSpec {
             full_cases_per_fte: 22.0,
             nqsw_ramp_cases: Vec::new(),
             agency_cases_per_fte: 22.0,
+            agency_case_holding_share: 1.0,
             cap_cases_per_fte: None,
             steady_case_holding_share: false,
         }
