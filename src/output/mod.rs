@@ -187,6 +187,7 @@ fn unique_suffix(staging: &Path) -> String {
 }
 
 /// A file whose bytes are already made (a chart, the report, the workbook).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BytesFile {
     /// Path relative to the output directory.
     pub name: String,

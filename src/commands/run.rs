@@ -1,0 +1,162 @@
+//! `wfsim run`: load and check every scenario, run the pipeline, write its files in one go,
+//! and print each scenario's headline figures.
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::Args as ClapArgs;
+
+use super::{Failure, SCENARIO_DIR, error_lines, in_pool, write};
+use crate::format::percent;
+use crate::limits;
+use crate::pipeline::{self, ScenarioHeadline};
+use crate::run::RunSettings;
+use crate::scenario;
+use crate::stats::Summary;
+
+/// The scenario listed (and reported) first when running every scenario in `scenarios/`.
+pub const BASELINE_FILE: &str = "baseline.toml";
+
+#[derive(Debug, ClapArgs)]
+pub struct Args {
+    /// Scenario files. Default: every *.toml in scenarios/ (in the current directory), sorted
+    /// by file name, with baseline.toml first.
+    #[arg(value_name = "SCENARIO.toml")]
+    pub scenarios: Vec<PathBuf>,
+    /// Replications per scenario (1 to 1,000,000).
+    #[arg(long, value_name = "N", allow_negative_numbers = true, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=i64::from(limits::MAX_REPLICATIONS)))]
+    pub reps: u32,
+    /// Master seed: the same seed and inputs give the same results, bit for bit.
+    #[arg(long, value_name = "S", allow_negative_numbers = true, default_value_t = 1)]
+    pub seed: u64,
+    /// Months to simulate (1 to 1200) [default: each scenario's horizon_months, which
+    /// defaults to 60].
+    #[arg(long, value_name = "M", allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(1..=i64::from(limits::MAX_MONTHS)))]
+    pub months: Option<u32>,
+    /// Worker threads (1 to 1024) [default: one per CPU]. Results do not depend on it.
+    #[arg(long, value_name = "T", allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(1..=i64::from(limits::MAX_THREADS)))]
+    pub threads: Option<u32>,
+    /// Output directory, created if need be. Existing result files in it are replaced only
+    /// once all new ones are written.
+    #[arg(long, value_name = "DIR", default_value = "output")]
+    pub out: PathBuf,
+    /// Write only the result files (CSV and JSON), not the charts, report and workbook.
+    #[arg(long)]
+    pub no_report: bool,
+}
+
+pub fn execute(args: &Args) -> Result<(), Failure> {
+    let files =
+        if args.scenarios.is_empty() { find_scenarios(Path::new(SCENARIO_DIR))? } else { args.scenarios.clone() };
+    let scenarios = scenario::load_all(&files).map_err(|errors| Failure::BadInput(error_lines(&errors)))?;
+    if let Some(months) = args.months {
+        pipeline::check_months_datable(&scenarios, months).map_err(Failure::BadInput)?;
+    }
+    let settings = RunSettings {
+        replications: args.reps,
+        seed: args.seed,
+        months: args.months,
+        progress: true,
+        national_seed: None,
+    };
+    let simulate_and_write = || -> Result<(Vec<ScenarioHeadline>, Vec<PathBuf>), Failure> {
+        let output = pipeline::run(&scenarios, &settings, !args.no_report).map_err(Failure::other)?;
+        // One write: every result, chart and report file is in place, or none is.
+        let written = write(&args.out, &output.files)?;
+        Ok((output.headlines, written))
+    };
+    let (headlines, written) = in_pool(args.threads, simulate_and_write)??;
+    print_summary(&headlines, &settings, scenarios.len(), &written);
+    Ok(())
+}
+
+/// Every `*.toml` file in `dir`, sorted by file name, with `baseline.toml` first.
+fn find_scenarios(dir: &Path) -> Result<Vec<PathBuf>, Failure> {
+    let entries = std::fs::read_dir(dir).map_err(|error| {
+        Failure::bad(format!("no scenario files given, and cannot read {}/: {error}", dir.display()))
+    })?;
+    let mut names: Vec<OsString> = entries
+        .filter_map(Result::ok)
+        .filter(|entry| {
+            let path = entry.path();
+            path.extension().is_some_and(|extension| extension == "toml") && path.is_file()
+        })
+        .map(|entry| entry.file_name())
+        .collect();
+    if names.is_empty() {
+        return Err(Failure::bad(format!("no scenario files given, and no *.toml files in {}/", dir.display())));
+    }
+    names.sort();
+    if let Some(position) = names.iter().position(|name| name == BASELINE_FILE) {
+        let baseline = names.remove(position);
+        names.insert(0, baseline);
+    }
+    Ok(names.into_iter().map(|name| dir.join(name)).collect())
+}
+
+/// Scenario names longer than this are not padded in the terminal summary.
+const MAX_NAME_WIDTH: usize = 40;
+
+/// One scenario's headline line: vacancy and agency rates at the last 30 September.
+fn headline_line(headline: &ScenarioHeadline, width: usize) -> String {
+    let rate =
+        |summary: &Summary| format!("{} ({} to {})", percent(summary.p50), percent(summary.p5), percent(summary.p95));
+    format!(
+        "  {:width$}  {}: vacancy rate {}, agency rate {}",
+        headline.scenario,
+        headline.when,
+        rate(&headline.vacancy_rate),
+        rate(&headline.agency_rate)
+    )
+}
+
+/// Prints the headline figures of each scenario and the files written.
+fn print_summary(headlines: &[ScenarioHeadline], settings: &RunSettings, scenarios: usize, written: &[PathBuf]) {
+    // Names are aligned up to a sensible length (a format width must also stay below 2^16).
+    let width =
+        headlines.iter().map(|headline| headline.scenario.chars().count()).max().unwrap_or(0).min(MAX_NAME_WIDTH);
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(
+        stdout,
+        "Simulated {} scenario(s), {} replications each, seed {}.",
+        scenarios, settings.replications, settings.seed
+    );
+    let _ = writeln!(stdout, "Median (90% interval):");
+    for headline in headlines {
+        let _ = writeln!(stdout, "{}", headline_line(headline, width));
+    }
+    let is_chart = |path: &&PathBuf| path.parent().and_then(Path::file_name).is_some_and(|folder| folder == "charts");
+    for path in written.iter().filter(|path| !is_chart(path)) {
+        let _ = writeln!(stdout, "Wrote {}", path.display());
+    }
+    let charts: Vec<&PathBuf> = written.iter().filter(is_chart).collect();
+    if let Some(folder) = charts.first().and_then(|path| path.parent()) {
+        let _ = writeln!(stdout, "Wrote {} chart files (PNG and SVG) in {}", charts.len(), folder.display());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_scenarios_sorted_with_baseline_first() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["b.toml", "baseline.toml", "a.toml", "notes.md", "c.toml.bak"] {
+            std::fs::write(dir.path().join(name), "").unwrap();
+        }
+        std::fs::create_dir(dir.path().join("dir.toml")).unwrap();
+        let found = find_scenarios(dir.path()).unwrap();
+        let names: Vec<_> = found.iter().map(|path| path.file_name().unwrap().to_string_lossy().into_owned()).collect();
+        assert_eq!(names, ["baseline.toml", "a.toml", "b.toml"]);
+        assert!(found[0].starts_with(dir.path()));
+    }
+
+    #[test]
+    fn no_scenarios_is_bad_input() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(matches!(find_scenarios(dir.path()), Err(Failure::BadInput(_))));
+        assert!(matches!(find_scenarios(&dir.path().join("missing")), Err(Failure::BadInput(_))));
+    }
+}
