@@ -66,6 +66,7 @@ use crate::calibrate::{AgencyResponseFit, PanelFit};
 use crate::dataset::{Area, Cell, Dataset, FIRST_YEAR, Field, FindError, LAST_YEAR, Level, Symbol};
 use crate::engine::metrics::Metric;
 use crate::format::{percent, signed_thousands};
+use crate::route::Route;
 use crate::run::{RunSettings, run_all};
 use crate::scenario::schema::YearlyVariation;
 use crate::scenario::{Scenario, load_resolved};
@@ -1251,14 +1252,14 @@ impl Plan {
         t.blank();
         t.kv("[initial.route_shares]", "", &format!("share of headcount by route of entry; {DURHAM}"));
         for (route, share) in [
-            ("university", "0.50"),
-            ("apprenticeship", "0.07"),
-            ("step_up", "0.02"),
-            ("frontline", "0.01"),
-            ("overseas", "0.0"),
-            ("experienced", "0.40"),
+            (Route::University, "0.50"),
+            (Route::Apprenticeship, "0.07"),
+            (Route::StepUp, "0.02"),
+            (Route::Frontline, "0.01"),
+            (Route::Overseas, "0.0"),
+            (Route::Experienced, "0.40"),
         ] {
-            t.line(&format!("{route} = {share}"));
+            t.line(&format!("{} = {share}", route.name()));
         }
         t.blank();
 
@@ -1330,10 +1331,10 @@ impl Plan {
         ));
         for (route, table) in [
             ("default", "[0.18, 0.17, 0.13, 0.08]"),
-            ("university", "[0.10, 0.16, 0.14, 0.07]"),
-            ("apprenticeship", "[0.06, 0.09, 0.09, 0.06]"),
-            ("step_up", "[0.10, 0.16, 0.14, 0.07]"),
-            ("frontline", "[0.35, 0.60, 0.25, 0.10]"),
+            (Route::University.name(), "[0.10, 0.16, 0.14, 0.07]"),
+            (Route::Apprenticeship.name(), "[0.06, 0.09, 0.09, 0.06]"),
+            (Route::StepUp.name(), "[0.10, 0.16, 0.14, 0.07]"),
+            (Route::Frontline.name(), "[0.35, 0.60, 0.25, 0.10]"),
         ] {
             t.line(&format!("{route} = {table}"));
         }
@@ -1365,10 +1366,10 @@ impl Plan {
                     ("retirement", "0.15"),
                 ],
             ),
-            ("university", newly_qualified_destinations),
-            ("apprenticeship", newly_qualified_destinations),
-            ("step_up", newly_qualified_destinations),
-            ("frontline", newly_qualified_destinations),
+            (Route::University.name(), newly_qualified_destinations),
+            (Route::Apprenticeship.name(), newly_qualified_destinations),
+            (Route::StepUp.name(), newly_qualified_destinations),
+            (Route::Frontline.name(), newly_qualified_destinations),
         ];
         for (route, shares) in destinations {
             t.kv(&format!("[retention.destinations.{route}]"), "", &format!("where leavers go; {DURHAM}"));
@@ -1402,15 +1403,16 @@ impl Plan {
         let example_start = YearMonth::new(year, 9).map_or_else(String::new, |m| m.to_string());
         for (route, duration, completion, duration_source, completion_source) in [
             (
-                "apprenticeship",
+                Route::Apprenticeship,
                 36,
                 "0.827",
                 "MODEL.md: about 36 months",
                 "MODEL.md: 82.7% of the first national cohort qualified",
             ),
-            ("step_up", 14, "0.95", "MODEL.md: 14-month programme", "MODEL.md: about 95%"),
-            ("frontline", 12, "0.90", "MODEL.md: bursary year, then employed as NQSWs", "MODEL.md: about 90%"),
+            (Route::StepUp, 14, "0.95", "MODEL.md: 14-month programme", "MODEL.md: about 95%"),
+            (Route::Frontline, 12, "0.90", "MODEL.md: bursary year, then employed as NQSWs", "MODEL.md: about 90%"),
         ] {
+            let route = route.name();
             t.line(&format!("[routes.{route}]"));
             t.comment(&format!(
                 "No cohorts: the DfE data do not give the council's trainees. Add its own, e.g. [[routes.{route}.cohorts]] with start = \"{example_start}\" and size = 10."

@@ -3,6 +3,7 @@
 //!
 //! The pieces, in the order data flows through them:
 //! - [`calendar`]: calendar months (`YYYY-MM`);
+//! - [`route`]: routes of entry into post, one type for files, engine and fit;
 //! - [`scenario`]: the scenario file format, read and checked in stages;
 //! - [`engine`]: builds a model from a scenario and simulates one replication month by month;
 //! - [`run`]: runs scenarios × replications in parallel, reproducibly;
@@ -39,6 +40,7 @@ pub mod national;
 pub mod output;
 pub mod pipeline;
 pub mod report;
+pub mod route;
 pub mod run;
 pub mod scenario;
 pub mod stats;

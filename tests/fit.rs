@@ -8,9 +8,10 @@ use std::process::{Command, Output};
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{RngExt, SeedableRng};
 use wfsim::fit::{
-    self, Bands, Date, FitError, FitOptions, Group, Ratio, Route, Spell, kaplan_meier, kaplan_meier_with,
+    self, Bands, Date, FitError, FitOptions, Group, Ratio, Spell, kaplan_meier, kaplan_meier_with,
     piecewise_exponential, read_records,
 };
+use wfsim::route::Route;
 
 fn spell(entry: f64, exit: f64, event: bool) -> Spell {
     Spell { entry, exit, event }
@@ -269,7 +270,7 @@ fn fitted_hazards_recover_the_truth_and_ignoring_truncation_does_not() {
     assert!(naive[0].monthly_hazard < 0.75 * truth[0]);
 
     // Routes share the true hazards; both are fitted and written.
-    let keys: Vec<&str> = fitted.retention.routes.iter().map(|(route, _)| route.key()).collect();
+    let keys: Vec<&str> = fitted.retention.routes.iter().map(|(route, _)| route.name()).collect();
     assert_eq!(keys, ["university", "experienced"]);
     for route in [Route::University, Route::Experienced] {
         let group = fitted.group(Group::Route(route)).unwrap();
@@ -378,18 +379,21 @@ fn returns_merge_into_spells_with_entry_and_exit() {
     let long = by_id("LONG");
     assert_eq!(
         (long.entry_date, long.exit_date, long.route),
-        (date("2021-09-30"), date("2023-09-30"), Route::Experienced)
+        (date("2021-09-30"), date("2023-09-30"), Some(Route::Experienced))
     );
     assert_eq!(long.spell.entry, f64::from(date("2021-09-30").days_since(date("2015-09-30"))) / 30.4375);
     assert!(!long.spell.event);
 
     let new = by_id("NEW");
-    assert_eq!((new.entry_date, new.exit_date, new.route), (date("2022-03-01"), date("2023-01-31"), Route::University));
+    assert_eq!(
+        (new.entry_date, new.exit_date, new.route),
+        (date("2022-03-01"), date("2023-01-31"), Some(Route::University))
+    );
     assert_eq!(new.spell, Spell { entry: 0.0, exit: 336.0 / 30.4375, event: true });
 
     // In the 2022 return only, no end date: censored at its last return.
     let gone = by_id("GONE");
-    assert_eq!((gone.exit_date, gone.spell.event, gone.route), (date("2022-09-30"), false, Route::Frontline));
+    assert_eq!((gone.exit_date, gone.spell.event, gone.route), (date("2022-09-30"), false, Some(Route::Frontline)));
 }
 
 #[test]
@@ -564,7 +568,7 @@ fn census_xml_is_read_with_the_header_reference_date() {
     assert_eq!(records.skipped.len(), 1);
     assert!(records.skipped[0].to_string().contains("return.xml:10: RoleStartDate: impossible dates"));
     let a = records.spells.iter().find(|s| s.swe_no == "A").unwrap();
-    assert_eq!((a.route, a.spell.event, a.exit_date), (Route::StepUp, true, date("2023-07-01")));
+    assert_eq!((a.route, a.spell.event, a.exit_date), (Some(Route::StepUp), true, date("2023-07-01")));
 }
 
 #[test]
@@ -579,7 +583,7 @@ fn routes_with_few_leavers_fall_back_to_the_default() {
     csv.push_str("F1,0,2022-10-01,2023-05-01,1,1,2023\nF2,0,2022-10-01,,1,1,2023\n");
     let file = write(dir.path(), "r.csv", &csv);
     let fitted = fit::fit(&[file], &options("0,12,24", true)).unwrap();
-    let keys: Vec<&str> = fitted.retention.routes.iter().map(|(route, _)| route.key()).collect();
+    let keys: Vec<&str> = fitted.retention.routes.iter().map(|(route, _)| route.name()).collect();
     assert_eq!(keys, ["university"]);
     assert!(fitted.notes.iter().any(|n| n.starts_with("frontline: 1 leaver(s), fewer than 5")), "{:?}", fitted.notes);
     // Nobody has 12 months' tenure: the 12-24 and 24+ bands take the 0-12 band's value.

@@ -59,64 +59,7 @@ mod tests;
 pub use model::{MAX_MONTHS, Model};
 pub use simulate::simulate;
 
-/// Route of entry into post. Retention tables, destinations and starters are kept per route.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[repr(u8)]
-pub enum Route {
-    University = 0,
-    Apprenticeship = 1,
-    StepUp = 2,
-    Frontline = 3,
-    Overseas = 4,
-    Experienced = 5,
-}
-
-impl Route {
-    pub const ALL: [Route; 6] = [
-        Route::University,
-        Route::Apprenticeship,
-        Route::StepUp,
-        Route::Frontline,
-        Route::Overseas,
-        Route::Experienced,
-    ];
-    pub const COUNT: usize = 6;
-
-    pub fn index(self) -> usize {
-        self as usize
-    }
-
-    /// The name used in scenario files.
-    pub fn name(self) -> &'static str {
-        match self {
-            Route::University => "university",
-            Route::Apprenticeship => "apprenticeship",
-            Route::StepUp => "step_up",
-            Route::Frontline => "frontline",
-            Route::Overseas => "overseas",
-            Route::Experienced => "experienced",
-        }
-    }
-
-    /// Newly qualified on joining: counts as an NQSW for the first 12 months.
-    pub fn joins_newly_qualified(self) -> bool {
-        !matches!(self, Route::Overseas | Route::Experienced)
-    }
-}
-
-impl From<crate::scenario::schema::RouteName> for Route {
-    fn from(name: crate::scenario::schema::RouteName) -> Route {
-        use crate::scenario::schema::RouteName;
-        match name {
-            RouteName::University => Route::University,
-            RouteName::Apprenticeship => Route::Apprenticeship,
-            RouteName::StepUp => Route::StepUp,
-            RouteName::Frontline => Route::Frontline,
-            RouteName::Overseas => Route::Overseas,
-            RouteName::Experienced => Route::Experienced,
-        }
-    }
-}
+pub use crate::route::Route;
 
 /// Where a leaver goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

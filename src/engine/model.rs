@@ -309,15 +309,9 @@ impl Model {
             fte: u.fte,
         });
 
-        let pipelines = [
-            (Route::Apprenticeship, &spec.routes.apprenticeship),
-            (Route::StepUp, &spec.routes.step_up),
-            (Route::Frontline, &spec.routes.frontline),
-            (Route::Overseas, &spec.routes.overseas),
-        ];
         let mut cohorts = Vec::new();
-        for (route, pipeline) in pipelines {
-            if let Some(pipeline) = pipeline.as_ref().filter(|p| enabled(p.enabled)) {
+        for (route, pipeline) in spec.routes.pipelines() {
+            if let Some(pipeline) = pipeline.filter(|p| enabled(p.enabled)) {
                 cohorts.extend(pipeline_cohorts(route, pipeline, first_date));
             }
         }
@@ -335,8 +329,8 @@ impl Model {
 
         let welcome = spec.welcome_payment.as_ref().filter(|w| enabled(w.enabled)).map(|w| {
             let mut routes = [false; Route::COUNT];
-            for &name in &w.routes {
-                routes[Route::from(name).index()] = true;
+            for route in &w.routes {
+                routes[route.index()] = true;
             }
             WelcomeModel {
                 routes,
@@ -384,12 +378,10 @@ impl Model {
         let costs_spec = spec.costs.as_ref().filter(|c| enabled(c.enabled));
         let costs = costs_spec.map(|c| {
             let grades = |g: &schema::GradeSalaries| [g.nqsw, g.social_worker, g.senior, g.manager];
-            let trainees = &c.trainee_monthly_gbp;
             let mut trainee_monthly_gbp = [0.0; Route::COUNT];
-            trainee_monthly_gbp[Route::Apprenticeship.index()] = trainees.apprenticeship;
-            trainee_monthly_gbp[Route::StepUp.index()] = trainees.step_up;
-            trainee_monthly_gbp[Route::Frontline.index()] = trainees.frontline;
-            trainee_monthly_gbp[Route::Overseas.index()] = trainees.overseas;
+            for (route, cost) in c.trainee_monthly_gbp.by_route() {
+                trainee_monthly_gbp[route.index()] = cost;
+            }
             CostModel {
                 salary_gbp: grades(&c.salary_gbp),
                 supplement_gbp: grades(&c.market_supplement_gbp),
@@ -476,7 +468,7 @@ fn route_tables(table: &RouteTable<Vec<Param<Probability>>>) -> Vec<Vec<(String,
     Route::ALL
         .iter()
         .map(|route| {
-            let (label, probs) = match route_override(table, *route) {
+            let (label, probs) = match table.override_for(*route) {
                 Some(probs) => (route.name(), probs),
                 None => ("default", &table.default),
             };
@@ -489,20 +481,9 @@ fn route_tables(table: &RouteTable<Vec<Param<Probability>>>) -> Vec<Vec<(String,
         .collect()
 }
 
-fn route_override<T>(table: &RouteTable<T>, route: Route) -> Option<&T> {
-    match route {
-        Route::University => table.university.as_ref(),
-        Route::Apprenticeship => table.apprenticeship.as_ref(),
-        Route::StepUp => table.step_up.as_ref(),
-        Route::Frontline => table.frontline.as_ref(),
-        Route::Overseas => table.overseas.as_ref(),
-        Route::Experienced => table.experienced.as_ref(),
-    }
-}
-
 fn destination_cdfs(table: &RouteTable<DestinationShares>) -> [[f64; 5]; Route::COUNT] {
     Route::ALL.map(|route| {
-        let shares = route_override(table, route).unwrap_or(&table.default);
+        let shares = table.for_route(route);
         let ordered =
             [shares.other_council, shares.agency, shares.left_profession, shares.internal_move, shares.retirement];
         let mut cumulative = [0.0; 5];

@@ -207,14 +207,7 @@ pub fn build_stock_template(
     if headcount == 0 {
         return StockTemplate::default();
     }
-    let routes = [
-        (Route::University, initial.route_shares.university),
-        (Route::Apprenticeship, initial.route_shares.apprenticeship),
-        (Route::StepUp, initial.route_shares.step_up),
-        (Route::Frontline, initial.route_shares.frontline),
-        (Route::Overseas, initial.route_shares.overseas),
-        (Route::Experienced, initial.route_shares.experienced),
-    ];
+    let routes = initial.route_shares.by_route();
     // No tenure mix given: one band from 0 to the longest tenure.
     let (band_shares, band_edges): (Vec<f64>, &[u32]) = if initial.tenure_band_shares.is_empty() {
         (vec![1.0], &[])

@@ -26,8 +26,10 @@ pub mod survival;
 use std::path::PathBuf;
 
 pub use hazards::{BandHazard, Bands, piecewise_exponential};
-pub use records::{Date, RecordIssue, Records, Route, WorkerSpell, read_records};
+pub use records::{Date, RecordIssue, Records, WorkerSpell, read_records, route_from_fields};
 pub use survival::{KmStep, Ratio, Scalar, Spell, SurvivalPoint, kaplan_meier, kaplan_meier_with};
+
+use crate::route::Route;
 
 /// A route with fewer leavers than this is not fitted on its own: it uses the pooled fit.
 pub const MIN_ROUTE_EVENTS: u64 = 5;
@@ -62,26 +64,51 @@ impl FitError {
 }
 
 /// Whose spells a fit is of.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Group {
     /// Every permanent worker: the scenario's `default`.
     All,
+    /// Those who joined by a route the census records.
     Route(Route),
+    /// Those whose route is another or not known: counted in the default only.
+    OtherRoute,
 }
 
 impl Group {
-    /// `all`, or the route's key: the `route` column of the CSV files.
+    /// The groups by route, in the order they are fitted and listed: the census's routes
+    /// (it cannot tell apprentices or overseas recruits apart), then the rest.
+    pub const BY_ROUTE: [Group; 5] = [
+        Group::Route(Route::University),
+        Group::Route(Route::Experienced),
+        Group::Route(Route::StepUp),
+        Group::Route(Route::Frontline),
+        Group::OtherRoute,
+    ];
+
+    /// The group of a spell's route.
+    fn of(route: Option<Route>) -> Group {
+        route.map_or(Group::OtherRoute, Group::Route)
+    }
+
+    /// `all`, or the route's key as in scenario files: the `route` column of the CSV files.
     pub fn key(self) -> &'static str {
         match self {
             Group::All => "all",
-            Group::Route(route) => route.key(),
+            Group::Route(route) => route.name(),
+            Group::OtherRoute => "other",
         }
     }
 
     pub fn label(self) -> &'static str {
         match self {
             Group::All => "All workers",
-            Group::Route(route) => route.label(),
+            Group::Route(Route::University) => "Newly qualified",
+            Group::Route(Route::Experienced) => "Experienced hires",
+            Group::Route(Route::StepUp) => "Step Up",
+            Group::Route(Route::Frontline) => "Frontline",
+            Group::Route(Route::Apprenticeship) => "Apprentices",
+            Group::Route(Route::Overseas) => "Overseas recruits",
+            Group::OtherRoute => "Other or not known",
         }
     }
 }
@@ -120,7 +147,7 @@ pub struct RetentionTable {
 pub struct Fit {
     pub records: Records,
     pub options: FitOptions,
-    /// `all` first, then (by route) each route with spells, in [`Route::ALL`] order.
+    /// `all` first, then (by route) each route with spells, in [`Group::BY_ROUTE`] order.
     pub groups: Vec<GroupFit>,
     pub retention: RetentionTable,
     /// Fallbacks and other things a reader should know.
@@ -161,7 +188,7 @@ pub fn fit_records(records: Records, options: &FitOptions) -> Result<Fit, FitErr
         let spells: Vec<Spell> = records
             .spells
             .iter()
-            .filter(|s| group == Group::All || group == Group::Route(s.route))
+            .filter(|s| group == Group::All || group == Group::of(s.route))
             .map(|s| s.spell)
             .collect();
         (!spells.is_empty()).then(|| GroupFit {
@@ -174,7 +201,7 @@ pub fn fit_records(records: Records, options: &FitOptions) -> Result<Fit, FitErr
     };
     let mut groups: Vec<GroupFit> = fit_group(Group::All).into_iter().collect();
     if options.by_route {
-        groups.extend(Route::ALL.into_iter().filter_map(|route| fit_group(Group::Route(route))));
+        groups.extend(Group::BY_ROUTE.into_iter().filter_map(fit_group));
     }
 
     let mut notes = Vec::new();
@@ -186,18 +213,23 @@ pub fn fit_records(records: Records, options: &FitOptions) -> Result<Fit, FitErr
     let default = pooled_values(pooled, bands, &mut notes)?;
     let mut routes = Vec::new();
     for fit in groups.iter().skip(1) {
-        let Group::Route(route) = fit.group else { continue };
-        if !route.in_scenario() {
-            notes.push(format!(
-                "{} ({} spells, {} leavers): no such route in scenarios, so they count in the default only",
-                route.label(),
-                fit.spells,
-                fit.events
-            ));
-        } else if fit.events < MIN_ROUTE_EVENTS {
+        let route = match fit.group {
+            Group::All => continue,
+            Group::OtherRoute => {
+                notes.push(format!(
+                    "{} ({} spells, {} leavers): no such route in scenarios, so they count in the default only",
+                    fit.group.label(),
+                    fit.spells,
+                    fit.events
+                ));
+                continue;
+            }
+            Group::Route(route) => route,
+        };
+        if fit.events < MIN_ROUTE_EVENTS {
             notes.push(format!(
                 "{}: {} leaver(s), fewer than {MIN_ROUTE_EVENTS}, so not fitted on its own: it uses the default",
-                route.key(),
+                route.name(),
                 fit.events
             ));
         } else {
@@ -211,7 +243,7 @@ pub fn fit_records(records: Records, options: &FitOptions) -> Result<Fit, FitErr
                     } else {
                         let note = format!(
                             "no months at risk for {} in band {} months: the default's value is used",
-                            route.key(),
+                            route.name(),
                             bands.label(own.band)
                         );
                         notes.push(note.clone());

@@ -141,11 +141,11 @@ pub fn retention_toml(fit: &Fit) -> String {
         let _ = writeln!(
             out,
             "# {}: {}, {}",
-            route.label(),
+            Group::Route(*route).label(),
             count(group.map_or(0, |g| g.spells), "spell"),
             count(group.map_or(0, |g| g.events) as usize, "leaver")
         );
-        write_array(&mut out, route.key(), values, fit);
+        write_array(&mut out, route.name(), values, fit);
     }
     out
 }

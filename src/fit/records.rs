@@ -80,6 +80,7 @@ use std::path::{Path, PathBuf};
 
 use super::FitError;
 use super::survival::Spell;
+use crate::route::Route;
 
 /// Days in a month of tenure: 365.25 / 12.
 pub const DAYS_PER_MONTH: f64 = 30.4375;
@@ -216,61 +217,21 @@ fn civil_from_days(days: i32) -> (i32, u32, u32) {
 /// otherwise `StepUpGrad` = 1 → [`Route::StepUp`]; otherwise `StartOrigin` 1 (newly qualified)
 /// → [`Route::University`]; `StartOrigin` 2 to 5 (another council in England, social work
 /// outside England, agency, other social work) → [`Route::Experienced`]; anything else
-/// (`StartOrigin` 6 to 10 or missing) → [`Route::Other`].
+/// (`StartOrigin` 6 to 10 or missing) → `None`, other or not known.
 ///
 /// The census cannot tell apprentices or overseas recruits apart, so those scenario routes are
 /// never fitted on their own: they take the pooled `default`. Newly qualified workers from any
 /// course count as `university`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Route {
-    University,
-    Experienced,
-    StepUp,
-    Frontline,
-    Other,
-}
-
-impl Route {
-    pub const ALL: [Route; 5] = [Route::University, Route::Experienced, Route::StepUp, Route::Frontline, Route::Other];
-
-    /// The route's key, as in scenario files (`other` has no scenario key).
-    pub fn key(self) -> &'static str {
-        match self {
-            Route::University => "university",
-            Route::Experienced => "experienced",
-            Route::StepUp => "step_up",
-            Route::Frontline => "frontline",
-            Route::Other => "other",
-        }
-    }
-
-    /// A label for readers.
-    pub fn label(self) -> &'static str {
-        match self {
-            Route::University => "Newly qualified",
-            Route::Experienced => "Experienced hires",
-            Route::StepUp => "Step Up",
-            Route::Frontline => "Frontline",
-            Route::Other => "Other or not known",
-        }
-    }
-
-    /// Whether the scenario's `retention.annual_leave_prob` has an entry for this route.
-    pub fn in_scenario(self) -> bool {
-        self != Route::Other
-    }
-
-    fn from_fields(frontline: bool, step_up: bool, start_origin: Option<u8>) -> Route {
-        if frontline {
-            Route::Frontline
-        } else if step_up {
-            Route::StepUp
-        } else {
-            match start_origin {
-                Some(1) => Route::University,
-                Some(2..=5) => Route::Experienced,
-                _ => Route::Other,
-            }
+pub fn route_from_fields(frontline: bool, step_up: bool, start_origin: Option<u8>) -> Option<Route> {
+    if frontline {
+        Some(Route::Frontline)
+    } else if step_up {
+        Some(Route::StepUp)
+    } else {
+        match start_origin {
+            Some(1) => Some(Route::University),
+            Some(2..=5) => Some(Route::Experienced),
+            _ => None,
         }
     }
 }
@@ -772,7 +733,8 @@ fn read_xml(path: &Path, text: &str) -> Result<FileRows, RecordIssue> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct WorkerSpell {
     pub swe_no: String,
-    pub route: Route,
+    /// `None`: other or not known (see [`route_from_fields`]).
+    pub route: Option<Route>,
     /// `RoleStartDate`.
     pub start: Date,
     /// `RoleEndDate`, if the worker left.
@@ -944,7 +906,7 @@ fn merge_worker(
             let start_origin = spell.rows.iter().rev().find_map(|r| r.start_origin);
             Some(WorkerSpell {
                 swe_no: swe_no.to_string(),
-                route: Route::from_fields(frontline, step_up, start_origin),
+                route: route_from_fields(frontline, step_up, start_origin),
                 start: spell.start,
                 end: spell.end,
                 entry_date,
@@ -984,15 +946,15 @@ mod tests {
 
     #[test]
     fn routes_follow_the_census_fields() {
-        assert_eq!(Route::from_fields(true, true, Some(1)), Route::Frontline);
-        assert_eq!(Route::from_fields(false, true, Some(2)), Route::StepUp);
-        assert_eq!(Route::from_fields(false, false, Some(1)), Route::University);
+        assert_eq!(route_from_fields(true, true, Some(1)), Some(Route::Frontline));
+        assert_eq!(route_from_fields(false, true, Some(2)), Some(Route::StepUp));
+        assert_eq!(route_from_fields(false, false, Some(1)), Some(Route::University));
         for code in 2..=5 {
-            assert_eq!(Route::from_fields(false, false, Some(code)), Route::Experienced);
+            assert_eq!(route_from_fields(false, false, Some(code)), Some(Route::Experienced));
         }
         for code in [6, 7, 8, 9, 10] {
-            assert_eq!(Route::from_fields(false, false, Some(code)), Route::Other);
+            assert_eq!(route_from_fields(false, false, Some(code)), None);
         }
-        assert_eq!(Route::from_fields(false, false, None), Route::Other);
+        assert_eq!(route_from_fields(false, false, None), None);
     }
 }

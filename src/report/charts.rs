@@ -30,6 +30,7 @@ pub use backtest::{
 use super::results::SeriesRow;
 use super::{Chart, ChartKind, ReportError, Results};
 use crate::calendar::YearMonth;
+use crate::engine::metrics::{Metric, Unit};
 use crate::stats::Summary;
 
 /// Size of every chart, PNG and SVG alike.
@@ -198,36 +199,25 @@ fn shorten(text: &str, max: usize) -> String {
 // ---------------------------------------------------------------------------------------------
 // Metrics and units
 
-/// How a metric is shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Unit {
-    /// A fraction, shown as a percentage (differences in percentage points).
-    Rate,
-    Fte,
-    CasesPerFte,
-    Other,
+/// Factor from stored values to drawn values: fractions are drawn as percentages.
+fn scale(unit: Option<Unit>) -> f64 {
+    if unit == Some(Unit::Fraction) { 100.0 } else { 1.0 }
 }
 
-impl Unit {
-    /// Factor from stored values to drawn values.
-    fn scale(self) -> f64 {
-        if self == Unit::Rate { 100.0 } else { 1.0 }
-    }
-}
-
-/// Readable label and unit of a metric.
-fn describe(metric: &str) -> (String, Unit) {
-    let (label, unit) = match metric {
-        "vacancy_rate" => ("Vacancy rate", Unit::Rate),
-        "agency_rate" => ("Agency rate", Unit::Rate),
-        "turnover_rate" => ("Turnover rate", Unit::Rate),
-        "absence_rate" => ("Absence rate", Unit::Rate),
-        "nqsw_share" => ("NQSW share", Unit::Rate),
-        "fte_in_post" => ("FTE in post", Unit::Fte),
-        "agency_fte" => ("Agency FTE", Unit::Fte),
-        "vacancy_fte" => ("Vacancy FTE", Unit::Fte),
-        "avg_caseload" => ("Average caseload (cases per FTE)", Unit::CasesPerFte),
-        other => return (other.to_string(), Unit::Other),
+/// Readable label of a metric, and its unit (`None` for a name that is not a metric).
+fn describe(metric: &str) -> (String, Option<Unit>) {
+    let unit = Metric::from_name(metric).map(Metric::unit);
+    let label = match metric {
+        "vacancy_rate" => "Vacancy rate",
+        "agency_rate" => "Agency rate",
+        "turnover_rate" => "Turnover rate",
+        "absence_rate" => "Absence rate",
+        "nqsw_share" => "NQSW share",
+        "fte_in_post" => "FTE in post",
+        "agency_fte" => "Agency FTE",
+        "vacancy_fte" => "Vacancy FTE",
+        "avg_caseload" => "Average caseload (cases per FTE)",
+        other => other,
     };
     (label.to_string(), unit)
 }
@@ -236,10 +226,10 @@ fn describe(metric: &str) -> (String, Unit) {
 fn level_axis_label(metric: &str) -> String {
     let (label, unit) = describe(metric);
     match unit {
-        Unit::Rate => format!("{label} (%)"),
-        Unit::Fte => "FTE".to_string(),
-        Unit::CasesPerFte => "Cases per FTE".to_string(),
-        Unit::Other => label,
+        Some(Unit::Fraction) => format!("{label} (%)"),
+        Some(Unit::Fte) => "FTE".to_string(),
+        Some(Unit::CasesPerFte) => "Cases per FTE".to_string(),
+        _ => label,
     }
 }
 
@@ -248,10 +238,10 @@ fn difference_axis_label(metric: &str) -> String {
     let (label, unit) = describe(metric);
     let short = label.split(" (").next().unwrap_or(&label).to_string();
     match unit {
-        Unit::Rate => format!("{short} difference (percentage points)"),
-        Unit::Fte => format!("{short} difference (FTE)"),
-        Unit::CasesPerFte => format!("{short} difference (cases per FTE)"),
-        Unit::Other => format!("{short} difference"),
+        Some(Unit::Fraction) => format!("{short} difference (percentage points)"),
+        Some(Unit::Fte) => format!("{short} difference (FTE)"),
+        Some(Unit::CasesPerFte) => format!("{short} difference (cases per FTE)"),
+        _ => format!("{short} difference"),
     }
 }
 
@@ -407,7 +397,7 @@ fn fan_plot(results: &Results, scenario: &str, metric: &str) -> Plot {
         ],
     };
     let Some((start, last)) = month_span(rows.iter().copied()) else { return plot };
-    let points = Points::new(&rows, unit.scale(), start);
+    let points = Points::new(&rows, scale(unit), start);
     let Some(y) = padded_range(all_values(&points, &[P5, P25, P50, P75, P95]), true) else { return plot };
     plot.frame = Some(Frame { start, last, y });
     plot.layers = vec![
@@ -440,7 +430,7 @@ fn comparison_plot(results: &Results, metric: &str) -> Plot {
     let mut values = Vec::new();
     let mut option_index = 0;
     for (scenario, rows) in &series {
-        let points = Points::new(rows, unit.scale(), start);
+        let points = Points::new(rows, scale(unit), start);
         values.extend(all_values(&points, &[P25, P50, P75]));
         let name = shorten(&clean_text(scenario), LEGEND_CHARS);
         if Some(*scenario) == baseline {
@@ -497,7 +487,7 @@ fn difference_plot(results: &Results, option: &str, baseline: &str, metric: &str
         ],
     };
     let Some((start, last)) = month_span(rows.iter().copied()) else { return plot };
-    let points = Points::new(&rows, unit.scale(), start);
+    let points = Points::new(&rows, scale(unit), start);
     let values = all_values(&points, &[P5, P50, P95]);
     if !values.iter().any(|v| v.is_finite()) {
         return plot;

@@ -9,6 +9,7 @@ use std::fmt::Write;
 use serde::Deserialize;
 
 use super::html::escape;
+use crate::engine::metrics::Metric;
 
 /// The shipped summary of `wfsim backtest --all --reps 200` (seed 1).
 pub const SHIPPED_SUMMARY: &str = include_str!("../../data/backtest_summary.csv");
@@ -96,7 +97,11 @@ pub fn section(out: &mut String) {
         let ratios: Vec<f64> = rows.iter().map(|r| r.interval_score_ratio).filter(|r| r.is_finite()).collect();
         let comparison = if ratios.is_empty() { "not scored" } else { against_no_change(&ratios) };
         let error = |value: f64| {
-            if metric.ends_with("rate") { format!("{:.1} points", 100.0 * value) } else { format!("{value:.1}") }
+            if Metric::from_name(metric).is_some_and(Metric::is_rate) {
+                format!("{:.1} points", 100.0 * value)
+            } else {
+                format!("{value:.1}")
+            }
         };
         let _ = writeln!(
             out,

@@ -38,6 +38,7 @@ use rust_xlsxwriter::{
 use super::ReportError;
 use super::results::{AnnualRow, BreakEvenStatus, Results, TOTAL, financial_year_start};
 use crate::calendar::YearMonth;
+use crate::engine::metrics::{Metric, Unit};
 use crate::stats::{SUMMARY_COLUMNS, Summary};
 
 /// The metrics with a sheet of monthly percentiles, in sheet order. Each name is a valid
@@ -105,19 +106,18 @@ pub enum NumberKind {
     Money,
 }
 
-/// The display of a metric, from its name: `_rate` and `_share` are fractions, `_gbp` money,
-/// heads and cases counts, everything else (FTE, caseloads, years) one decimal.
+/// The display of a metric, from its unit: fractions as percentages, pounds as money, heads
+/// and cases as counts, everything else (FTE, caseloads, years) to one decimal. A name that
+/// is no metric (a measure of `costs.csv` or `appraisal.csv`) goes by its suffix.
 pub fn number_kind(metric: &str) -> NumberKind {
-    if metric.ends_with("_rate") || metric.ends_with("_share") {
-        NumberKind::Percent
-    } else if metric.ends_with("_gbp") {
-        NumberKind::Money
-    } else if matches!(metric, "headcount" | "open_cases" | "case_shortfall" | "case_capacity")
-        || metric.starts_with("trainees")
-    {
-        NumberKind::Count
-    } else {
-        NumberKind::Decimal
+    match Metric::from_name(metric).map(Metric::unit) {
+        Some(Unit::Fraction) => NumberKind::Percent,
+        Some(Unit::Gbp) => NumberKind::Money,
+        Some(Unit::People | Unit::Cases) => NumberKind::Count,
+        Some(Unit::Fte | Unit::CasesPerFte | Unit::Years) => NumberKind::Decimal,
+        None if metric.ends_with("_gbp") => NumberKind::Money,
+        None if metric.ends_with("_rate") || metric.ends_with("_share") => NumberKind::Percent,
+        None => NumberKind::Decimal,
     }
 }
 

@@ -7,10 +7,11 @@ use super::load::Provenance;
 use super::param::{Dist, Param};
 use super::schema::{
     AbsenceSpec, AgencySpec, AllowanceSpec, CaseloadPressureSpec, CaseloadSpec, CostsSpec, DemandSpec,
-    DestinationShares, EstablishmentSpec, ExperiencedSpec, InitialSpec, PipelineSpec, RetentionSpec, RouteName,
-    RouteTable, ScenarioSpec, UniversitySpec, VacancyResponse, WelcomePaymentSpec, YearlyVariation,
+    DestinationShares, EstablishmentSpec, ExperiencedSpec, InitialSpec, PipelineSpec, RetentionSpec, RouteTable,
+    ScenarioSpec, UniversitySpec, VacancyResponse, WelcomePaymentSpec, YearlyVariation,
 };
 use crate::calendar::YearMonth;
+use crate::route::Route;
 // Durations, tenures, periods and horizons: at most 100 years, the longest run.
 use crate::limits::{MAX_MONTHS, MAX_TAIL};
 
@@ -58,15 +59,9 @@ pub(crate) fn check(spec: &ScenarioSpec, provenance: &Provenance) -> Vec<LoadErr
     if let Some(university) = active(&spec.routes.university) {
         checker.university(university);
     }
-    let pipelines = [
-        ("apprenticeship", &spec.routes.apprenticeship),
-        ("step_up", &spec.routes.step_up),
-        ("frontline", &spec.routes.frontline),
-        ("overseas", &spec.routes.overseas),
-    ];
-    for (route, pipeline) in pipelines {
-        if let Some(pipeline) = active(pipeline) {
-            checker.pipeline(route, pipeline);
+    for (route, pipeline) in spec.routes.pipelines() {
+        if let Some(pipeline) = pipeline.filter(|p| p.is_enabled()) {
+            checker.pipeline(route.name(), pipeline);
         }
     }
     if let Some(experienced) = active(&spec.routes.experienced) {
@@ -170,29 +165,10 @@ fn show(value: f64) -> String {
     if trimmed == "-0" { "0".to_string() } else { trimmed.to_string() }
 }
 
-fn route_label(route: RouteName) -> &'static str {
-    match route {
-        RouteName::University => "university",
-        RouteName::Apprenticeship => "apprenticeship",
-        RouteName::StepUp => "step_up",
-        RouteName::Frontline => "frontline",
-        RouteName::Overseas => "overseas",
-        RouteName::Experienced => "experienced",
-    }
-}
-
 /// The default of a per-route table, then each override given.
 fn route_entries<T>(table: &RouteTable<T>) -> Vec<(&'static str, &T)> {
-    let overrides = [
-        ("university", &table.university),
-        ("apprenticeship", &table.apprenticeship),
-        ("step_up", &table.step_up),
-        ("frontline", &table.frontline),
-        ("overseas", &table.overseas),
-        ("experienced", &table.experienced),
-    ];
     std::iter::once(("default", &table.default))
-        .chain(overrides.into_iter().filter_map(|(route, value)| Some((route, value.as_ref()?))))
+        .chain(Route::ALL.into_iter().filter_map(|route| Some((route.name(), table.override_for(route)?))))
         .collect()
 }
 
@@ -415,16 +391,10 @@ impl Checker<'_> {
         self.at_most_months("initial.max_tenure_months", initial.max_tenure_months);
         self.at_most_months("initial.experienced_prior_months", initial.experienced_prior_months);
         let staffed = initial.headcount > 0;
-        let routes = &initial.route_shares;
-        let route_shares = [
-            ("university", routes.university),
-            ("apprenticeship", routes.apprenticeship),
-            ("step_up", routes.step_up),
-            ("frontline", routes.frontline),
-            ("overseas", routes.overseas),
-            ("experienced", routes.experienced),
-        ]
-        .map(|(route, share)| (format!("initial.route_shares.{route}"), share));
+        let route_shares = initial
+            .route_shares
+            .by_route()
+            .map(|(route, share)| (format!("initial.route_shares.{}", route.name()), share));
         self.shares("initial.route_shares", &route_shares, staffed);
         self.tenure(initial, band_edges);
     }
@@ -736,7 +706,7 @@ impl Checker<'_> {
             if welcome.routes[..i].contains(route) {
                 self.fail(
                     &format!("welcome_payment.routes[{i}]"),
-                    format!("expected each route once, but {:?} is listed twice", route_label(*route)),
+                    format!("expected each route once, but {:?} is listed twice", route.name()),
                 );
             }
         }
@@ -807,14 +777,8 @@ impl Checker<'_> {
         let hires = &costs.recruitment_per_hire_gbp;
         self.gbp("costs.recruitment_per_hire_gbp.newly_qualified", hires.newly_qualified);
         self.gbp("costs.recruitment_per_hire_gbp.experienced", hires.experienced);
-        let trainees = &costs.trainee_monthly_gbp;
-        for (route, cost) in [
-            ("apprenticeship", trainees.apprenticeship),
-            ("step_up", trainees.step_up),
-            ("frontline", trainees.frontline),
-            ("overseas", trainees.overseas),
-        ] {
-            self.gbp(&format!("costs.trainee_monthly_gbp.{route}"), cost);
+        for (route, cost) in costs.trainee_monthly_gbp.by_route() {
+            self.gbp(&format!("costs.trainee_monthly_gbp.{}", route.name()), cost);
         }
         self.gbp("costs.asye_grant_gbp", costs.asye_grant_gbp);
     }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::param::{GrowthRate, NonNegative, Param, Probability};
 use crate::calendar::YearMonth;
+use crate::route::Route;
 
 /// A whole scenario file.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -137,6 +138,23 @@ pub struct RouteShares {
     pub frontline: f64,
     pub overseas: f64,
     pub experienced: f64,
+}
+
+impl RouteShares {
+    /// Each route's share, in [`Route::ALL`] order.
+    pub fn by_route(&self) -> [(Route, f64); Route::COUNT] {
+        Route::ALL.map(|route| {
+            let share = match route {
+                Route::University => self.university,
+                Route::Apprenticeship => self.apprenticeship,
+                Route::StepUp => self.step_up,
+                Route::Frontline => self.frontline,
+                Route::Overseas => self.overseas,
+                Route::Experienced => self.experienced,
+            };
+            (route, share)
+        })
+    }
 }
 
 /// Funded posts: the starting establishment follows from FTE in post and the vacancy rate.
@@ -274,6 +292,25 @@ pub struct RouteTable<T> {
     pub experienced: Option<T>,
 }
 
+impl<T> RouteTable<T> {
+    /// The route's own value, if the file gives one.
+    pub fn override_for(&self, route: Route) -> Option<&T> {
+        match route {
+            Route::University => self.university.as_ref(),
+            Route::Apprenticeship => self.apprenticeship.as_ref(),
+            Route::StepUp => self.step_up.as_ref(),
+            Route::Frontline => self.frontline.as_ref(),
+            Route::Overseas => self.overseas.as_ref(),
+            Route::Experienced => self.experienced.as_ref(),
+        }
+    }
+
+    /// The route's value: its own, or the default.
+    pub fn for_route(&self, route: Route) -> &T {
+        self.override_for(route).unwrap_or(&self.default)
+    }
+}
+
 /// The retention allowance: a hazard ratio on eligible posts.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
@@ -372,6 +409,21 @@ pub struct RoutesSpec {
     pub overseas: Option<PipelineSpec>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub experienced: Option<ExperiencedSpec>,
+}
+
+/// The routes whose trainees qualify in post after a programme (a [`PipelineSpec`] each).
+pub const PIPELINE_ROUTES: [Route; 4] = [Route::Apprenticeship, Route::StepUp, Route::Frontline, Route::Overseas];
+
+impl RoutesSpec {
+    /// Each pipeline route with its section, in [`PIPELINE_ROUTES`] order.
+    pub fn pipelines(&self) -> [(Route, Option<&PipelineSpec>); 4] {
+        [
+            (Route::Apprenticeship, self.apprenticeship.as_ref()),
+            (Route::StepUp, self.step_up.as_ref()),
+            (Route::Frontline, self.frontline.as_ref()),
+            (Route::Overseas, self.overseas.as_ref()),
+        ]
+    }
 }
 
 /// Newly qualified social workers from university courses, recruited once a year.
@@ -536,7 +588,7 @@ pub struct WelcomePaymentSpec {
     pub enabled: Enabled,
     /// Routes whose starters receive it: "university", "apprenticeship", "step_up",
     /// "frontline", "overseas", "experienced".
-    pub routes: Vec<RouteName>,
+    pub routes: Vec<Route>,
     pub clawback_months: u32,
     pub hazard_ratio_during_clawback: Param<NonNegative>,
     pub hazard_ratio_after_clawback: Param<NonNegative>,
@@ -576,18 +628,6 @@ impl Default for WelcomePaymentSpec {
             clawback: Clawback::Full,
         }
     }
-}
-
-/// Route names as written in files.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RouteName {
-    University,
-    Apprenticeship,
-    StepUp,
-    Frontline,
-    Overseas,
-    Experienced,
 }
 
 /// Agency workers covering vacancies (and, optionally, absence), limited by supply and budget.
@@ -826,4 +866,16 @@ pub struct TraineeCosts {
     pub step_up: f64,
     pub frontline: f64,
     pub overseas: f64,
+}
+
+impl TraineeCosts {
+    /// Each pipeline route's monthly cost per trainee, in [`PIPELINE_ROUTES`] order.
+    pub fn by_route(&self) -> [(Route, f64); 4] {
+        [
+            (Route::Apprenticeship, self.apprenticeship),
+            (Route::StepUp, self.step_up),
+            (Route::Frontline, self.frontline),
+            (Route::Overseas, self.overseas),
+        ]
+    }
 }
