@@ -17,6 +17,7 @@ use crate::dataset::{Area, Dataset, Level};
 use crate::engine::metrics::Metric;
 use crate::engine::rng::{mix64, name_hash};
 use crate::init::{self, Calibration};
+use crate::output::manifest::Provenance;
 use crate::output::{OutputFile, format_number};
 use crate::run::{RunSettings, ScenarioRun, run_all};
 use crate::stats::{QUANTILE_METHOD, Summary, annual_values, september_months, summarise};
@@ -299,9 +300,8 @@ impl OutputFile for NationalCsv<'_> {
 /// councils left out with the reason.
 #[derive(Debug, Serialize)]
 pub struct NationalManifest {
-    pub wfsim_version: &'static str,
-    pub seed: u64,
-    pub replications: u32,
+    #[serde(flatten)]
+    pub provenance: Provenance,
     pub months: u32,
     pub start_year: i32,
     pub quantile_method: &'static str,
@@ -327,9 +327,7 @@ impl NationalManifest {
     pub fn new(national: &National) -> NationalManifest {
         let settings = &national.settings;
         NationalManifest {
-            wfsim_version: env!("CARGO_PKG_VERSION"),
-            seed: settings.seed,
-            replications: settings.replications,
+            provenance: Provenance::new(settings.seed, settings.replications),
             months: settings.months,
             start_year: settings.year,
             quantile_method: QUANTILE_METHOD,

@@ -21,6 +21,7 @@ use crate::appraisal::{Period, period_sums};
 use crate::calendar::YearMonth;
 use crate::engine::metrics::{self, Metric};
 use crate::format::{percent, thousands};
+use crate::output::manifest::Provenance;
 use crate::output::{BytesFile, OutputFile, format_number};
 use crate::report::ReportError;
 use crate::report::charts::{self, SweepPanel, SweepPlot};
@@ -518,9 +519,8 @@ impl OutputFile for SweepCsv<'_> {
 /// beyond those given: the same inputs give the same bytes.
 #[derive(Debug, Serialize)]
 pub struct SweepManifest {
-    pub wfsim_version: &'static str,
-    pub seed: u64,
-    pub replications: u32,
+    #[serde(flatten)]
+    pub provenance: Provenance,
     pub months: u32,
     /// The first simulated month.
     pub start: YearMonth,
@@ -562,9 +562,7 @@ pub struct MetricEntry {
 impl SweepManifest {
     pub fn new(results: &SweepResults) -> SweepManifest {
         SweepManifest {
-            wfsim_version: env!("CARGO_PKG_VERSION"),
-            seed: results.seed,
-            replications: results.replications,
+            provenance: Provenance::new(results.seed, results.replications),
             months: results.months,
             start: results.start,
             quantile_method: QUANTILE_METHOD,

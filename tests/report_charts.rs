@@ -5,8 +5,9 @@
 use std::collections::BTreeSet;
 
 use wfsim::calendar::YearMonth;
+use wfsim::output::manifest::{Manifest, MetricEntry, Provenance, ScenarioEntry};
 use wfsim::report::charts::render_all;
-use wfsim::report::results::{ManifestMetric, ManifestScenario, RunManifest, SeriesRow};
+use wfsim::report::results::SeriesRow;
 use wfsim::report::{Chart, ChartKind, Results};
 use wfsim::stats::Summary;
 
@@ -50,15 +51,13 @@ fn level(metric: &str, month: u32, effect: f64) -> (f64, f64) {
 
 fn results(baseline: bool) -> Results {
     let scenarios = [(BASELINE, 0.0), (APPRENTICES, 1.0), (HOSTILE, 0.5)];
-    let manifest = RunManifest {
-        wfsim_version: "0.1.0".into(),
-        seed: 1,
-        replications: 100,
+    let manifest = Manifest {
+        provenance: Provenance { wfsim_version: "0.1.0".into(), seed: 1, replications: 100 },
         quantile_method: "Hyndman-Fan type 7".into(),
         baseline: baseline.then(|| BASELINE.to_string()),
         scenarios: scenarios
             .iter()
-            .map(|(name, _)| ManifestScenario {
+            .map(|(name, _)| ScenarioEntry {
                 name: name.to_string(),
                 description: String::new(),
                 file: format!("scenarios/{}.toml", name.len()),
@@ -69,7 +68,7 @@ fn results(baseline: bool) -> Results {
             .collect(),
         metrics: METRICS
             .iter()
-            .map(|m| ManifestMetric { name: m.to_string(), kind: "stock".into(), description: String::new() })
+            .map(|m| MetricEntry { name: m.to_string(), kind: "stock".into(), description: String::new() })
             .collect(),
     };
     let mut timeseries = Vec::new();

@@ -4,10 +4,10 @@
 
 use scraper::{Html, Selector};
 use wfsim::calendar::YearMonth;
+use wfsim::output::manifest::{Manifest, MetricEntry, Provenance, ScenarioEntry};
 use wfsim::report::html::{break_even_sentence, escape, render, runs_phrase, scenario_sentences, summary_sentences};
 use wfsim::report::results::{
-    AnnualRow, AppraisalRow, AssumptionRow, BreakEvenRow, BreakEvenStatus, CostRow, ManifestMetric, ManifestScenario,
-    ProbabilityRow, RunManifest,
+    AnnualRow, AppraisalRow, AssumptionRow, BreakEvenRow, BreakEvenStatus, CostRow, ProbabilityRow,
 };
 use wfsim::report::{Chart, ChartKind, Results};
 use wfsim::stats::Summary;
@@ -19,8 +19,8 @@ fn summary(p5: f64, p50: f64, p95: f64) -> Summary {
     Summary { mean: p50, p5, p10: p5, p25: p50, p50, p75: p50, p90: p95, p95 }
 }
 
-fn scenario(name: &str, description: &str, file: &str) -> ManifestScenario {
-    ManifestScenario {
+fn scenario(name: &str, description: &str, file: &str) -> ScenarioEntry {
+    ScenarioEntry {
         name: name.to_string(),
         description: description.to_string(),
         file: file.to_string(),
@@ -93,15 +93,13 @@ fn results() -> Results {
         scenario("larger_allowance", "£5,000 allowance on all posts", "scenarios/larger_allowance.toml"),
         scenario(HOSTILE, "Hostile <i>description</i> & more", "scenarios/evil.toml"),
     ];
-    let metric = |name: &str, description: &str| ManifestMetric {
+    let metric = |name: &str, description: &str| MetricEntry {
         name: name.to_string(),
         kind: "stock".to_string(),
         description: description.to_string(),
     };
-    let manifest = RunManifest {
-        wfsim_version: "0.1.0".to_string(),
-        seed: 42,
-        replications: 1000,
+    let manifest = Manifest {
+        provenance: Provenance { wfsim_version: "0.1.0".to_string(), seed: 42, replications: 1000 },
         quantile_method: "Hyndman-Fan type 7".to_string(),
         baseline: Some("baseline".to_string()),
         scenarios,

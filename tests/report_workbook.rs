@@ -7,9 +7,9 @@ use std::process::Command;
 
 use calamine::{Data, Range, Reader, Xlsx, open_workbook};
 use wfsim::calendar::YearMonth;
+use wfsim::output::manifest::{Manifest, MetricEntry, Provenance, ScenarioEntry};
 use wfsim::report::results::{
-    AnnualRow, AppraisalRow, AssumptionRow, BreakEvenRow, BreakEvenStatus, CostRow, ManifestMetric, ManifestScenario,
-    Results, RunManifest, SeriesRow,
+    AnnualRow, AppraisalRow, AssumptionRow, BreakEvenRow, BreakEvenStatus, CostRow, Results, SeriesRow,
 };
 use wfsim::report::workbook::{self, KEY_METRICS};
 use wfsim::stats::Summary;
@@ -123,7 +123,7 @@ fn fixture() -> Results {
         assumption(HOSTILE, "initial.fte_in_post", "362.8", "DfE CSWW 2024, table 1", false),
         assumption(HOSTILE, "retention.allowance.hazard_ratio", "=SUM(A1:A2)", "a \"guess\",\nsee <notes>", true),
     ];
-    let manifest_scenario = |name: &str, file: &str| ManifestScenario {
+    let manifest_scenario = |name: &str, file: &str| ScenarioEntry {
         name: name.to_string(),
         description: format!("Description of {name}"),
         file: file.to_string(),
@@ -132,10 +132,8 @@ fn fixture() -> Results {
         months: 13,
     };
     Results {
-        manifest: RunManifest {
-            wfsim_version: "0.1.0".to_string(),
-            seed: 42,
-            replications: 250,
+        manifest: Manifest {
+            provenance: Provenance { wfsim_version: "0.1.0".to_string(), seed: 42, replications: 250 },
             quantile_method: "Hyndman-Fan type 7".to_string(),
             baseline: Some(BASELINE.to_string()),
             scenarios: vec![
@@ -143,12 +141,12 @@ fn fixture() -> Results {
                 manifest_scenario(HOSTILE, "scenarios/hostile.toml"),
             ],
             metrics: vec![
-                ManifestMetric {
+                MetricEntry {
                     name: "vacancy_rate".to_string(),
                     kind: "stock".to_string(),
                     description: "Vacancy FTE / (vacancy FTE + FTE in post)".to_string(),
                 },
-                ManifestMetric {
+                MetricEntry {
                     name: "starters_fte".to_string(),
                     kind: "flow".to_string(),
                     description: "FTE joining".to_string(),

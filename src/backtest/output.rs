@@ -17,6 +17,7 @@ use super::drift::{DRIFT_FIGURES, OutsideCount};
 use super::england::{self, ActualSource, EnglandComparison};
 use super::scores::{self, PIT_BINS};
 use super::{Accuracy, Backtest, COMPARED, Comparison, HORIZONS, SkipReason};
+use crate::output::manifest::Provenance;
 use crate::output::{BytesFile, FieldBuffer, OutputFile};
 use crate::report::ReportError;
 use crate::report::charts::{self, CalibrationPlot, CalibrationSeries, PitPanel, PitPlot};
@@ -228,9 +229,8 @@ impl OutputFile for EnglandCsv<'_> {
 /// origin) left out with the reason. Nothing that varies between identical runs.
 #[derive(Debug, Serialize)]
 pub struct BacktestManifest {
-    pub wfsim_version: &'static str,
-    pub seed: u64,
-    pub replications: u32,
+    #[serde(flatten)]
+    pub provenance: Provenance,
     pub origins: Vec<i32>,
     pub horizons: Vec<i32>,
     /// Areas tried from every origin, and those with at least one comparison.
@@ -334,9 +334,7 @@ impl BacktestManifest {
     pub fn new(backtest: &Backtest) -> BacktestManifest {
         let settings = &backtest.settings;
         BacktestManifest {
-            wfsim_version: env!("CARGO_PKG_VERSION"),
-            seed: settings.seed,
-            replications: settings.replications,
+            provenance: Provenance::new(settings.seed, settings.replications),
             origins: settings.origins().collect(),
             horizons: HORIZONS.to_vec(),
             councils: backtest.areas,

@@ -1,11 +1,13 @@
 //! `manifest.json`: what produced the results — wfsim version, seed, replications, quantile
 //! method, each scenario's file and the sha256 of exactly what was simulated, and what each
 //! metric means. Nothing that varies between identical runs (no timestamps, thread counts or
-//! absolute paths): the same inputs and seed give the same bytes.
+//! absolute paths): the same inputs and seed give the same bytes. One type, written by `wfsim
+//! run` and read back by `wfsim report`; its head ([`Provenance`]) opens every manifest the
+//! commands write.
 
 use std::io::{self, Write};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::OutputFile;
 use crate::calendar::YearMonth;
@@ -13,22 +15,38 @@ use crate::engine::metrics::{Kind, Metric};
 use crate::run::{RunSettings, ScenarioRun};
 use crate::stats::QUANTILE_METHOD;
 
-/// The manifest of one run of `wfsim`.
-#[derive(Debug, Serialize)]
-pub struct Manifest {
-    pub wfsim_version: &'static str,
+/// What produced a set of results: the first fields of every manifest (`wfsim run`, `sweep`,
+/// `backtest`, `national`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Provenance {
+    pub wfsim_version: String,
     pub seed: u64,
     pub replications: u32,
-    pub quantile_method: &'static str,
+}
+
+impl Provenance {
+    /// This version of wfsim, with the run's master seed and replications.
+    pub fn new(seed: u64, replications: u32) -> Provenance {
+        Provenance { wfsim_version: env!("CARGO_PKG_VERSION").to_string(), seed, replications }
+    }
+}
+
+/// The manifest of one run of `wfsim`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Manifest {
+    #[serde(flatten)]
+    pub provenance: Provenance,
+    pub quantile_method: String,
     /// The scenario the options are compared with (`differences.csv`, the report).
     pub baseline: Option<String>,
     pub scenarios: Vec<ScenarioEntry>,
     pub metrics: Vec<MetricEntry>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ScenarioEntry {
     pub name: String,
+    #[serde(default)]
     pub description: String,
     /// The file as given on the command line or found in `scenarios/`.
     pub file: String,
@@ -39,15 +57,21 @@ pub struct ScenarioEntry {
     pub months: u32,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct MetricEntry {
-    pub name: &'static str,
+    pub name: String,
     /// "stock" (annual figure at 30 September) or "flow" (summed over the year to it).
-    pub kind: &'static str,
-    pub description: &'static str,
+    pub kind: String,
+    pub description: String,
 }
 
 impl ScenarioEntry {
+    /// The simulated months (`start` to `start + months - 1`) that fall in the financial year
+    /// starting in April of `year`, in order.
+    pub fn months_in_financial_year(&self, year: i32) -> Vec<YearMonth> {
+        (0..self.months as i32).map(|m| self.start.plus(m)).filter(|month| month.financial_year() == year).collect()
+    }
+
     pub fn of(run: &ScenarioRun) -> ScenarioEntry {
         ScenarioEntry {
             name: run.name.clone(),
@@ -66,19 +90,18 @@ impl Manifest {
         let metrics = Metric::ALL
             .iter()
             .map(|&metric| MetricEntry {
-                name: metric.name(),
+                name: metric.name().to_string(),
                 kind: match metric.kind() {
                     Kind::Stock => "stock",
                     Kind::Flow => "flow",
-                },
-                description: metric.description(),
+                }
+                .to_string(),
+                description: metric.description().to_string(),
             })
             .collect();
         Manifest {
-            wfsim_version: env!("CARGO_PKG_VERSION"),
-            seed: settings.seed,
-            replications: settings.replications,
-            quantile_method: QUANTILE_METHOD,
+            provenance: Provenance::new(settings.seed, settings.replications),
+            quantile_method: QUANTILE_METHOD.to_string(),
             baseline,
             scenarios,
             metrics,

@@ -5,16 +5,15 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
-
 use super::ReportError;
 use crate::calendar::YearMonth;
+pub use crate::output::manifest::{Manifest, ScenarioEntry};
 use crate::stats::Summary;
 
 /// The contents of a run's output directory.
 #[derive(Debug, Clone)]
 pub struct Results {
-    pub manifest: RunManifest,
+    pub manifest: Manifest,
     /// `timeseries.csv`: every scenario, month and metric.
     pub timeseries: Vec<SeriesRow>,
     /// `annual.csv`: DfE-style figures at each 30 September.
@@ -32,38 +31,6 @@ pub struct Results {
     pub appraisal: Vec<AppraisalRow>,
     /// `breakeven.csv`: the hazard ratio at which a retention allowance pays for itself.
     pub break_even: Vec<BreakEvenRow>,
-}
-
-/// `manifest.json`: what produced the results.
-#[derive(Debug, Clone, Deserialize)]
-pub struct RunManifest {
-    pub wfsim_version: String,
-    pub seed: u64,
-    pub replications: u32,
-    pub quantile_method: String,
-    /// The scenario options are compared against, if any.
-    pub baseline: Option<String>,
-    pub scenarios: Vec<ManifestScenario>,
-    pub metrics: Vec<ManifestMetric>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct ManifestScenario {
-    pub name: String,
-    #[serde(default)]
-    pub description: String,
-    pub file: String,
-    pub sha256: String,
-    /// First simulated month.
-    pub start: YearMonth,
-    pub months: u32,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct ManifestMetric {
-    pub name: String,
-    pub kind: String,
-    pub description: String,
 }
 
 /// One row of `timeseries.csv` or `differences.csv`.
@@ -209,14 +176,6 @@ pub fn financial_year_start(label: &str) -> Option<i32> {
     (next == (year + 1) % 100).then_some(year)
 }
 
-impl ManifestScenario {
-    /// The simulated months (`start` to `start + months - 1`) that fall in the financial year
-    /// starting in April of `year`, in order.
-    pub fn months_in_financial_year(&self, year: i32) -> Vec<YearMonth> {
-        (0..self.months as i32).map(|m| self.start.plus(m)).filter(|month| month.financial_year() == year).collect()
-    }
-}
-
 impl Results {
     /// Reads every result file of `dir`.
     pub fn read(dir: &Path) -> Result<Results, ReportError> {
@@ -241,7 +200,7 @@ impl Results {
     /// Parses the result files that `open` gives by name (with the path to name in errors).
     fn parse(open: impl Fn(&str) -> Result<(PathBuf, Vec<u8>), ReportError>) -> Result<Results, ReportError> {
         let (manifest_path, bytes) = open("manifest.json")?;
-        let manifest: RunManifest = serde_json::from_slice(&bytes).map_err(|e| ReportError::Malformed {
+        let manifest: Manifest = serde_json::from_slice(&bytes).map_err(|e| ReportError::Malformed {
             path: manifest_path.clone(),
             line: e.line(),
             message: e.to_string(),
@@ -282,7 +241,7 @@ impl Results {
         self.manifest.baseline.as_deref()
     }
 
-    pub fn scenario(&self, name: &str) -> Option<&ManifestScenario> {
+    pub fn scenario(&self, name: &str) -> Option<&ScenarioEntry> {
         self.manifest.scenarios.iter().find(|s| s.name == name)
     }
 
@@ -549,7 +508,7 @@ mod tests {
 
     #[test]
     fn months_in_a_financial_year() {
-        let scenario = ManifestScenario {
+        let scenario = ScenarioEntry {
             name: "baseline".to_string(),
             description: String::new(),
             file: "baseline.toml".to_string(),

@@ -75,7 +75,7 @@ fn build(results: &Results) -> Result<Vec<u8>, XlsxError> {
     let properties = DocProperties::new()
         .set_title("wfsim results")
         .set_subject("Children's social work workforce: Monte Carlo projections")
-        .set_comment(format!("wfsim {}", results.manifest.wfsim_version))
+        .set_comment(format!("wfsim {}", results.manifest.provenance.wfsim_version))
         .set_creation_datetime(&ExcelDateTime::from_ymd(year, month, day)?);
     workbook.set_properties(&properties);
 
@@ -359,7 +359,7 @@ fn summary_sheet(sheet: &mut Worksheet, results: &Results, formats: &Formats) ->
         "Medians and 90% intervals (5th to 95th percentiles) across {} replications; seed {}. \
          Rates are shares of FTE shown as percentages. Costs are pounds at the start's prices plus pay awards; \
          net cost is an option's total cost minus the baseline's, run by run on the same random numbers.",
-        manifest.replications, manifest.seed
+        manifest.provenance.replications, manifest.provenance.seed
     );
     sheet.write_string_with_format(1, 0, note, &formats.note)?;
     let years_note = match (first_full, final_year) {
@@ -626,15 +626,15 @@ fn manifest_sheet(sheet: &mut Worksheet, results: &Results, formats: &Formats) -
     sheet.write_string_with_format(0, 0, "wfsim run manifest", &formats.title)?;
 
     // A seed above 2^53 has no exact double: keep it exact as text.
-    let seed = if manifest.seed <= 1 << 53 {
-        Setting::Number(manifest.seed as f64)
+    let seed = if manifest.provenance.seed <= 1 << 53 {
+        Setting::Number(manifest.provenance.seed as f64)
     } else {
-        Setting::Text(manifest.seed.to_string())
+        Setting::Text(manifest.provenance.seed.to_string())
     };
     let settings = [
-        ("wfsim version", Setting::Text(manifest.wfsim_version.clone())),
+        ("wfsim version", Setting::Text(manifest.provenance.wfsim_version.clone())),
         ("seed", seed),
-        ("replications", Setting::Number(f64::from(manifest.replications))),
+        ("replications", Setting::Number(f64::from(manifest.provenance.replications))),
         ("quantile method", Setting::Text(manifest.quantile_method.clone())),
         ("baseline", Setting::Text(manifest.baseline.clone().unwrap_or_else(|| "(none)".to_string()))),
     ];
