@@ -10,6 +10,7 @@
 //! - [`stats`]: quantiles and DfE-style annual figures;
 //! - [`appraisal`]: costs by financial year, options against the baseline, the break-even;
 //! - [`output`]: the result files, written atomically;
+//! - [`plot`]: drawing charts to PNG and SVG, in one style for every command;
 //! - [`report`]: the charts, report and workbook, built from the result files;
 //! - [`pipeline`]: a run from checked scenarios to every file it writes, in memory;
 //! - [`sweep`]: one parameter over a range of values, on common random numbers;
@@ -39,6 +40,7 @@ pub mod limits;
 pub mod national;
 pub mod output;
 pub mod pipeline;
+pub mod plot;
 pub mod report;
 pub mod route;
 pub mod run;

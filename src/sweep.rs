@@ -23,8 +23,7 @@ use crate::engine::metrics::{self, Metric};
 use crate::format::{percent, thousands};
 use crate::output::manifest::Provenance;
 use crate::output::{BytesFile, OutputFile, format_number};
-use crate::report::ReportError;
-use crate::report::charts::{self, SweepPanel, SweepPlot};
+use crate::plot::{self, PlotError, SweepPanel, SweepPlot};
 use crate::run::{self, RunSettings, ScenarioRun};
 use crate::scenario::{self, LoadErrors, Scenario};
 use crate::stats::{Headline, QUANTILE_METHOD, Summary, summarise};
@@ -601,11 +600,11 @@ impl OutputFile for SweepManifest {
 
 /// The chart file stem: `sweep_` and the slug of the path.
 pub fn chart_name(sweep: &ParamSweep) -> String {
-    format!("sweep_{}", charts::slug(&sweep.path))
+    format!("sweep_{}", plot::slug(&sweep.path))
 }
 
 /// `charts/sweep_PATH.png` and `.svg`: vacancy rate and net cost against the value.
-pub fn chart_files(results: &SweepResults) -> Result<Vec<BytesFile>, ReportError> {
+pub fn chart_files(results: &SweepResults) -> Result<Vec<BytesFile>, PlotError> {
     let pick = |metric| results.summaries.iter().enumerate().map(|(i, _)| results.summary(i, metric)).collect();
     let net: Vec<Summary> = pick(SweepMetric::NetCostGbp);
     let largest =
@@ -633,7 +632,7 @@ pub fn chart_files(results: &SweepResults) -> Result<Vec<BytesFile>, ReportError
             },
         ],
     };
-    let (png, svg) = charts::sweep_chart(&plot)?;
+    let (png, svg) = plot::sweep_chart(&plot)?;
     let name = chart_name(&results.sweep);
     Ok(vec![
         BytesFile { name: format!("charts/{name}.png"), bytes: png },

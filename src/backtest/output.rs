@@ -19,8 +19,7 @@ use super::scores::{self, PIT_BINS};
 use super::{Accuracy, Backtest, COMPARED, Comparison, HORIZONS, SkipReason};
 use crate::output::manifest::Provenance;
 use crate::output::{BytesFile, FieldBuffer, OutputFile};
-use crate::report::ReportError;
-use crate::report::charts::{self, CalibrationPlot, CalibrationSeries, PitPanel, PitPlot};
+use crate::plot::{self, CalibrationPlot, CalibrationSeries, PitPanel, PitPlot, PlotError};
 use crate::stats::QUANTILE_METHOD;
 
 pub const ROWS_FILE: &str = "backtest.csv";
@@ -473,7 +472,7 @@ fn pits_of(comparisons: &[Comparison], metric: crate::engine::metrics::Metric) -
 }
 
 /// The calibration and PIT charts: `charts/calibration.png`, `.svg`, `charts/pit.png`, `.svg`.
-pub fn charts(backtest: &Backtest) -> Result<Vec<BytesFile>, ReportError> {
+pub fn charts(backtest: &Backtest) -> Result<Vec<BytesFile>, PlotError> {
     let comparisons = &backtest.comparisons;
     let origins = origins_label(backtest);
     let calibration = CalibrationPlot {
@@ -505,8 +504,8 @@ pub fn charts(backtest: &Backtest) -> Result<Vec<BytesFile>, ReportError> {
             })
             .collect(),
     };
-    let (calibration_png, calibration_svg) = charts::calibration_chart(&calibration)?;
-    let (pit_png, pit_svg) = charts::pit_chart(&pit)?;
+    let (calibration_png, calibration_svg) = plot::calibration_chart(&calibration)?;
+    let (pit_png, pit_svg) = plot::pit_chart(&pit)?;
     Ok(vec![
         BytesFile { name: format!("{CALIBRATION_STEM}.png"), bytes: calibration_png },
         BytesFile { name: format!("{CALIBRATION_STEM}.svg"), bytes: calibration_svg.into_bytes() },

@@ -24,8 +24,9 @@ pub enum Process {
     Parameters = 1,
     /// Attributes of the starting stock (allowance eligibility, absence lengths).
     StartingStock = 2,
-    /// A worker's monthly draw (leaving and starting an absence), and the rarer draws that
-    /// follow from it: a leaver's destination, an absence's length.
+    /// A worker's own draws, each on a child stream of the worker's key: the exposure after
+    /// which they leave (one exponential, drawn when they enter post), a leaver's
+    /// destination, and when absences start and how long they last.
     Leaving = 3,
     TraineeDropout = 7,
     CohortSize = 8,

@@ -19,8 +19,7 @@ use super::{Fit, Group, MIN_ROUTE_EVENTS, RetentionValue};
 use crate::fit::records::Date;
 use crate::format::percent;
 use crate::output::{BytesFile, format_number};
-use crate::report::ReportError;
-use crate::report::charts::{self, SurvivalPlot, SurvivalSeries};
+use crate::plot::{self, PlotError, SurvivalPlot, SurvivalSeries};
 
 pub const RETENTION_FILE: &str = "retention.toml";
 pub const SURVIVAL_FILE: &str = "survival.csv";
@@ -33,7 +32,7 @@ annual_leave_prob,annual_lower,annual_upper";
 
 /// Every file, in the order written: `retention.toml`, `survival.csv`, `hazards.csv`,
 /// `charts/survival.png`, `charts/survival.svg`.
-pub fn files(fit: &Fit) -> Result<Vec<BytesFile>, ReportError> {
+pub fn files(fit: &Fit) -> Result<Vec<BytesFile>, PlotError> {
     let (png, svg) = chart(fit)?;
     Ok(vec![
         BytesFile { name: RETENTION_FILE.into(), bytes: retention_toml(fit).into_bytes() },
@@ -223,7 +222,7 @@ pub fn hazards_csv(fit: &Fit) -> String {
 
 /// The survival chart (PNG, SVG): all workers, and each route with at least
 /// [`MIN_ROUTE_EVENTS`] leavers.
-pub fn chart(fit: &Fit) -> Result<(Vec<u8>, String), ReportError> {
+pub fn chart(fit: &Fit) -> Result<(Vec<u8>, String), PlotError> {
     let series = fit
         .groups
         .iter()
@@ -239,7 +238,7 @@ pub fn chart(fit: &Fit) -> Result<(Vec<u8>, String), ReportError> {
         interval_label: "95% interval (Greenwood, log-log)".to_string(),
         series,
     };
-    charts::survival_chart(&plot)
+    plot::survival_chart(&plot)
 }
 
 /// What `wfsim fit` prints: where the records came from, what was left out, and the fitted

@@ -63,8 +63,8 @@ pub enum ReportError {
     Read { path: PathBuf, source: std::io::Error },
     #[error("{path}:{line}: {message}")]
     Malformed { path: PathBuf, line: usize, message: String },
-    #[error("cannot draw chart {name}: {message}")]
-    Chart { name: String, message: String },
+    #[error(transparent)]
+    Chart(#[from] crate::plot::PlotError),
     #[error("cannot build the workbook: {0}")]
     Workbook(String),
 }

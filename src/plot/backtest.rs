@@ -7,7 +7,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{
     Area, BASELINE_COLOUR, Dash, DrawResult, Drawable, GRID_BOLD, GRID_LIGHT, LEGEND_CHARS, LEGEND_ROW, OI_BLUE,
-    ReportError, Stroke, Swatch, TEXT, bold_font, clean_text, draw_legend, draw_line, draw_twice, fit_title, font,
+    PlotError, Stroke, Swatch, TEXT, bold_font, clean_text, draw_legend, draw_line, draw_twice, fit_title, font,
     format_tick, layout_legend, option_stroke, register_fonts, shorten, tick_decimals,
 };
 
@@ -53,14 +53,14 @@ pub struct PitPanel {
 /// Draws the calibration chart, [`WIDTH`](super::WIDTH) × [`CALIBRATION_HEIGHT`]: the diagonal a calibrated
 /// forecast would follow, and each figure's actual coverage at each nominal level, in the
 /// option strokes (colour and dash pattern). Returns the PNG and the SVG.
-pub fn calibration_chart(plot: &CalibrationPlot) -> Result<(Vec<u8>, String), ReportError> {
+pub fn calibration_chart(plot: &CalibrationPlot) -> Result<(Vec<u8>, String), PlotError> {
     register_fonts()?;
     draw_twice(plot, "calibration", CALIBRATION_HEIGHT)
 }
 
 /// Draws the PIT histograms, [`WIDTH`](super::WIDTH) × [`PIT_HEIGHT`], with the flat line a calibrated
 /// forecast would give. Returns the PNG and the SVG.
-pub fn pit_chart(plot: &PitPlot) -> Result<(Vec<u8>, String), ReportError> {
+pub fn pit_chart(plot: &PitPlot) -> Result<(Vec<u8>, String), PlotError> {
     register_fonts()?;
     draw_twice(plot, "pit", PIT_HEIGHT)
 }
