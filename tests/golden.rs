@@ -38,6 +38,7 @@ fn commands() -> Vec<(&'static str, Vec<String>)> {
         ("backtest", owned(&["backtest", "--la", "County Durham", "--reps", "20"])),
         ("national", owned(&["national", "--reps", "4", "--months", "24"])),
         ("init", owned(&["init", "--la", "Hackney", "--year", "2021"])),
+        ("fit", owned(&["fit", "--by", "route", "tests/fixtures/fit_records.csv"])),
     ]
 }
 

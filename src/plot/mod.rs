@@ -366,7 +366,7 @@ fn draw<DB: DrawingBackend>(root: &Area<DB>, plot: &Plot) -> DrawResult<DB> {
     let legend_height = rows.len() as i32 * LEGEND_ROW + 10;
     let (upper, lower) = root.split_vertically(HEIGHT as i32 - legend_height);
 
-    let x_axis = MonthAxis { last: frame.last.max(1) as f64, start: frame.start };
+    let x_axis = MonthsAxis::calendar(frame.start, frame.last.max(1) as f64);
     let (y_lo, y_hi) = frame.y;
     let mut chart = ChartBuilder::on(&upper)
         .caption(&title, title_style)
@@ -544,15 +544,30 @@ fn draw_legend<DB: DrawingBackend>(area: &Area<DB>, legend: &[(Swatch, String)],
     Ok(())
 }
 
-/// The x axis: months since `start`, with ticks on whole months chosen so that they fall on
-/// 30 September when yearly (and on quarter ends when quarterly).
-#[derive(Debug, Clone, Copy)]
-struct MonthAxis {
-    start: YearMonth,
+/// An x axis of months from 0 to `last`, labelled every `step` months for the smallest of
+/// `steps` whose labels fit, at the months `m` where `m + offset` is a multiple of the step:
+/// the time series label Septembers (the DfE census date), the survival curves whole years of
+/// tenure.
+struct MonthsAxis {
     last: f64,
+    offset: i32,
+    steps: &'static [i32],
 }
 
-impl Ranged for MonthAxis {
+impl MonthsAxis {
+    /// Calendar months from `start`, labelled on Septembers.
+    fn calendar(start: YearMonth, last: f64) -> MonthsAxis {
+        // Month number 8 (September of year 0) is a multiple of every step from the anchor.
+        MonthsAxis { last, offset: month_number(start) - 8, steps: &[1, 2, 3, 6, 12, 24, 60, 120, 240, 600] }
+    }
+
+    /// Months of tenure from 0.
+    fn tenure(last: f64) -> MonthsAxis {
+        MonthsAxis { last, offset: 0, steps: &[1, 3, 6, 12, 24, 36, 60, 120, 240, 600] }
+    }
+}
+
+impl Ranged for MonthsAxis {
     type FormatOption = DefaultFormatting;
     type ValueType = f64;
 
@@ -566,12 +581,9 @@ impl Ranged for MonthAxis {
         // September markers.
         let max = hint.bold_points().max(1);
         let last = self.last as i32;
-        for step in [1, 2, 3, 6, 12, 24, 60, 120, 240, 600] {
-            // Month number 8 (September of year 0) is a multiple of every step from the anchor.
-            let ticks: Vec<f64> = (0..=last)
-                .filter(|m| (month_number(self.start.plus(*m)) - 8).rem_euclid(step) == 0)
-                .map(f64::from)
-                .collect();
+        for &step in self.steps {
+            let ticks: Vec<f64> =
+                (0..=last).filter(|m| (m + self.offset).rem_euclid(step) == 0).map(f64::from).collect();
             if ticks.len() <= max {
                 return ticks;
             }
@@ -839,7 +851,7 @@ fn draw_survival<DB: DrawingBackend>(root: &Area<DB>, plot: &SurvivalPlot) -> Dr
     let legend_height = rows.len() as i32 * LEGEND_ROW + 10;
     let (upper, lower) = root.split_vertically(HEIGHT as i32 - legend_height);
 
-    let x_axis = TenureAxis { last };
+    let x_axis = MonthsAxis::tenure(last);
     let mut chart = ChartBuilder::on(&upper)
         .caption(&title, title_style)
         .margin(12)
@@ -902,38 +914,6 @@ fn step_points(steps: &[(f64, f64, f64, f64)]) -> Vec<(f64, f64, f64, f64)> {
     points
 }
 
-/// The x axis of survival charts: months with the council, ticks on whole years (or on
-/// multiples of 3 or 6 months for short spans).
-#[derive(Debug, Clone, Copy)]
-struct TenureAxis {
-    last: f64,
-}
-
-impl Ranged for TenureAxis {
-    type FormatOption = DefaultFormatting;
-    type ValueType = f64;
-
-    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
-        let t = value / self.last;
-        limit.0 + (t * f64::from(limit.1 - limit.0)).round() as i32
-    }
-
-    fn key_points<Hint: KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
-        let max = hint.bold_points().max(1);
-        let last = self.last.floor() as i64;
-        for step in [1, 3, 6, 12, 24, 36, 60, 120, 240, 600] {
-            if last / step < max as i64 {
-                return (0..=last / step).map(|k| (k * step) as f64).collect();
-            }
-        }
-        Vec::new()
-    }
-
-    fn range(&self) -> Range<f64> {
-        0.0..self.last
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -990,10 +970,13 @@ mod tests {
 
     #[test]
     fn yearly_ticks_fall_on_september() {
-        let axis = MonthAxis { start: YearMonth::new(2024, 10).unwrap(), last: 60.0 };
+        let start = YearMonth::new(2024, 10).unwrap();
+        let axis = MonthsAxis::calendar(start, 60.0);
         let ticks = axis.key_points(6usize);
         assert!(!ticks.is_empty() && ticks.len() <= 6);
-        assert!(ticks.iter().all(|t| axis.start.plus(*t as i32).month() == 9), "{ticks:?}");
+        assert!(ticks.iter().all(|t| start.plus(*t as i32).month() == 9), "{ticks:?}");
+        // Tenure: whole years once monthly labels would crowd.
+        assert_eq!(MonthsAxis::tenure(60.0).key_points(6usize), [0.0, 12.0, 24.0, 36.0, 48.0, 60.0]);
     }
 
     #[test]
