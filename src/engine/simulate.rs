@@ -441,15 +441,26 @@ impl<'a> Replication<'a> {
             return;
         }
         let senior_after = self.model.senior_after_months;
+        let mut smallest_fte = f64::INFINITY;
         let mut candidates: Vec<(i32, usize)> = self
             .workers
             .iter()
             .enumerate()
             .filter(|(_, worker)| !worker.manager && !worker.absent && worker.grade(month, senior_after) != Grade::Nqsw)
-            .map(|(i, worker)| (worker.joined, i))
+            .map(|(i, worker)| {
+                smallest_fte = smallest_fte.min(worker.fte);
+                (worker.joined, i)
+            })
             .collect();
         // Longest-serving first; ties by position (the keys are unique, so the order is the
-        // same on every run however they are sorted).
+        // same on every run however they are sorted). Only the first few can move (their FTE
+        // add up to the excess), so only those are put in order.
+        // (One more than can move, and one spare against rounding.)
+        let moving = if smallest_fte > 0.0 { (excess / smallest_fte).floor() as usize + 2 } else { candidates.len() };
+        if moving < candidates.len() {
+            candidates.select_nth_unstable(moving);
+            candidates.truncate(moving);
+        }
         candidates.sort_unstable();
         let rules = StandingRules::new(self.model, &self.params);
         for (_, position) in candidates {
