@@ -10,7 +10,7 @@ use super::workforce::{Grade, NEVER_FROM, StockTemplate, Worker, build_stock_tem
 use crate::calendar::YearMonth;
 use crate::scenario::Scenario;
 use crate::scenario::param::{Domain, GrowthRate, NonNegative, Param, Probability};
-use crate::scenario::schema::{self, DestinationShares, RouteTable, VacancyResponse};
+use crate::scenario::schema::{self, DestinationShares, RouteTable, Section, VacancyResponse};
 
 /// Everything one replication needs, built once per scenario and shared by all replications.
 #[derive(Debug, Clone)]
@@ -250,161 +250,61 @@ impl CaseloadModel {
 impl Model {
     /// Builds the model of a checked scenario. Infallible: the check stage has ruled out
     /// everything that would stop it.
+    /// Builds the model from a checked scenario, section by section: each section that is
+    /// written and switched on ([`schema::active`]) becomes its part of the model.
     pub fn build(scenario: &Scenario) -> Model {
         let spec = &scenario.spec;
         let first_date = scenario.start.plus(-1);
         let month_index = |date: YearMonth| date.months_since(first_date);
-        let enabled = |flag: schema::Enabled| flag.0;
 
-        let retention_spec = spec.retention.as_ref().filter(|r| enabled(r.enabled));
+        let retention_spec = schema::active(&spec.retention);
+        let establishment_spec = schema::active(&spec.establishment);
+        let experienced_spec = schema::active(&spec.routes.experienced);
+        let welcome_spec = schema::active(&spec.welcome_payment);
+        let agency_spec = schema::active(&spec.agency);
+        let demand_spec = schema::active(&spec.demand);
+        let costs_spec = schema::active(&spec.costs);
+
         let default_edges = schema::RetentionSpec::default().band_edges_months;
         let band_edges = retention_spec.map_or(default_edges, |r| r.band_edges_months.clone());
         let stock = build_stock_template(&spec.initial, spec.caseload.agency_case_holding_share, &band_edges);
+        let initial = InitialFigures::from(&spec.initial);
 
-        let initial = InitialFigures {
-            establishment_fte: spec.initial.fte_in_post / (1.0 - spec.initial.vacancy_rate),
-            agency_fte: spec.initial.agency_fte,
-            open_cases: spec.initial.open_cases,
-            leavers_fte_per_month: spec.initial.leavers_fte_last_12_months / 12.0,
-            part_time_fte: spec.initial.part_time_fte,
-            experienced_prior_months: spec.initial.experienced_prior_months,
-        };
-
-        let establishment_spec = spec.establishment.as_ref().filter(|e| enabled(e.enabled));
         let establishment_changes = establishment_spec
             .map(|e| e.changes.iter().map(|c| (month_index(c.from), c.change_fte)).collect())
             .unwrap_or_default();
         let establishment_growth = establishment_spec.map_or(Param::fixed(0.0), |e| e.annual_growth);
-
-        let retention = retention_spec.map(|r| RetentionModel {
-            band_edges_months: r.band_edges_months.clone(),
-            annual_leave_prob: route_tables(&r.annual_leave_prob),
-            hazard_scale: r.hazard_scale,
-            allowance: r.allowance.as_ref().filter(|a| enabled(a.enabled)).map(|a| AllowanceModel {
-                eligible_share: a.eligible_share,
-                min_service_months: a.min_service_months,
-                hazard_ratio: a.hazard_ratio,
-                eligible_grades: if a.eligible_grades.is_empty() {
-                    [true; Grade::COUNT]
-                } else {
-                    let mut grades = [false; Grade::COUNT];
-                    for &name in &a.eligible_grades {
-                        grades[Grade::from(name).index()] = true;
-                    }
-                    grades
-                },
-            }),
-            pressure: r.caseload_pressure.as_ref().filter(|p| enabled(p.enabled)).map(|p| PressureModel {
-                threshold_cases: p.threshold_cases,
-                hazard_increase_per_case: p.hazard_increase_per_case,
-                averaging_months: p.averaging_months.max(1) as usize,
-            }),
-            destination_cdf: destination_cdfs(&r.destinations),
-        });
-
-        let university = spec.routes.university.as_ref().filter(|u| enabled(u.enabled)).map(|u| UniversityModel {
-            annual_intake: u.annual_intake,
-            intake: u.intake_months.iter().copied().zip(u.intake_shares.iter().copied()).collect(),
-            cap_at_vacancies: u.cap_at_vacancies,
-            fte: u.fte,
-        });
-
+        let retention = retention_spec.map(RetentionModel::from);
+        let university = schema::active(&spec.routes.university).map(UniversityModel::from);
         let mut cohorts = Vec::new();
         for (route, pipeline) in spec.routes.pipelines() {
-            if let Some(pipeline) = pipeline.filter(|p| enabled(p.enabled)) {
+            if let Some(pipeline) = pipeline.filter(|p| p.is_enabled()) {
                 cohorts.extend(pipeline_cohorts(route, pipeline, first_date));
             }
         }
         // One queue for all routes, in start order (stable: routes keep their order in a month).
         cohorts.sort_by_key(|c| c.start);
-
-        let experienced = spec.routes.experienced.as_ref().filter(|e| enabled(e.enabled)).map(|e| ExperiencedModel {
-            monthly_fill_prob: e.monthly_fill_prob,
-            max_per_month: e.max_per_month,
-            per_month: e.per_month,
-            manager_share: e.manager_share,
-            part_time_share: e.part_time_share,
-            vacancy_response: e.vacancy_response,
-        });
-
-        let welcome = spec.welcome_payment.as_ref().filter(|w| enabled(w.enabled)).map(|w| {
-            let mut routes = [false; Route::COUNT];
-            for route in &w.routes {
-                routes[route.index()] = true;
-            }
-            WelcomeModel {
-                routes,
-                clawback_months: w.clawback_months,
-                hazard_ratio_during: w.hazard_ratio_during_clawback,
-                hazard_ratio_after: w.hazard_ratio_after_clawback,
-                months_after: w.months_after_clawback,
-                recruitment_multiplier: w.recruitment_multiplier,
-            }
-        });
-
-        let agency = spec.agency.as_ref().filter(|a| enabled(a.enabled)).map(|a| AgencyModel {
-            cover_share: a.cover_share,
-            cover_absence: a.cover_absence,
-            max_fte: a.max_fte,
-            supply_changes: a.supply_changes.iter().map(|c| (month_index(c.from), c.cover_share_multiplier)).collect(),
-            adjustment_months: a.adjustment_months,
-            vacancy_response: a.vacancy_response,
-            swing_offset: a.swing_offset,
-        });
-
-        let absence = spec.absence.as_ref().filter(|a| enabled(a.enabled)).map(|a| AbsenceModel {
+        let experienced = experienced_spec.map(ExperiencedModel::from);
+        let welcome = welcome_spec.map(WelcomeModel::from);
+        let agency = agency_spec.map(|a| AgencyModel::new(a, month_index));
+        let absence = schema::active(&spec.absence).map(|a| AbsenceModel {
             monthly_start_prob: a.monthly_start_prob,
             mean_duration_months: a.mean_duration_months,
         });
-
-        let demand = spec
-            .demand
-            .as_ref()
-            .filter(|d| enabled(d.enabled))
-            .map(|d| DemandModel { annual_growth: d.annual_growth, monthly_noise_sd: d.monthly_noise_sd });
-
+        let demand =
+            demand_spec.map(|d| DemandModel { annual_growth: d.annual_growth, monthly_noise_sd: d.monthly_noise_sd });
         let caseload = CaseloadModel::new(&spec.caseload);
-
-        let allowance_gbp = retention_spec
-            .and_then(|r| r.allowance.as_ref())
-            .filter(|a| enabled(a.enabled))
-            .map_or(0.0, |a| a.amount_gbp);
-        let welcome_cost = spec.welcome_payment.as_ref().filter(|w| enabled(w.enabled)).map(|w| WelcomeCost {
-            amount_gbp: w.amount_gbp,
-            salary_share: w.salary_share,
-            clawback: w.clawback,
-            clawback_months: w.clawback_months,
-        });
-        let costs_spec = spec.costs.as_ref().filter(|c| enabled(c.enabled));
-        let costs = costs_spec.map(|c| {
-            let grades = |g: &schema::GradeSalaries| [g.nqsw, g.social_worker, g.senior, g.manager];
-            let mut trainee_monthly_gbp = [0.0; Route::COUNT];
-            for (route, cost) in c.trainee_monthly_gbp.by_route() {
-                trainee_monthly_gbp[route.index()] = cost;
-            }
-            CostModel {
-                salary_gbp: grades(&c.salary_gbp),
-                supplement_gbp: grades(&c.market_supplement_gbp),
-                oncost_rate: c.oncost_rate,
-                annual_pay_award: c.annual_pay_award,
-                agency_premium: c.agency_premium,
-                hire_newly_qualified_gbp: c.recruitment_per_hire_gbp.newly_qualified,
-                hire_experienced_gbp: c.recruitment_per_hire_gbp.experienced,
-                trainee_monthly_gbp,
-                asye_grant_gbp: c.asye_grant_gbp,
-                allowance_gbp,
-                welcome: welcome_cost,
-            }
-        });
+        let allowance_gbp = retention_spec.and_then(|r| schema::active(&r.allowance)).map_or(0.0, |a| a.amount_gbp);
+        let costs = costs_spec.map(|c| CostModel::new(c, allowance_gbp, welcome_spec));
         let senior_after_months = costs_spec.map_or(60, |c| c.senior_after_months) as i32;
 
         let variations = Variations {
             leaving: retention_spec.and_then(|r| r.yearly_variation),
-            fill: spec.routes.experienced.as_ref().filter(|e| enabled(e.enabled)).and_then(|e| e.yearly_variation),
+            fill: experienced_spec.and_then(|e| e.yearly_variation),
             establishment: establishment_spec.and_then(|e| e.yearly_variation),
             moves: establishment_spec.and_then(|e| e.moves_with_staff),
-            agency: spec.agency.as_ref().filter(|a| enabled(a.enabled)).and_then(|a| a.yearly_variation),
-            demand: spec.demand.as_ref().filter(|d| enabled(d.enabled)).and_then(|d| d.yearly_variation),
+            agency: agency_spec.and_then(|a| a.yearly_variation),
+            demand: demand_spec.and_then(|d| d.yearly_variation),
             demand_in_level: spec.demand.as_ref().is_some_and(|d| d.level_swings),
         };
         let allowance_grades =
@@ -459,6 +359,134 @@ impl Model {
     /// Permanent workers in the starting stock (the same in every replication).
     pub fn starting_headcount(&self) -> usize {
         self.stock.workers.len()
+    }
+}
+
+impl From<&schema::InitialSpec> for InitialFigures {
+    fn from(initial: &schema::InitialSpec) -> InitialFigures {
+        InitialFigures {
+            establishment_fte: initial.fte_in_post / (1.0 - initial.vacancy_rate),
+            agency_fte: initial.agency_fte,
+            open_cases: initial.open_cases,
+            leavers_fte_per_month: initial.leavers_fte_last_12_months / 12.0,
+            part_time_fte: initial.part_time_fte,
+            experienced_prior_months: initial.experienced_prior_months,
+        }
+    }
+}
+
+impl From<&schema::RetentionSpec> for RetentionModel {
+    fn from(r: &schema::RetentionSpec) -> RetentionModel {
+        RetentionModel {
+            band_edges_months: r.band_edges_months.clone(),
+            annual_leave_prob: route_tables(&r.annual_leave_prob),
+            hazard_scale: r.hazard_scale,
+            allowance: schema::active(&r.allowance).map(|a| AllowanceModel {
+                eligible_share: a.eligible_share,
+                min_service_months: a.min_service_months,
+                hazard_ratio: a.hazard_ratio,
+                eligible_grades: if a.eligible_grades.is_empty() {
+                    [true; Grade::COUNT]
+                } else {
+                    let mut grades = [false; Grade::COUNT];
+                    for &name in &a.eligible_grades {
+                        grades[Grade::from(name).index()] = true;
+                    }
+                    grades
+                },
+            }),
+            pressure: schema::active(&r.caseload_pressure).map(|p| PressureModel {
+                threshold_cases: p.threshold_cases,
+                hazard_increase_per_case: p.hazard_increase_per_case,
+                averaging_months: p.averaging_months.max(1) as usize,
+            }),
+            destination_cdf: destination_cdfs(&r.destinations),
+        }
+    }
+}
+
+impl From<&schema::UniversitySpec> for UniversityModel {
+    fn from(u: &schema::UniversitySpec) -> UniversityModel {
+        UniversityModel {
+            annual_intake: u.annual_intake,
+            intake: u.intake_months.iter().copied().zip(u.intake_shares.iter().copied()).collect(),
+            cap_at_vacancies: u.cap_at_vacancies,
+            fte: u.fte,
+        }
+    }
+}
+
+impl From<&schema::ExperiencedSpec> for ExperiencedModel {
+    fn from(e: &schema::ExperiencedSpec) -> ExperiencedModel {
+        ExperiencedModel {
+            monthly_fill_prob: e.monthly_fill_prob,
+            max_per_month: e.max_per_month,
+            per_month: e.per_month,
+            manager_share: e.manager_share,
+            part_time_share: e.part_time_share,
+            vacancy_response: e.vacancy_response,
+        }
+    }
+}
+
+impl From<&schema::WelcomePaymentSpec> for WelcomeModel {
+    fn from(w: &schema::WelcomePaymentSpec) -> WelcomeModel {
+        let mut routes = [false; Route::COUNT];
+        for route in &w.routes {
+            routes[route.index()] = true;
+        }
+        WelcomeModel {
+            routes,
+            clawback_months: w.clawback_months,
+            hazard_ratio_during: w.hazard_ratio_during_clawback,
+            hazard_ratio_after: w.hazard_ratio_after_clawback,
+            months_after: w.months_after_clawback,
+            recruitment_multiplier: w.recruitment_multiplier,
+        }
+    }
+}
+
+impl AgencyModel {
+    /// `month_index` places a dated supply change among the simulated months.
+    fn new(a: &schema::AgencySpec, month_index: impl Fn(YearMonth) -> i32) -> AgencyModel {
+        AgencyModel {
+            cover_share: a.cover_share,
+            cover_absence: a.cover_absence,
+            max_fte: a.max_fte,
+            supply_changes: a.supply_changes.iter().map(|c| (month_index(c.from), c.cover_share_multiplier)).collect(),
+            adjustment_months: a.adjustment_months,
+            vacancy_response: a.vacancy_response,
+            swing_offset: a.swing_offset,
+        }
+    }
+}
+
+impl CostModel {
+    /// The costs, with the allowance paid (0 without one) and the welcome payment, if any.
+    fn new(c: &schema::CostsSpec, allowance_gbp: f64, welcome: Option<&schema::WelcomePaymentSpec>) -> CostModel {
+        let grades = |g: &schema::GradeSalaries| [g.nqsw, g.social_worker, g.senior, g.manager];
+        let mut trainee_monthly_gbp = [0.0; Route::COUNT];
+        for (route, cost) in c.trainee_monthly_gbp.by_route() {
+            trainee_monthly_gbp[route.index()] = cost;
+        }
+        CostModel {
+            salary_gbp: grades(&c.salary_gbp),
+            supplement_gbp: grades(&c.market_supplement_gbp),
+            oncost_rate: c.oncost_rate,
+            annual_pay_award: c.annual_pay_award,
+            agency_premium: c.agency_premium,
+            hire_newly_qualified_gbp: c.recruitment_per_hire_gbp.newly_qualified,
+            hire_experienced_gbp: c.recruitment_per_hire_gbp.experienced,
+            trainee_monthly_gbp,
+            asye_grant_gbp: c.asye_grant_gbp,
+            allowance_gbp,
+            welcome: welcome.map(|w| WelcomeCost {
+                amount_gbp: w.amount_gbp,
+                salary_share: w.salary_share,
+                clawback: w.clawback,
+                clawback_months: w.clawback_months,
+            }),
+        }
     }
 }
 

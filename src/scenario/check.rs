@@ -6,9 +6,9 @@ use super::LoadError;
 use super::load::Provenance;
 use super::param::{Dist, Param};
 use super::schema::{
-    AbsenceSpec, AgencySpec, AllowanceSpec, CaseloadPressureSpec, CaseloadSpec, CostsSpec, DemandSpec,
-    DestinationShares, EstablishmentSpec, ExperiencedSpec, InitialSpec, PipelineSpec, RetentionSpec, RouteTable,
-    ScenarioSpec, UniversitySpec, VacancyResponse, WelcomePaymentSpec, YearlyVariation,
+    AbsenceSpec, AgencySpec, CaseloadSpec, CostsSpec, DemandSpec, DestinationShares, EstablishmentSpec,
+    ExperiencedSpec, InitialSpec, PipelineSpec, RetentionSpec, RouteTable, ScenarioSpec, Section, UniversitySpec,
+    VacancyResponse, WelcomePaymentSpec, YearlyVariation, active,
 };
 use crate::calendar::YearMonth;
 use crate::route::Route;
@@ -84,41 +84,6 @@ pub(crate) fn check(spec: &ScenarioSpec, provenance: &Provenance) -> Vec<LoadErr
         checker.costs(costs);
     }
     checker.errors
-}
-
-/// Sections that can be switched off with `enabled = false`: a switched-off section is not
-/// simulated, so it is not checked either.
-trait Section {
-    fn is_enabled(&self) -> bool;
-}
-
-macro_rules! sections {
-    ($($section:ty),* $(,)?) => {
-        $(impl Section for $section {
-            fn is_enabled(&self) -> bool {
-                self.enabled.0
-            }
-        })*
-    };
-}
-
-sections!(
-    AbsenceSpec,
-    EstablishmentSpec,
-    RetentionSpec,
-    AllowanceSpec,
-    CaseloadPressureSpec,
-    UniversitySpec,
-    PipelineSpec,
-    ExperiencedSpec,
-    WelcomePaymentSpec,
-    AgencySpec,
-    DemandSpec,
-    CostsSpec,
-);
-
-fn active<T: Section>(section: &Option<T>) -> Option<&T> {
-    section.as_ref().filter(|section| section.is_enabled())
 }
 
 /// The tenure bands of the starting position: those of `retention` if the section is written.

@@ -879,3 +879,39 @@ impl TraineeCosts {
         ]
     }
 }
+
+/// Sections that can be switched off with `enabled = false`: a switched-off section is as if
+/// it were not written, neither checked nor simulated.
+pub trait Section {
+    fn is_enabled(&self) -> bool;
+}
+
+macro_rules! sections {
+    ($($section:ty),* $(,)?) => {
+        $(impl Section for $section {
+            fn is_enabled(&self) -> bool {
+                self.enabled.0
+            }
+        })*
+    };
+}
+
+sections!(
+    AbsenceSpec,
+    EstablishmentSpec,
+    RetentionSpec,
+    AllowanceSpec,
+    CaseloadPressureSpec,
+    UniversitySpec,
+    PipelineSpec,
+    ExperiencedSpec,
+    WelcomePaymentSpec,
+    AgencySpec,
+    DemandSpec,
+    CostsSpec,
+);
+
+/// The section, if it is written and switched on.
+pub fn active<T: Section>(section: &Option<T>) -> Option<&T> {
+    section.as_ref().filter(|section| section.is_enabled())
+}
