@@ -7,6 +7,22 @@ pub fn percent(fraction: f64) -> String {
     if fraction.is_finite() { format!("{:.1}%", fraction * 100.0) } else { "n/a".to_string() }
 }
 
+/// A fraction as a whole percentage: 0.934 is "93%".
+pub fn whole_percent(fraction: f64) -> String {
+    format!("{:.0}%", 100.0 * fraction)
+}
+
+/// Whole pounds with thousands separators: `-£1,234,567`, `£0`; "n/a" for a value that is
+/// not a number.
+pub fn pounds(amount: f64) -> String {
+    if !amount.is_finite() {
+        return "n/a".to_string();
+    }
+    let rounded = amount.round();
+    let sign = if rounded < 0.0 { "-" } else { "" };
+    format!("{sign}£{}", thousands(rounded.abs() as u64))
+}
+
 /// The digits of a whole number grouped in threes: 4271 is "4,271", 1234567 is "1,234,567".
 pub fn thousands(value: u64) -> String {
     let digits = value.to_string();
@@ -39,6 +55,17 @@ mod tests {
         assert_eq!(percent(1.0), "100.0%");
         assert_eq!(percent(f64::NAN), "n/a");
         assert_eq!(percent(f64::INFINITY), "n/a");
+    }
+
+    #[test]
+    fn pounds_are_grouped_and_whole_percentages_rounded() {
+        assert_eq!(pounds(0.0), "£0");
+        assert_eq!(pounds(-0.4), "£0");
+        assert_eq!(pounds(999.6), "£1,000");
+        assert_eq!(pounds(-1_234_567.0), "-£1,234,567");
+        assert_eq!(pounds(f64::NAN), "n/a");
+        assert_eq!(whole_percent(0.934), "93%");
+        assert_eq!(whole_percent(0.5), "50%");
     }
 
     #[test]

@@ -20,7 +20,7 @@ use serde::Serialize;
 use crate::appraisal::{Period, period_sums};
 use crate::calendar::YearMonth;
 use crate::engine::metrics::{self, Metric};
-use crate::format::{percent, thousands};
+use crate::format::{percent, pounds};
 use crate::output::manifest::Provenance;
 use crate::output::{BytesFile, OutputFile, format_number};
 use crate::plot::{self, PlotError, SweepPanel, SweepPlot};
@@ -688,16 +688,6 @@ pub fn summary_lines(results: &SweepResults) -> Vec<String> {
     lines
 }
 
-/// Whole pounds with thousands separators: `-£1,234,567`, `£0`.
-pub fn pounds(amount: f64) -> String {
-    if !amount.is_finite() {
-        return "n/a".to_string();
-    }
-    let rounded = amount.round();
-    let sign = if rounded < 0.0 { "-" } else { "" };
-    format!("{sign}£{}", thousands(rounded.abs() as u64))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -812,14 +802,5 @@ mod tests {
         assert_eq!(number_forms(Some(&int), 2.5), [toml::Value::Float(2.5)]);
         assert_eq!(number_forms(Some(&float), 3.0), [toml::Value::Float(3.0)]);
         assert_eq!(number_forms(None, 3.0), [toml::Value::Integer(3), toml::Value::Float(3.0)]);
-    }
-
-    #[test]
-    fn pounds_are_grouped() {
-        assert_eq!(pounds(0.0), "£0");
-        assert_eq!(pounds(-0.4), "£0");
-        assert_eq!(pounds(999.6), "£1,000");
-        assert_eq!(pounds(-1_234_567.0), "-£1,234,567");
-        assert_eq!(pounds(f64::NAN), "n/a");
     }
 }

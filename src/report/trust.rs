@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use super::html::escape;
 use crate::engine::metrics::Metric;
+use crate::format::whole_percent;
 
 /// The shipped summary of `wfsim backtest --all --reps 200` (seed 1).
 pub const SHIPPED_SUMMARY: &str = include_str!("../../data/backtest_summary.csv");
@@ -66,10 +67,6 @@ fn ranges(inside: f64) -> &'static str {
     }
 }
 
-fn percent(share: f64) -> String {
-    format!("{:.0}%", 100.0 * share)
-}
-
 /// The section, or nothing if the shipped summary cannot be read.
 pub fn section(out: &mut String) {
     let Some(rows) = read(SHIPPED_SUMMARY) else { return };
@@ -93,7 +90,7 @@ pub fn section(out: &mut String) {
     for (metric, name) in FIGURES {
         let rows = of(metric);
         let Some(first) = rows.iter().min_by_key(|r| r.horizon_years) else { continue };
-        let inside: Vec<String> = rows.iter().map(|r| percent(r.model_in_90)).collect();
+        let inside: Vec<String> = rows.iter().map(|r| whole_percent(r.model_in_90)).collect();
         let ratios: Vec<f64> = rows.iter().map(|r| r.interval_score_ratio).filter(|r| r.is_finite()).collect();
         let comparison = if ratios.is_empty() { "not scored" } else { against_no_change(&ratios) };
         let error = |value: f64| {
@@ -146,7 +143,7 @@ mod tests {
         let mut out = String::new();
         section(&mut out);
         assert!(out.contains("How far to trust these projections"));
-        assert!(out.contains(&format!("<td>Turnover</td><td>{}", percent(turnover.model_in_90))), "{out}");
+        assert!(out.contains(&format!("<td>Turnover</td><td>{}", whole_percent(turnover.model_in_90))), "{out}");
         assert!(read("metric,horizon_years\nx,not a number\n").is_none());
     }
 }
