@@ -20,7 +20,7 @@
 //! - [`backtest`]: projections from past years scored against what happened;
 //! - [`national`]: every council at once, and England as their sum;
 //! - [`fit`]: retention fitted from worker-level census records (`wfsim fit`);
-//! - [`format`]: percentages and thousands separators, one way everywhere;
+//! - [`format`](mod@format): percentages, pounds and thousands separators, one way everywhere;
 //! - [`limits`]: the limits users' input is held to;
 //! - [`commands`]: one module per subcommand, its flags and what it does;
 //! - [`cli`]: the `wfsim` command line: parse, dispatch, exit status.
