@@ -1646,8 +1646,18 @@ impl Plan {
         t.kv("full_cases_per_fte", "22", &format!("{DURHAM} (seed 000: \"around 22 to 25 from their second year\")"));
         t.kv("nqsw_ramp_cases", "[8, 8, 8, 8, 12, 12, 12, 12, 18, 18, 18, 18]", &format!("{DURHAM} (seed 000)"));
         t.kv("agency_cases_per_fte", "22", DURHAM);
-        if let Some((share, comment)) = self.agency_case_holding_share() {
-            t.kv("agency_case_holding_share", &fnum(share), &comment);
+        if let (Some(share), Some(case_holding)) = (self.agency_case_holding_share(), &self.figures.case_holding_fte) {
+            let all = self.figures.fte_in_post.value + self.figures.agency_fte.value;
+            t.kv(
+                "agency_case_holding_share",
+                &fnum(share),
+                &format!(
+                    "agency staff hold cases as often as the council's staff as a whole: case-holding FTE {} over FTE in post plus agency {} ({}); councils' shares do not rise with their agency share (DfE panel), so agency staff are not all case holders",
+                    fnum(case_holding.value),
+                    fnum(round_to(all, 1)),
+                    case_holding.source
+                ),
+            );
         }
         t.kv(
             "steady_case_holding_share",
@@ -1790,7 +1800,7 @@ impl Plan {
         if present <= 0.0 || case_holding <= 0.0 {
             return None;
         }
-        let agency_holding = f.agency_fte.value * self.agency_case_holding_share().map_or(1.0, |(share, _)| share);
+        let agency_holding = f.agency_fte.value * self.agency_case_holding_share().unwrap_or(1.0);
         let holding_share = ((case_holding - agency_holding) / present).clamp(0.0, 1.0);
         let joiners = nqsw_intake_fte + experienced_fte;
         let nqsw_share = if joiners > 0.0 { nqsw_intake_fte / joiners } else { 0.0 };
@@ -1799,7 +1809,7 @@ impl Plan {
     }
 
     /// The share of agency FTE holding cases: the council's share of all its FTE (in post
-    /// plus agency) that holds cases, and why. The DfE does not split case holders into
+    /// plus agency) that holds cases. The DfE does not split case holders into
     /// permanent and agency staff, but across councils the share holding cases does not rise
     /// with the share that is agency (DfE 2019: case holders are 55% of FTE in post plus
     /// agency at the median council, correlation with the agency share 0.08; if every agency
@@ -1807,23 +1817,11 @@ impl Plan {
     /// agency worker as a case holder instead makes caseloads at a council relying on agency
     /// swing with agency use far more than councils' caseloads do. `None` without agency or
     /// case-holding figures.
-    fn agency_case_holding_share(&self) -> Option<(f64, String)> {
+    fn agency_case_holding_share(&self) -> Option<f64> {
         let f = &self.figures;
-        let case_holding = f.case_holding_fte.as_ref()?;
+        let case_holding = f.case_holding_fte.as_ref()?.value;
         let all = f.fte_in_post.value + f.agency_fte.value;
-        if f.agency_fte.value <= 0.0 || all <= 0.0 {
-            return None;
-        }
-        let share = round_to((case_holding.value / all).clamp(0.0, 1.0), 3);
-        Some((
-            share,
-            format!(
-                "agency staff hold cases as often as the council's staff as a whole: case-holding FTE {} over FTE in post plus agency {} ({}); councils' shares do not rise with their agency share (DfE panel), so agency staff are not all case holders",
-                fnum(case_holding.value),
-                fnum(round_to(all, 1)),
-                case_holding.source
-            ),
-        ))
+        (f.agency_fte.value > 0.0 && all > 0.0).then(|| round_to((case_holding / all).clamp(0.0, 1.0), 3))
     }
 
     fn absent_share(&self) -> f64 {

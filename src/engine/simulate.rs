@@ -441,17 +441,14 @@ impl<'a> Replication<'a> {
             return;
         }
         let senior_after = self.model.senior_after_months;
-        let mut smallest_fte = f64::INFINITY;
         let mut candidates: Vec<(i32, usize)> = self
             .workers
             .iter()
             .enumerate()
             .filter(|(_, worker)| !worker.manager && !worker.absent && worker.grade(month, senior_after) != Grade::Nqsw)
-            .map(|(i, worker)| {
-                smallest_fte = smallest_fte.min(worker.fte);
-                (worker.joined, i)
-            })
+            .map(|(i, worker)| (worker.joined, i))
             .collect();
+        let smallest_fte = candidates.iter().map(|&(_, i)| self.workers[i].fte).fold(f64::INFINITY, f64::min);
         // Longest-serving first; ties by position (the keys are unique, so the order is the
         // same on every run however they are sorted). Only the first few can move (their FTE
         // add up to the excess), so only those are put in order.

@@ -115,7 +115,8 @@ pub fn section(out: &mut String) {
         "<p>In plain words: where the model is better than \"no change\", its ranges can be used as they are. Where \
          it is about as good, read a projection as \"about where it is now, give or take the usual swing\", not as a \
          forecast of change. Where its ranges are too narrow, allow for more uncertainty than they show. Where it \
-         is worse, treat a projected change as a question to check against the council's own plans. These tests \
+         is worse, treat a projected change as a question to check against the council's own plans; where it is \
+         mixed, it is worse at some horizons (and as good or better at others), so do the same. These tests \
          are of baselines built from the national statistics alone; a council's own plans and records can make its projections better, or worse.</p>\n</section>\n",
     );
 }
