@@ -772,7 +772,11 @@ impl<'a> Panel<'a> {
     /// `white_noise_variance` (luck that passes in a year). (A correlation of
     /// deviations from a council's own mean is biased low by a full `1 / years`, which on the
     /// early years of the panel swamps it.) It needs three years in a row; with fewer, it is
-    /// `PERSISTENCE_UNMEASURED`.
+    /// `PERSISTENCE_UNMEASURED`. A series not `demeaned` by council (a growth, around the
+    /// common trend) has no such bias, so there the correlation of successive deviations is
+    /// read directly, from two years in a row: the panel's first three years then tell
+    /// whether growth lasts (it does not: about 0 from 2019 on) instead of assuming it half
+    /// does.
     ///
     /// Last, the weight of the residuals' tails (`tail_weight`) and how their spread goes
     /// with council size (`size_slope`).
@@ -786,6 +790,8 @@ impl<'a> Panel<'a> {
         let mut residuals = Vec::new();
         let mut by_size = Vec::new();
         let (mut products, mut squares_a, mut squares_b, mut runs) = (0.0, 0.0, 0.0, 0usize);
+        // Successive deviations themselves, for a series not demeaned.
+        let mut successive = Vec::new();
         let mut lengths = Vec::new();
         for (code, values) in &self.series {
             let c = centre(code);
@@ -795,6 +801,11 @@ impl<'a> Panel<'a> {
                 by_size.extend(own.iter().map(|&(_, r)| (size.ln(), r)));
             }
             lengths.push(own.len() as f64);
+            for pair in own.windows(2) {
+                if pair[1].0 == pair[0].0 + 1 {
+                    successive.push([pair[0].1, pair[1].1]);
+                }
+            }
             for run in own.windows(3) {
                 if run[1].0 == run[0].0 + 1 && run[2].0 == run[1].0 + 1 {
                     let (first, second) = (run[1].1 - run[0].1, run[2].1 - run[1].1);
@@ -809,7 +820,15 @@ impl<'a> Panel<'a> {
         // successive changes and 2s to their variance; taken out, rho is that of the swings.
         let s = white_noise_variance;
         let change_variance = (squares_a + squares_b) / (2.0 * runs.max(1) as f64) - 2.0 * s;
-        let persistence = if squares_a > 0.0 && squares_b > 0.0 && change_variance > 0.0 {
+        let pair_variances = (covariance(&successive, 0, 0), covariance(&successive, 1, 1));
+        let persistence = if !demeaned && successive.len() >= MIN_REGRESSION_YEARS {
+            if pair_variances.0 > 0.0 && pair_variances.1 > 0.0 {
+                let correlation = covariance(&successive, 0, 1) / (pair_variances.0 * pair_variances.1).sqrt();
+                correlation.clamp(0.0, 0.9)
+            } else {
+                0.0
+            }
+        } else if squares_a > 0.0 && squares_b > 0.0 && change_variance > 0.0 {
             let covariance = products / runs as f64 + s;
             (1.0 + 2.0 * covariance / change_variance).clamp(0.0, 0.9)
         } else {
