@@ -45,6 +45,9 @@ pub struct PanelFit {
     /// `size_slope`.
     pub reference_posts: f64,
     pub turnover: LevelFit,
+    /// Starters per FTE in post: how recruitment swings from year to year (the NQSW intake's
+    /// swings in a generated baseline).
+    pub starters: LevelFit,
     pub vacancy_rate: LevelFit,
     /// Agency FTE per vacant FTE at a council's own vacancy level, in logs: how agency use
     /// swings from year to year.
@@ -349,6 +352,17 @@ impl PanelFit {
                 })
                 .collect()
         });
+        // Starters per FTE in post, in logs (within 2-100%, so that a return with no starters
+        // does not dominate): how a year's recruitment swings around the council's own.
+        let starters = Panel::gather(&councils, &sizes, |area| {
+            years(area, up_to)
+                .filter_map(|y| {
+                    let fte = value(area, y, Field::InpostFte).filter(|&f| f > 0.0)?;
+                    let starters = value(area, y, Field::StartersFte)?.max(0.0);
+                    Some((y, (starters / fte).clamp(0.02, 1.0).ln()))
+                })
+                .collect()
+        });
         let growth_of = |area: &Area, level: &dyn Fn(i32) -> Option<f64>| -> Vec<(i32, f64)> {
             years(area, up_to)
                 .filter_map(|y| {
@@ -390,6 +404,7 @@ impl PanelFit {
             percentile(&leavers_counted.iter().map(|&leavers| 1.0 / leavers.max(1.0)).collect::<Vec<_>>(), 0.5);
         let turnover_fit = turnover.levels(leaving_luck);
         let vacancy_fit = vacancy.levels(0.0);
+        let starters_fit = starters.levels(0.0);
         let vacancy_levels = vacancy_fit.shrunk_by_council(&councils, |level| level.clamp(0.0, 0.9));
 
         // Agency FTE per funded post; the log of the vacancy rate.
@@ -547,6 +562,14 @@ impl PanelFit {
                 variation: turnover_fit.variation,
                 size_slope: turnover_fit.size_slope,
                 observations: turnover.observations(),
+            },
+            starters: LevelFit {
+                what: "starters per FTE in post; swings in logs".to_string(),
+                england_level: round(starters_fit.england.exp()),
+                between_sd: round(starters_fit.between_sd),
+                variation: starters_fit.variation,
+                size_slope: starters_fit.size_slope,
+                observations: starters.observations(),
             },
             vacancy_rate: LevelFit {
                 what: "vacancy rate, vacancy FTE / (vacancy FTE + FTE in post); swings in rate points".to_string(),

@@ -478,6 +478,8 @@ struct PanelBasis {
     /// Swings of the leaving rate, establishment growth and demand, scaled to the area
     /// (a region's or England's swings are mostly the national part).
     turnover_variation: YearlyVariation,
+    /// Swings of the NQSW intake: those of councils' starters per FTE around their own level.
+    intake_variation: YearlyVariation,
     establishment_growth: f64,
     establishment_variation: YearlyVariation,
     moves_variation: YearlyVariation,
@@ -572,6 +574,7 @@ impl PanelBasis {
             size_note,
             // Leaving luck scales with size in the engine itself (it simulates every worker).
             turnover_variation: scaled(fit.turnover.variation),
+            intake_variation: scaled(sized(fit.starters.variation, fit.starters.size_slope)),
             establishment_growth: fit.establishment_growth.mean,
             establishment_variation: scaled(sized(
                 fit.establishment_growth.variation,
@@ -1397,6 +1400,14 @@ impl Plan {
         );
         t.kv("cap_at_vacancies", "true", &format!("{DURHAM}: NQSWs are recruited into vacant posts"));
         t.kv("fte", "1.0", DURHAM);
+        t.kv(
+            "yearly_variation",
+            &variation_toml(&self.panel.intake_variation),
+            &format!(
+                "each year's intake swings around the plan as councils' starters per FTE swing around their own level (in logs), {}{}",
+                self.panel.label, self.panel.size_note
+            ),
+        );
         t.blank();
 
         // Pipelines: national parameters, no cohorts.

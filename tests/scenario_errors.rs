@@ -704,3 +704,22 @@ fn a_tail_weight_out_of_range_is_an_error_at_its_place() {
         "expected a tail weight (Tukey's h) from 0 to 0.45, got 0.6",
     );
 }
+
+#[test]
+fn a_bad_swing_of_the_nqsw_intake_is_an_error_at_its_place() {
+    let dir = TempDir::new().expect("temp dir");
+    let text = format!(
+        "{MINIMAL}[routes.university]\nannual_intake = 20\nyearly_variation = {{ sd = -0.3, persistence = 0.1 }}\n"
+    );
+    let path = write(&dir, "bad.toml", &text);
+    let errors = errors(&path);
+    assert_eq!(errors.len(), 1, "{}", render(&errors));
+    assert_error(
+        &errors[0],
+        &path,
+        5,
+        27,
+        "routes.university.yearly_variation.sd",
+        "expected a standard deviation from 0 to 2 (in logs), got -0.3",
+    );
+}

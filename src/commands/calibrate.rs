@@ -38,6 +38,7 @@ pub fn execute(args: &Args) -> Result<(), Failure> {
         writeln!(stdout, "Wrote {}: {} councils, {}-{}.", args.out.display(), fit.councils, fit.first_year, fit.up_to);
     let lines = [
         (format!("turnover level {} (England)", fit.turnover.england_level), fit.turnover.variation),
+        (format!("starters per FTE level {} (England)", fit.starters.england_level), fit.starters.variation),
         (format!("vacancy rate level {} (England)", fit.vacancy_rate.england_level), fit.vacancy_rate.variation),
         (format!("agency per vacancy level {} (England)", fit.agency_cover.england_level), fit.agency_cover.variation),
         (format!("funded posts growth {} a year", fit.establishment_growth.mean), fit.establishment_growth.variation),

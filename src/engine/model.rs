@@ -301,6 +301,7 @@ impl Model {
         let variations = Variations {
             leaving: retention_spec.and_then(|r| r.yearly_variation),
             fill: experienced_spec.and_then(|e| e.yearly_variation),
+            intake: schema::active(&spec.routes.university).and_then(|u| u.yearly_variation),
             establishment: establishment_spec.and_then(|e| e.yearly_variation),
             moves: establishment_spec.and_then(|e| e.moves_with_staff),
             agency: agency_spec.and_then(|a| a.yearly_variation),
@@ -576,8 +577,8 @@ pub(super) struct RepParams {
     pub pressure_increase_per_case: f64,
     pub welcome_ratio_during: f64,
     pub welcome_ratio_after: f64,
-    /// University NQSWs to recruit in each intake month of a year, in `intake` order.
-    pub university_intake: Vec<u32>,
+    /// University NQSWs wanted a year before the year's swing (`Swings::intake_multiplier`).
+    pub university_annual_intake: f64,
     pub experienced_fill_prob: f64,
     pub experienced_per_month: Option<f64>,
     pub agency_cover_share: f64,
@@ -621,10 +622,10 @@ impl RepParams {
         let recruitment_multiplier =
             welcome.map_or(1.0, |w| draw("welcome_payment.recruitment_multiplier", &w.recruitment_multiplier));
 
-        let university_intake = model.university.as_ref().map_or_else(Vec::new, |u| {
-            let yearly = draw("routes.university.annual_intake", &u.annual_intake) * recruitment_multiplier;
-            split_by_shares(yearly.round() as u32, u.intake.iter().map(|(_, share)| *share))
-        });
+        let university_annual_intake = model
+            .university
+            .as_ref()
+            .map_or(0.0, |u| draw("routes.university.annual_intake", &u.annual_intake) * recruitment_multiplier);
         let experienced = model.experienced.as_ref();
         let agency = model.agency.as_ref();
         let absence = model.absence.as_ref();
@@ -641,7 +642,7 @@ impl RepParams {
                 .map_or(1.0, |w| draw("welcome_payment.hazard_ratio_during_clawback", &w.hazard_ratio_during)),
             welcome_ratio_after: welcome
                 .map_or(1.0, |w| draw("welcome_payment.hazard_ratio_after_clawback", &w.hazard_ratio_after)),
-            university_intake,
+            university_annual_intake,
             experienced_fill_prob: experienced.map_or(0.0, |e| {
                 (draw("routes.experienced.monthly_fill_prob", &e.monthly_fill_prob) * recruitment_multiplier).min(1.0)
             }),

@@ -3,7 +3,7 @@
 
 use super::due::DueList;
 use super::metrics::{COUNT, LEAVERS_BY_DESTINATION, Metric, STARTERS_BY_ROUTE, TRAINEES_BY_ROUTE};
-use super::model::{Model, RepParams};
+use super::model::{Model, RepParams, split_by_shares};
 use super::rng::{Key, Process};
 use super::standing::{Careers, NO_CAREER, StandingRules};
 use super::swings::Swings;
@@ -494,7 +494,9 @@ impl<'a> Replication<'a> {
         if let Some(university) = &self.model.university
             && let Some(slot) = university.intake.iter().position(|(m, _)| *m == calendar_month)
         {
-            let mut intake = self.params.university_intake[slot];
+            // The year's intake, whole people, split over its months.
+            let year = (self.params.university_annual_intake * self.swings.intake_multiplier).round() as u32;
+            let mut intake = split_by_shares(year, university.intake.iter().map(|(_, share)| *share))[slot];
             if university.cap_at_vacancies {
                 let vacant_posts =
                     ((self.establishment_fte() - self.census.fte) / university.fte + 1e-9).floor().max(0.0);

@@ -1,4 +1,4 @@
-//! Year-to-year swings: the leaving rate, the experienced fill chance, establishment growth,
+//! Year-to-year swings: the leaving rate, the experienced fill chance, the NQSW intake, establishment growth,
 //! staff moving in or out with their posts, agency cover and demand each move from one year to the next around their level, as
 //! councils' figures do in the DfE panel. A swing is a log multiplier following an AR(1) year
 //! by year; part of each year's fresh draw is national (shared by every council and every
@@ -93,6 +93,7 @@ fn standard_normal(stream: Key, year: u64) -> f64 {
 pub(super) struct Swings {
     leaving: Option<Swing>,
     fill: Option<Swing>,
+    intake: Option<Swing>,
     establishment: Option<Swing>,
     moves: Option<Swing>,
     agency: Option<Swing>,
@@ -101,9 +102,11 @@ pub(super) struct Swings {
     /// level swing.
     demand_in_level: bool,
     demand_level: f64,
-    /// This year's multipliers of the leaving rate, the fill chance and agency cover.
+    /// This year's multipliers of the leaving rate, the fill chance, the NQSW intake and
+    /// agency cover.
     pub leaving_multiplier: f64,
     pub fill_multiplier: f64,
+    pub intake_multiplier: f64,
     pub agency_multiplier: f64,
     /// This year's swing in the log growth of funded posts and of open cases, a year.
     pub establishment_log_growth: f64,
@@ -117,6 +120,7 @@ pub(super) struct Swings {
 pub(super) struct Variations {
     pub leaving: Option<YearlyVariation>,
     pub fill: Option<YearlyVariation>,
+    pub intake: Option<YearlyVariation>,
     pub establishment: Option<YearlyVariation>,
     pub moves: Option<YearlyVariation>,
     pub agency: Option<YearlyVariation>,
@@ -134,6 +138,7 @@ impl Swings {
         Swings {
             leaving: swing("retention.yearly_variation", variations.leaving),
             fill: swing("routes.experienced.yearly_variation", variations.fill),
+            intake: swing("routes.university.yearly_variation", variations.intake),
             establishment: swing("establishment.yearly_variation", variations.establishment),
             moves: swing("establishment.moves_with_staff", variations.moves),
             agency: swing("agency.yearly_variation", variations.agency),
@@ -142,6 +147,7 @@ impl Swings {
             demand,
             leaving_multiplier: 1.0,
             fill_multiplier: 1.0,
+            intake_multiplier: 1.0,
             agency_multiplier: 1.0,
             establishment_log_growth: 0.0,
             demand_log_growth: 0.0,
@@ -158,6 +164,7 @@ impl Swings {
         let log = |swing: &mut Option<Swing>| swing.as_mut().map_or(0.0, |s| s.enter_year(year));
         self.leaving_multiplier = log(&mut self.leaving).exp();
         self.fill_multiplier = log(&mut self.fill).exp();
+        self.intake_multiplier = log(&mut self.intake).exp();
         self.agency_multiplier = log(&mut self.agency).exp();
         self.establishment_log_growth = log(&mut self.establishment);
         let demand = log(&mut self.demand);

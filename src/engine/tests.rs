@@ -591,3 +591,40 @@ fn agency_staff_hold_cases_in_their_share() {
         }
     }
 }
+
+#[test]
+fn the_nqsw_intake_swings_by_its_yearly_multiplier() {
+    // 20 NQSWs wanted each September, nobody leaves, no cap. The intake's swing starts at
+    // 2 ln 1.5 with persistence 0.5 and a fresh part of 1e-9 x a normal, so year y's
+    // multiplier is 1.5^(0.5^y): 30 join in September 2025, round(20 x 1.5^0.5) = 24 in
+    // 2026 and round(20 x 1.5^0.25) = 22 in 2027. Without the swing, 20 every year.
+    let text = |swing: &str| {
+        format!(
+            r#"
+            start = "2024-10"
+            [initial]
+            fte_in_post = 100
+            headcount = 100
+            vacancy_rate = 0.5
+            route_shares = {{ experienced = 1.0 }}
+            [routes.university]
+            annual_intake = 20
+            intake_months = [9]
+            intake_shares = [1.0]
+            {swing}
+            "#
+        )
+    };
+    let swung = format!("yearly_variation = {{ sd = 1e-9, persistence = 0.5, start = {} }}", 2.0 * 1.5f64.ln());
+    for (swing, expected) in [("", [20.0, 20.0, 20.0]), (swung.as_str(), [30.0, 24.0, 22.0])] {
+        for rows in run(&text(swing), 2, 36) {
+            let septembers = [12, 24, 36].map(|month| at(&rows, month, Metric::StartersUniversityFte));
+            assert_eq!(septembers, expected, "swing {swing:?}");
+            let other_months: f64 = (1..=36)
+                .filter(|month| month % 12 != 0)
+                .map(|month| at(&rows, month, Metric::StartersUniversityFte))
+                .sum();
+            assert_eq!(other_months, 0.0);
+        }
+    }
+}

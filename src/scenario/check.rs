@@ -564,6 +564,7 @@ impl Checker<'_> {
         }
         self.fte("routes.university.fte", university.fte);
         self.param_at_most("routes.university.annual_intake", &university.annual_intake, MAX_PEOPLE, PEOPLE);
+        self.yearly_variation("routes.university.yearly_variation", university.yearly_variation);
     }
 
     fn pipeline(&mut self, route: &str, pipeline: &PipelineSpec) {

@@ -439,6 +439,10 @@ pub struct UniversitySpec {
     /// Recruit no more than the vacant posts (councils recruit NQSWs into vacancies).
     pub cap_at_vacancies: bool,
     pub fte: f64,
+    /// How each year's intake swings around `annual_intake` (a log multiplier a year):
+    /// councils' starters swing by about a third from one year to the next around their own
+    /// level, so a planned intake fixed year after year makes starters look too certain.
+    pub yearly_variation: Option<YearlyVariation>,
 }
 
 impl Default for UniversitySpec {
@@ -450,6 +454,7 @@ impl Default for UniversitySpec {
             intake_shares: vec![1.0],
             cap_at_vacancies: false,
             fte: 1.0,
+            yearly_variation: None,
         }
     }
 }
