@@ -16,28 +16,13 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use super::results::{
-    AppraisalRow, AssumptionRow, BreakEvenRow, BreakEvenStatus, CostRow, ScenarioEntry, TOTAL, financial_year_start,
-};
+use super::results::{AppraisalRow, AssumptionRow, BreakEvenRow, BreakEvenStatus, CostRow, ScenarioEntry};
 use super::{Chart, ChartKind, Results};
+use crate::appraisal::{Measure, TOTAL, financial_year_start};
 use crate::calendar::YearMonth;
+use crate::engine::metrics::Metric;
 use crate::format::thousands;
 use crate::stats::Summary;
-
-const VACANCY: &str = "vacancy_rate";
-const AGENCY: &str = "agency_rate";
-const FTE_IN_POST: &str = "fte_in_post";
-const TURNOVER: &str = "turnover_rate";
-const CASELOAD: &str = "avg_caseload";
-
-// The measures of `appraisal.csv`.
-const EXTRA_COST: &str = "extra_cost_gbp";
-const AGENCY_SAVING: &str = "agency_saving_gbp";
-const NET_COST: &str = "net_cost_gbp";
-const VACANCY_AVOIDED: &str = "vacancy_fte_months_avoided";
-const AGENCY_SAVED: &str = "agency_fte_months_saved";
-const COST_PER_MONTH: &str = "cost_per_vacancy_fte_month_avoided_gbp";
-const PROBABILITY_CHEAPER: &str = "probability_cheaper";
 
 /// The assumption that sets a retention allowance's effect on leaving.
 const ALLOWANCE_EFFECT: &str = "retention.allowance.hazard_ratio";
@@ -127,7 +112,7 @@ pub fn scenario_sentences(results: &Results, scenario: &str) -> Vec<String> {
     if let (Some(baseline), Some(&last)) = (results.baseline(), years.last())
         && baseline != scenario
     {
-        for (metric, name) in [(VACANCY, "vacancy"), (AGENCY, "agency")] {
+        for (metric, name) in [(Metric::VacancyRate, "vacancy"), (Metric::AgencyRate, "agency")] {
             let (Some(option), Some(base)) =
                 (annual_summary(results, scenario, metric, last), annual_summary(results, baseline, metric, last))
             else {
@@ -148,8 +133,8 @@ pub fn scenario_sentences(results: &Results, scenario: &str) -> Vec<String> {
         (years.clone(), probability_years(&years))
     };
     for &year in &shown_years {
-        let vacancy = annual_summary(results, scenario, VACANCY, year);
-        let agency = annual_summary(results, scenario, AGENCY, year);
+        let vacancy = annual_summary(results, scenario, Metric::VacancyRate, year);
+        let agency = annual_summary(results, scenario, Metric::AgencyRate, year);
         let sentence = match (vacancy, agency) {
             (Some(v), Some(a)) => format!(
                 "By September {year} the vacancy rate is projected at {} and the agency rate at {}.",
@@ -177,13 +162,13 @@ pub fn scenario_sentences(results: &Results, scenario: &str) -> Vec<String> {
 /// that cannot be paired with it): its total cost and the agency spend within it.
 pub fn cost_sentences(results: &Results, scenario: &str) -> Vec<String> {
     let over = format!("Over {}", horizon(results, scenario));
-    let appraisal = |measure: &str| results.appraisal(scenario, TOTAL, measure);
-    let Some(net) = appraisal(NET_COST) else {
-        let Some(total) = results.cost(scenario, TOTAL, "total").filter(|r| r.p50.is_finite()) else {
+    let appraisal = |measure: Measure| results.appraisal(scenario, TOTAL, measure);
+    let Some(net) = appraisal(Measure::NetCostGbp) else {
+        let Some(total) = results.cost(scenario, TOTAL, Metric::CostTotalGbp).filter(|r| r.p50.is_finite()) else {
             return Vec::new();
         };
         let agency = results
-            .cost(scenario, TOTAL, "agency")
+            .cost(scenario, TOTAL, Metric::CostAgencyGbp)
             .filter(|r| r.p50.is_finite())
             .map(|r| format!(", including {} on agency staff", money(r.p50)))
             .unwrap_or_default();
@@ -205,14 +190,14 @@ pub fn cost_sentences(results: &Results, scenario: &str) -> Vec<String> {
             interval_words(net.p5, net.p95, money, "more", "less")
         ));
     }
-    if let Some(share) = appraisal(PROBABILITY_CHEAPER).map(|r| r.mean).filter(|s| !s.is_nan()) {
+    if let Some(share) = appraisal(Measure::ProbabilityCheaper).map(|r| r.mean).filter(|s| !s.is_nan()) {
         sentences.push(if share <= 0.0 {
             "In no run does it cost less than the baseline.".to_string()
         } else {
             format!("In {} it costs less than the baseline.", runs_phrase(share))
         });
     }
-    if let Some(avoided) = appraisal(VACANCY_AVOIDED).filter(|r| r.p50.is_finite()) {
+    if let Some(avoided) = appraisal(Measure::VacancyFteMonthsAvoided).filter(|r| r.p50.is_finite()) {
         // A change in vacant FTE-months: positive is more vacancy than the baseline.
         let (p50, p5, p95) = (-avoided.p50, -avoided.p95, -avoided.p5);
         let sentence = if [p50, p5, p95].iter().all(|v| whole(*v) == "0") {
@@ -222,7 +207,7 @@ pub fn cost_sentences(results: &Results, scenario: &str) -> Vec<String> {
                 Some(words) => format!("{words} vacant FTE-months than the baseline"),
                 None => "about as many vacant FTE-months as the baseline".to_string(),
             };
-            let each = appraisal(COST_PER_MONTH).map(|r| r.mean).filter(|v| v.is_finite());
+            let each = appraisal(Measure::CostPerVacancyFteMonthAvoidedGbp).map(|r| r.mean).filter(|v| v.is_finite());
             let each = match each {
                 Some(per) if per > 0.0 => format!(", at a net cost of about {} for each one avoided", money(per)),
                 Some(_) => ", while saving money on average".to_string(),
@@ -277,14 +262,15 @@ fn interval_words(low: f64, high: f64, format: fn(f64) -> String, more: &str, le
 fn starting_position(results: &Results, scenario: &str) -> Option<String> {
     let year = start_year(results.scenario(scenario)?)?;
     let reference = results.baseline().or_else(|| results.scenario_names().first().copied())?;
-    let vacancy = annual_summary(results, scenario, VACANCY, year);
-    let agency = annual_summary(results, scenario, AGENCY, year);
+    let vacancy = annual_summary(results, scenario, Metric::VacancyRate, year);
+    let agency = annual_summary(results, scenario, Metric::AgencyRate, year);
     if reference != scenario {
         let reference_year = results.scenario(reference).and_then(start_year);
         let same = reference_year == Some(year)
             && vacancy.map(|s| tenths(s.p50))
-                == annual_summary(results, reference, VACANCY, year).map(|s| tenths(s.p50))
-            && agency.map(|s| tenths(s.p50)) == annual_summary(results, reference, AGENCY, year).map(|s| tenths(s.p50));
+                == annual_summary(results, reference, Metric::VacancyRate, year).map(|s| tenths(s.p50))
+            && agency.map(|s| tenths(s.p50))
+                == annual_summary(results, reference, Metric::AgencyRate, year).map(|s| tenths(s.p50));
         if same {
             return None;
         }
@@ -303,7 +289,9 @@ fn starting_position(results: &Results, scenario: &str) -> Option<String> {
 fn probability_sentence(results: &Results, scenario: &str, year: i32) -> Option<String> {
     let shares: Vec<(f64, f64)> = THRESHOLDS
         .iter()
-        .filter_map(|&t| results.share_below(scenario, year, VACANCY, t).filter(|s| !s.is_nan()).map(|s| (t, s)))
+        .filter_map(|&t| {
+            results.share_below(scenario, year, Metric::VacancyRate, t).filter(|s| !s.is_nan()).map(|s| (t, s))
+        })
         .collect();
     let (&(threshold, share), rest) = shares.split_first()?;
     let mut sentence = if share <= 0.0 {
@@ -370,7 +358,7 @@ fn projected_years(results: &Results, scenario: &str) -> Vec<i32> {
     let mut years: Vec<i32> = results
         .annual
         .iter()
-        .filter(|r| r.scenario == scenario && (r.metric == VACANCY || r.metric == AGENCY))
+        .filter(|r| r.scenario == scenario && (r.metric == Metric::VacancyRate || r.metric == Metric::AgencyRate))
         .map(|r| r.year)
         .filter(|&y| match (start, YearMonth::new(y, 9)) {
             (Some(start), Some(september)) => september >= start,
@@ -382,7 +370,7 @@ fn projected_years(results: &Results, scenario: &str) -> Vec<i32> {
     years
 }
 
-fn annual_summary(results: &Results, scenario: &str, metric: &str, year: i32) -> Option<Summary> {
+fn annual_summary(results: &Results, scenario: &str, metric: Metric, year: i32) -> Option<Summary> {
     results.annual.iter().find(|r| r.scenario == scenario && r.metric == metric && r.year == year).map(|r| r.summary)
 }
 
@@ -628,7 +616,7 @@ fn summary_section(out: &mut String, results: &Results) {
          often the vacancy rate falls below 10% and 5%; then what each costs over the projection, and for each \
          option what it costs against the baseline.</p>\n",
     );
-    for (metric, label) in [(VACANCY, "Vacancy rate"), (AGENCY, "Agency rate")] {
+    for (metric, label) in [(Metric::VacancyRate, "Vacancy rate"), (Metric::AgencyRate, "Agency rate")] {
         yearly_table(out, results, metric, label);
     }
     for scenario in ordered_scenarios(results) {
@@ -651,7 +639,7 @@ fn summary_section(out: &mut String, results: &Results) {
 
 /// One rate for every scenario at each projected 30 September: median with the 90% interval
 /// beneath, so that every option's path can be read at a glance.
-fn yearly_table(out: &mut String, results: &Results, metric: &str, label: &str) {
+fn yearly_table(out: &mut String, results: &Results, metric: Metric, label: &str) {
     let Some(reference) = results.baseline().or_else(|| results.scenario_names().first().copied()) else { return };
     let years = projected_years(results, reference);
     if years.is_empty() {
@@ -731,7 +719,7 @@ fn options_section(out: &mut String, results: &Results) {
              <th scope=\"col\" class=\"num\">Turnover</th><th scope=\"col\" class=\"num\">Average caseload</th>\
              </tr></thead>\n<tbody>\n",
         );
-        let baseline_vacancy = baseline.and_then(|b| annual_summary(results, b, VACANCY, year));
+        let baseline_vacancy = baseline.and_then(|b| annual_summary(results, b, Metric::VacancyRate, year));
         for scenario in ordered_scenarios(results) {
             let name = scenario.name.as_str();
             let is_baseline = baseline == Some(name);
@@ -745,15 +733,15 @@ fn options_section(out: &mut String, results: &Results) {
                 let _ = write!(out, "<span class=\"interval\">{}</span>", escape(&scenario.description));
             }
             out.push_str("</th>");
-            let vacancy = annual_summary(results, name, VACANCY, year);
+            let vacancy = annual_summary(results, name, Metric::VacancyRate, year);
             out.push_str(&figure_cell(vacancy, pct));
             if baseline.is_some() {
                 out.push_str(&difference_cell(is_baseline, vacancy, baseline_vacancy));
             }
-            out.push_str(&figure_cell(annual_summary(results, name, AGENCY, year), pct));
-            out.push_str(&figure_cell(annual_summary(results, name, FTE_IN_POST, year), num1));
-            out.push_str(&figure_cell(annual_summary(results, name, TURNOVER, year), pct));
-            out.push_str(&figure_cell(annual_summary(results, name, CASELOAD, year), num1));
+            out.push_str(&figure_cell(annual_summary(results, name, Metric::AgencyRate, year), pct));
+            out.push_str(&figure_cell(annual_summary(results, name, Metric::FteInPost, year), num1));
+            out.push_str(&figure_cell(annual_summary(results, name, Metric::TurnoverRate, year), pct));
+            out.push_str(&figure_cell(annual_summary(results, name, Metric::AvgCaseload, year), num1));
             out.push_str("</tr>\n");
         }
         out.push_str("</tbody>\n</table>\n</div>\n");
@@ -922,7 +910,7 @@ fn total_cost_table(out: &mut String, results: &Results, reference: Option<&Scen
             scenario_heading(results, scenario)
         );
         for label in &years {
-            let cost = results.cost(&scenario.name, label, "total").map(spread_of_cost);
+            let cost = results.cost(&scenario.name, label, Metric::CostTotalGbp).map(spread_of_cost);
             out.push_str(&spread_cell(cost, money, &coverage_note(scenario, reference, label)));
         }
         out.push_str("</tr>\n");
@@ -940,7 +928,7 @@ fn appraisal_tables(out: &mut String, results: &Results, reference: Option<&Scen
         return;
     }
     let (compared, apart): (Vec<&ScenarioEntry>, Vec<&ScenarioEntry>) =
-        options.into_iter().partition(|s| results.appraisal(&s.name, TOTAL, NET_COST).is_some());
+        options.into_iter().partition(|s| results.appraisal(&s.name, TOTAL, Measure::NetCostGbp).is_some());
     if !compared.is_empty() {
         out.push_str("<h3>Each option against the baseline</h3>\n");
         out.push_str("<div class=\"table-wrap\">\n<table class=\"sticky\" id=\"options-cost\">\n");
@@ -960,21 +948,22 @@ fn appraisal_tables(out: &mut String, results: &Results, reference: Option<&Scen
         );
         for scenario in &compared {
             let name = scenario.name.as_str();
-            let measure = |measure: &str| results.appraisal(name, TOTAL, measure);
+            let measure = |measure: Measure| results.appraisal(name, TOTAL, measure);
             let _ = write!(out, "<tr><th scope=\"row\">{}</th>", scenario_heading(results, scenario));
             for (which, format) in [
-                (EXTRA_COST, money as fn(f64) -> String),
-                (AGENCY_SAVING, money),
-                (NET_COST, money),
-                (VACANCY_AVOIDED, whole),
-                (AGENCY_SAVED, whole),
+                (Measure::ExtraCostGbp, money as fn(f64) -> String),
+                (Measure::AgencySavingGbp, money),
+                (Measure::NetCostGbp, money),
+                (Measure::VacancyFteMonthsAvoided, whole),
+                (Measure::AgencyFteMonthsSaved, whole),
             ] {
                 out.push_str(&spread_cell(measure(which).map(spread_of_appraisal), format, ""));
             }
-            out.push_str(&single_cell(measure(COST_PER_MONTH).map(|r| r.mean), money));
-            out.push_str(&single_cell(measure(PROBABILITY_CHEAPER).map(|r| r.mean).filter(|s| !s.is_nan()), |share| {
-                format!("in {}", runs_phrase(share))
-            }));
+            out.push_str(&single_cell(measure(Measure::CostPerVacancyFteMonthAvoidedGbp).map(|r| r.mean), money));
+            out.push_str(&single_cell(
+                measure(Measure::ProbabilityCheaper).map(|r| r.mean).filter(|s| !s.is_nan()),
+                |share| format!("in {}", runs_phrase(share)),
+            ));
             out.push_str("</tr>\n");
         }
         out.push_str("</tbody>\n</table>\n</div>\n");
@@ -997,7 +986,7 @@ fn appraisal_tables(out: &mut String, results: &Results, reference: Option<&Scen
         for scenario in &compared {
             let _ = write!(out, "<tr><th scope=\"row\">{}</th>", scenario_heading(results, scenario));
             for label in &years {
-                let net = results.appraisal(&scenario.name, label, NET_COST).map(spread_of_appraisal);
+                let net = results.appraisal(&scenario.name, label, Measure::NetCostGbp).map(spread_of_appraisal);
                 out.push_str(&spread_cell(net, money, ""));
             }
             out.push_str("</tr>\n");
@@ -1349,14 +1338,14 @@ fn method_section(out: &mut String, results: &Results) {
     );
     let descriptions = results.metric_descriptions();
     let defined: Vec<(&str, &str)> = [
-        (VACANCY, "Vacancy rate"),
-        (AGENCY, "Agency rate"),
-        (FTE_IN_POST, "FTE in post"),
-        (TURNOVER, "Turnover"),
-        (CASELOAD, "Average caseload"),
+        (Metric::VacancyRate, "Vacancy rate"),
+        (Metric::AgencyRate, "Agency rate"),
+        (Metric::FteInPost, "FTE in post"),
+        (Metric::TurnoverRate, "Turnover"),
+        (Metric::AvgCaseload, "Average caseload"),
     ]
     .into_iter()
-    .filter_map(|(metric, label)| descriptions.get(metric).map(|d| (label, *d)))
+    .filter_map(|(metric, label)| descriptions.get(metric.name()).map(|d| (label, *d)))
     .collect();
     if !defined.is_empty() {
         out.push_str("<h3>The figures</h3>\n<dl>\n");
