@@ -36,10 +36,11 @@ use rust_xlsxwriter::{
 };
 
 use super::ReportError;
-use super::results::{AnnualRow, BreakEvenStatus, Results};
+use super::results::{AnnualRow, AppraisalRow, AssumptionRow, BreakEvenRow, BreakEvenStatus, CostRow, Results};
 use crate::appraisal::{Measure, TOTAL, financial_year_start};
 use crate::calendar::YearMonth;
 use crate::engine::metrics::{Metric, Unit};
+use crate::output::CsvRow;
 use crate::output::costs::category;
 use crate::stats::{SUMMARY_COLUMNS, Summary};
 
@@ -441,9 +442,8 @@ fn metric_sheet(sheet: &mut Worksheet, results: &Results, metric: Metric, format
 /// Every row of `annual.csv`: DfE-style figures at 30 September.
 fn annual_sheet(sheet: &mut Worksheet, results: &Results, formats: &Formats) -> Result<(), XlsxError> {
     sheet.set_name("Annual")?;
-    let mut headers = vec!["scenario", "year", "metric"];
-    headers.extend(SUMMARY_COLUMNS);
-    write_header(sheet, 0, &headers, &formats.header, 0)?;
+    let headers = AnnualRow::COLUMNS;
+    write_header(sheet, 0, headers, &formats.header, 0)?;
     let mut row: RowNum = 0;
     for annual in &results.annual {
         row += 1;
@@ -473,14 +473,13 @@ fn months_in(results: &Results, scenario: &str, financial_year: &str) -> Option<
     Some(scenario.months_in_financial_year(year).len() as f64)
 }
 
-/// The columns of the Costs and Appraisal sheets: the CSV file's, then the months simulated.
-const COST_HEADER_TAIL: [&str; 5] = ["mean", "p5", "p50", "p95", "months"];
+/// The column the Costs and Appraisal sheets add to the CSV file's: the months simulated.
+const MONTHS_COLUMN: &str = "months";
 
 /// Every row of `costs.csv`: each scenario's spend by financial year and category, pounds.
 fn costs_sheet(sheet: &mut Worksheet, results: &Results, formats: &Formats) -> Result<(), XlsxError> {
     sheet.set_name("Costs")?;
-    let mut headers = vec!["scenario", "financial_year", "category"];
-    headers.extend(COST_HEADER_TAIL);
+    let headers = [CostRow::COLUMNS, &[MONTHS_COLUMN]].concat();
     write_header(sheet, 0, &headers, &formats.header, 0)?;
     let mut row: RowNum = 0;
     for cost in &results.costs {
@@ -521,8 +520,7 @@ fn appraisal_format(formats: &Formats, measure: Measure) -> &Format {
 /// Every row of `appraisal.csv`: each option against the baseline, paired by replication.
 fn appraisal_sheet(sheet: &mut Worksheet, results: &Results, formats: &Formats) -> Result<(), XlsxError> {
     sheet.set_name("Appraisal")?;
-    let mut headers = vec!["scenario", "financial_year", "measure"];
-    headers.extend(COST_HEADER_TAIL);
+    let headers = [AppraisalRow::COLUMNS, &[MONTHS_COLUMN]].concat();
     write_header(sheet, 0, &headers, &formats.header, 0)?;
     let mut row: RowNum = 0;
     for appraisal in &results.appraisal {
@@ -552,7 +550,7 @@ fn appraisal_sheet(sheet: &mut Worksheet, results: &Results, formats: &Formats) 
 /// Every row of `breakeven.csv`, with what it means in words.
 fn break_even_sheet(sheet: &mut Worksheet, results: &Results, formats: &Formats) -> Result<(), XlsxError> {
     sheet.set_name("Break-even")?;
-    let headers = ["scenario", "status", "hazard_ratio", "net_cost_gbp", "meaning"];
+    let headers = [BreakEvenRow::COLUMNS, &["meaning"]].concat();
     write_header(sheet, 0, &headers, &formats.header, 0)?;
     let mut row: RowNum = 0;
     for outcome in &results.break_even {
@@ -588,8 +586,8 @@ fn break_even_sheet(sheet: &mut Worksheet, results: &Results, formats: &Formats)
 /// are marked "yes" and filled, so that an option's changes stand out.
 fn assumptions_sheet(sheet: &mut Worksheet, results: &Results, formats: &Formats) -> Result<(), XlsxError> {
     sheet.set_name("Assumptions")?;
-    let headers = ["scenario", "parameter", "value", "source", "file", "differs_from_baseline"];
-    write_header(sheet, 0, &headers, &formats.header, 0)?;
+    let headers = AssumptionRow::COLUMNS;
+    write_header(sheet, 0, headers, &formats.header, 0)?;
     let mut row: RowNum = 0;
     for assumption in &results.assumptions {
         row += 1;
