@@ -23,9 +23,24 @@ impl Period {
     pub fn label(self) -> String {
         match self {
             Period::FinancialYear(year) => format!("{year}-{:02}", (year + 1) % 100),
-            Period::Total => "total".to_string(),
+            Period::Total => TOTAL.to_string(),
         }
     }
+}
+
+/// The label of the whole horizon ([`Period::Total`]) in the `financial_year` column.
+pub const TOTAL: &str = "total";
+
+/// The first year of a financial-year label: `2024-25` is 2024 (April 2024 to March 2025).
+/// `None` for `total` or anything else.
+pub fn financial_year_start(label: &str) -> Option<i32> {
+    let (first, second) = label.split_once('-')?;
+    if first.len() != 4 || second.len() != 2 || !label.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
+        return None;
+    }
+    let year: i32 = first.parse().ok()?;
+    let next: i32 = second.parse().ok()?;
+    (next == (year + 1) % 100).then_some(year)
 }
 
 /// The periods of a run: each financial year its simulated months touch, then the total.
@@ -44,8 +59,10 @@ pub fn period_sums(run: &ScenarioRun, period: Period, metric: Metric) -> Vec<f64
     crate::stats::sum_over_months(run, months, metric)
 }
 
-/// One measure of an option against the baseline.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// One measure of an option against the baseline. `appraisal.csv` writes it by its name
+/// (`net_cost_gbp`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(into = "&'static str", try_from = "String")]
 pub enum Measure {
     /// The option's own extra spend: the change in total cost other than agency, pounds.
     ExtraCostGbp,
@@ -84,6 +101,33 @@ impl Measure {
             Measure::CostPerVacancyFteMonthAvoidedGbp => "cost_per_vacancy_fte_month_avoided_gbp",
             Measure::ProbabilityCheaper => "probability_cheaper",
         }
+    }
+
+    pub fn from_name(name: &str) -> Option<Measure> {
+        Measure::ALL.into_iter().find(|m| m.name() == name)
+    }
+}
+
+/// A measure is shown by its name, as `appraisal.csv` writes it: `net_cost_gbp`.
+impl std::fmt::Display for Measure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// How serde writes a measure: its name.
+impl From<Measure> for &'static str {
+    fn from(measure: Measure) -> &'static str {
+        measure.name()
+    }
+}
+
+/// How serde reads a measure: by its name, or says which name it does not know.
+impl TryFrom<String> for Measure {
+    type Error = String;
+
+    fn try_from(name: String) -> Result<Measure, String> {
+        Measure::from_name(&name).ok_or_else(|| format!("unknown measure {name:?}"))
     }
 }
 

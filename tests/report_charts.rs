@@ -5,6 +5,7 @@
 use std::collections::BTreeSet;
 
 use wfsim::calendar::YearMonth;
+use wfsim::engine::metrics::Metric;
 use wfsim::output::manifest::{Manifest, MetricEntry, Provenance, ScenarioEntry};
 use wfsim::report::charts::render_all;
 use wfsim::report::results::SeriesRow;
@@ -87,7 +88,7 @@ fn results(baseline: bool) -> Results {
                     scenario: name.to_string(),
                     month,
                     date: start().plus(month as i32),
-                    metric: metric.to_string(),
+                    metric: Metric::from_name(metric).unwrap(),
                     summary,
                 };
                 timeseries.push(row(summary));
@@ -131,7 +132,7 @@ fn expected_names() -> Vec<String> {
 
 /// The y axis label a chart must carry.
 fn y_label(chart: &Chart) -> &'static str {
-    match (chart.kind, chart.metric.as_str()) {
+    match (chart.kind, chart.metric.name()) {
         (ChartKind::Difference, "vacancy_rate") => "Vacancy rate difference (percentage points)",
         (ChartKind::Difference, "agency_rate") => "Agency rate difference (percentage points)",
         (_, "vacancy_rate") => "Vacancy rate (%)",
@@ -262,7 +263,7 @@ fn without_a_baseline_there_are_no_difference_charts() {
 fn missing_data_give_a_chart_that_says_so() {
     let mut results = results(true);
     // Every value of one series missing; one metric absent altogether.
-    for row in results.timeseries.iter_mut().filter(|r| r.scenario == BASELINE && r.metric == "agency_rate") {
+    for row in results.timeseries.iter_mut().filter(|r| r.scenario == BASELINE && r.metric == Metric::AgencyRate) {
         row.summary = Summary {
             mean: f64::NAN,
             p5: f64::NAN,
@@ -274,7 +275,7 @@ fn missing_data_give_a_chart_that_says_so() {
             p95: f64::NAN,
         };
     }
-    results.timeseries.retain(|r| r.metric != "turnover_rate");
+    results.timeseries.retain(|r| r.metric != Metric::TurnoverRate);
     // Duplicate slugs and a name with control characters still give unique names and valid SVG.
     results.manifest.scenarios[1].name = "Baseline!".into();
     for row in results.timeseries.iter_mut().chain(&mut results.differences).filter(|r| r.scenario == APPRENTICES) {
@@ -283,7 +284,7 @@ fn missing_data_give_a_chart_that_says_so() {
     results.manifest.scenarios[2].name = "bad\u{1}name".into();
 
     let charts = render_all(&results).unwrap();
-    assert!(charts.iter().all(|c| c.metric != "turnover_rate"));
+    assert!(charts.iter().all(|c| c.metric != Metric::TurnoverRate));
     let names: BTreeSet<&str> = charts.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(names.len(), charts.len());
     assert!(names.contains("fan_vacancy_rate_baseline_2"), "{names:?}");

@@ -3,7 +3,10 @@
 //! as text. The summary sentences are snapshot-tested.
 
 use scraper::{Html, Selector};
+use wfsim::appraisal::Measure;
 use wfsim::calendar::YearMonth;
+use wfsim::engine::metrics::Metric;
+use wfsim::output::costs::metric_of_category;
 use wfsim::output::manifest::{Manifest, MetricEntry, Provenance, ScenarioEntry};
 use wfsim::report::html::{break_even_sentence, escape, render, runs_phrase, scenario_sentences, summary_sentences};
 use wfsim::report::results::{
@@ -113,7 +116,7 @@ fn results() -> Results {
         .map(|(scenario, year, metric, p5, p50, p95)| AnnualRow {
             scenario: scenario.to_string(),
             year,
-            metric: metric.to_string(),
+            metric: Metric::from_name(metric).unwrap(),
             summary: summary(p5, p50, p95),
         })
         .collect();
@@ -135,7 +138,7 @@ fn results() -> Results {
     .map(|(scenario, year, threshold, share_below)| ProbabilityRow {
         scenario: scenario.to_string(),
         year,
-        metric: "vacancy_rate".to_string(),
+        metric: Metric::VacancyRate,
         threshold,
         share_below,
     })
@@ -190,7 +193,7 @@ fn costs() -> Vec<CostRow> {
                 rows.push(CostRow {
                     scenario: name.to_string(),
                     financial_year: year.to_string(),
-                    category: category.to_string(),
+                    category: metric_of_category(category).unwrap(),
                     mean: p50 * scale + 0.5,
                     p5: p5 * scale,
                     p50: p50 * scale,
@@ -234,7 +237,7 @@ fn appraisal() -> Vec<AppraisalRow> {
                 rows.push(AppraisalRow {
                     scenario: name.to_string(),
                     financial_year: year.to_string(),
-                    measure: measure.to_string(),
+                    measure: Measure::from_name(measure).unwrap(),
                     mean: mean * share,
                     p5: p5 * share,
                     p50: p50 * share,
@@ -266,7 +269,7 @@ fn charts() -> Vec<Chart> {
         name: name.to_string(),
         title: title.to_string(),
         kind,
-        metric: "vacancy_rate".to_string(),
+        metric: Metric::VacancyRate,
         scenario: scenario.map(str::to_string),
         width: 900,
         height: 500,

@@ -6,7 +6,10 @@ use std::path::Path;
 use std::process::Command;
 
 use calamine::{Data, Range, Reader, Xlsx, open_workbook};
+use wfsim::appraisal::Measure;
 use wfsim::calendar::YearMonth;
+use wfsim::engine::metrics::Metric;
+use wfsim::output::costs::{category, metric_of_category};
 use wfsim::output::manifest::{Manifest, MetricEntry, Provenance, ScenarioEntry};
 use wfsim::report::results::{
     AnnualRow, AppraisalRow, AssumptionRow, BreakEvenRow, BreakEvenStatus, CostRow, Results, SeriesRow,
@@ -79,7 +82,7 @@ fn fixture() -> Results {
                     scenario: scenario.to_string(),
                     month: m,
                     date: start.plus(m as i32 - 1),
-                    metric: metric.to_string(),
+                    metric: Metric::from_name(metric).unwrap(),
                     summary: value,
                 });
             }
@@ -103,7 +106,7 @@ fn fixture() -> Results {
                 annual.push(AnnualRow {
                     scenario: scenario.to_string(),
                     year,
-                    metric: metric.to_string(),
+                    metric: Metric::from_name(metric).unwrap(),
                     summary: value,
                 });
             }
@@ -198,7 +201,7 @@ fn costs() -> Vec<CostRow> {
                 rows.push(CostRow {
                     scenario: scenario.to_string(),
                     financial_year: year.to_string(),
-                    category: category.to_string(),
+                    category: metric_of_category(category).unwrap(),
                     mean: base + 0.1 + 0.2,
                     p5: base * 0.97,
                     p50: base,
@@ -234,7 +237,7 @@ fn appraisal() -> Vec<AppraisalRow> {
             rows.push(AppraisalRow {
                 scenario: HOSTILE.to_string(),
                 financial_year: year.to_string(),
-                measure: measure.to_string(),
+                measure: Measure::from_name(measure).unwrap(),
                 mean,
                 p5,
                 p50,
@@ -322,7 +325,7 @@ fn check_costs(workbook: &mut Xlsx<std::io::BufReader<std::fs::File>>, results: 
         let context = format!("Costs, {} {} {}", expected.scenario, expected.financial_year, expected.category);
         assert_eq!(text(&range, row, 0), expected.scenario, "{context}");
         assert_eq!(text(&range, row, 1), expected.financial_year, "{context}");
-        assert_eq!(text(&range, row, 2), expected.category, "{context}");
+        assert_eq!(text(&range, row, 2), category(expected.category), "{context}");
         for (offset, value) in [expected.mean, expected.p5, expected.p50, expected.p95].into_iter().enumerate() {
             assert_number(&range, row, 3 + offset, value, &context);
         }
@@ -336,7 +339,7 @@ fn check_costs(workbook: &mut Xlsx<std::io::BufReader<std::fs::File>>, results: 
         let context = format!("Appraisal, {} {} {}", expected.scenario, expected.financial_year, expected.measure);
         assert_eq!(text(&range, row, 0), expected.scenario, "{context}");
         assert_eq!(text(&range, row, 1), expected.financial_year, "{context}");
-        assert_eq!(text(&range, row, 2), expected.measure, "{context}");
+        assert_eq!(text(&range, row, 2), expected.measure.name(), "{context}");
         for (offset, value) in [expected.mean, expected.p5, expected.p50, expected.p95].into_iter().enumerate() {
             assert_number(&range, row, 3 + offset, value, &context);
         }
@@ -363,7 +366,7 @@ const ANNUAL_HEADER: [&str; 11] =
 /// Every metric sheet and the Annual sheet hold exactly the rows of `results`, in order.
 fn check_numbers(workbook: &mut Xlsx<std::io::BufReader<std::fs::File>>, results: &Results) {
     for metric in KEY_METRICS {
-        let range = workbook.worksheet_range(metric).unwrap();
+        let range = workbook.worksheet_range(metric.name()).unwrap();
         assert_eq!(header(&range, 0), SERIES_HEADER, "{metric}");
         let rows: Vec<&SeriesRow> = results.timeseries.iter().filter(|r| r.metric == metric).collect();
         assert_eq!(
@@ -392,7 +395,7 @@ fn check_numbers(workbook: &mut Xlsx<std::io::BufReader<std::fs::File>>, results
         let context = format!("Annual, {} {} {}", expected.scenario, expected.year, expected.metric);
         assert_eq!(text(&range, row, 0), expected.scenario, "{context}");
         assert_eq!(number(&range, row, 1), Some(f64::from(expected.year)), "{context}");
-        assert_eq!(text(&range, row, 2), expected.metric, "{context}");
+        assert_eq!(text(&range, row, 2), expected.metric.name(), "{context}");
         for (offset, value) in expected.summary.columns().into_iter().enumerate() {
             assert_number(&range, row, 3 + offset, value, &context);
         }
@@ -414,7 +417,7 @@ fn workbook_reads_back_with_the_same_numbers() {
     let row = 1 + results
         .timeseries
         .iter()
-        .filter(|r| r.metric == "avg_caseload")
+        .filter(|r| r.metric == Metric::AvgCaseload)
         .position(|r| r.month == 3 && r.scenario == BASELINE)
         .unwrap();
     assert_eq!(cell(&range, row, 3), Data::Empty, "mean = inf");
@@ -439,7 +442,7 @@ fn costs_sheets_mark_part_years_and_leave_missing_percentiles_empty() {
     let range = workbook.worksheet_range("Appraisal").unwrap();
     for (index, expected) in results.appraisal.iter().enumerate() {
         let row = index + 1;
-        if expected.measure == "probability_cheaper" || expected.measure.starts_with("cost_per") {
+        if expected.measure.name() == "probability_cheaper" || expected.measure.name().starts_with("cost_per") {
             for col in 4..7 {
                 assert_eq!(cell(&range, row, col), Data::Empty, "{} has no percentiles", expected.measure);
             }
@@ -449,7 +452,7 @@ fn costs_sheets_mark_part_years_and_leave_missing_percentiles_empty() {
     let row = 1 + results
         .appraisal
         .iter()
-        .position(|r| r.financial_year == "2024-25" && r.measure.starts_with("cost_per"))
+        .position(|r| r.financial_year == "2024-25" && r.measure.name().starts_with("cost_per"))
         .unwrap();
     assert_eq!(cell(&range, row, 3), Data::Empty);
 }
@@ -492,7 +495,12 @@ fn summary_compares_every_scenario_with_the_baseline_first() {
         headers.iter().position(|h| h == wanted).unwrap_or_else(|| panic!("no column {wanted:?} in {headers:?}"))
     };
     let annual = |scenario: &str, metric: &str| {
-        results.annual.iter().find(|r| r.scenario == scenario && r.year == 2025 && r.metric == metric).unwrap().summary
+        results
+            .annual
+            .iter()
+            .find(|r| r.scenario == scenario && r.year == 2025 && r.metric.name() == metric)
+            .unwrap()
+            .summary
     };
     for (offset, scenario) in [BASELINE, HOSTILE].into_iter().enumerate() {
         let row = header_row + 1 + offset;
@@ -512,12 +520,12 @@ fn summary_compares_every_scenario_with_the_baseline_first() {
         let header = "Vacancy rate, 30 Sep 2025: median minus baseline median (percentage points)";
         assert_eq!(number(&range, row, column(header)), Some(difference));
         let total = results.costs.iter().find(|r| r.scenario == scenario && r.financial_year == "total");
-        let total = total.filter(|r| r.category == "total").unwrap();
+        let total = total.filter(|r| r.category == Metric::CostTotalGbp).unwrap();
         assert_eq!(number(&range, row, column("Total cost over the projection (£): median")), Some(total.p50));
         let net = results
             .appraisal
             .iter()
-            .find(|r| r.scenario == scenario && r.financial_year == "total" && r.measure == "net_cost_gbp")
+            .find(|r| r.scenario == scenario && r.financial_year == "total" && r.measure == Measure::NetCostGbp)
             .map(|r| r.p50);
         assert_eq!(number(&range, row, column("Net cost against the baseline over the projection (£): median")), net);
     }
@@ -611,7 +619,7 @@ fn read_cost_rows(dir: &Path) -> (Vec<CostRow>, Vec<AppraisalRow>, Vec<BreakEven
             CostRow {
                 scenario: record[0].to_string(),
                 financial_year: record[1].to_string(),
-                category: record[2].to_string(),
+                category: metric_of_category(&record[2]).unwrap(),
                 mean: csv_number(&record[3]),
                 p5: csv_number(&record[4]),
                 p50: csv_number(&record[5]),
@@ -628,7 +636,7 @@ fn read_cost_rows(dir: &Path) -> (Vec<CostRow>, Vec<AppraisalRow>, Vec<BreakEven
             AppraisalRow {
                 scenario: record[0].to_string(),
                 financial_year: record[1].to_string(),
-                measure: record[2].to_string(),
+                measure: Measure::from_name(&record[2]).unwrap(),
                 mean: csv_number(&record[3]),
                 p5: csv_number(&record[4]),
                 p50: csv_number(&record[5]),
@@ -675,7 +683,7 @@ fn read_csv_rows(dir: &Path) -> (Vec<SeriesRow>, Vec<AnnualRow>) {
                 scenario: record[0].to_string(),
                 month: record[1].parse().unwrap(),
                 date: record[2].parse().unwrap(),
-                metric: record[3].to_string(),
+                metric: Metric::from_name(&record[3]).unwrap(),
                 summary: summary(&record, 4),
             }
         })
@@ -689,7 +697,7 @@ fn read_csv_rows(dir: &Path) -> (Vec<SeriesRow>, Vec<AnnualRow>) {
             AnnualRow {
                 scenario: record[0].to_string(),
                 year: record[1].parse().unwrap(),
-                metric: record[2].to_string(),
+                metric: Metric::from_name(&record[2]).unwrap(),
                 summary: summary(&record, 3),
             }
         })

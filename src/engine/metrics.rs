@@ -32,8 +32,9 @@ pub enum Unit {
 
 macro_rules! metrics {
     ($($variant:ident => $name:literal, $kind:ident, $unit:ident, $doc:literal;)*) => {
-        /// One recorded quantity.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        /// One recorded quantity. Result files write it by its name (`vacancy_rate`).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[serde(into = "&'static str", try_from = "String")]
         #[repr(usize)]
         pub enum Metric { $(#[doc = $doc] $variant,)* }
 
@@ -166,6 +167,29 @@ impl Metric {
 
     pub fn from_name(name: &str) -> Option<Metric> {
         Metric::ALL.iter().copied().find(|m| m.name() == name)
+    }
+}
+
+/// A metric is shown by its name, as files write it: `vacancy_rate`.
+impl std::fmt::Display for Metric {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// How serde writes a metric: its name.
+impl From<Metric> for &'static str {
+    fn from(metric: Metric) -> &'static str {
+        metric.name()
+    }
+}
+
+/// How serde reads a metric: by its name, or says which name it does not know.
+impl TryFrom<String> for Metric {
+    type Error = String;
+
+    fn try_from(name: String) -> Result<Metric, String> {
+        Metric::from_name(&name).ok_or_else(|| format!("unknown metric {name:?}"))
     }
 }
 

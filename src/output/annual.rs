@@ -4,12 +4,30 @@
 
 use std::io;
 
-use super::FieldBuffer;
-use super::table::ScenarioTable;
-use crate::run::ScenarioRun;
-use crate::stats::{self, SUMMARY_COLUMNS};
+use serde::{Deserialize, Serialize};
 
-const KEY_COLUMNS: [&str; 3] = ["scenario", "year", "metric"];
+use super::row::{self, CsvRow};
+use super::table::ScenarioTable;
+use crate::engine::metrics::Metric;
+use crate::run::ScenarioRun;
+use crate::stats::{self, Summary};
+
+/// One row of `annual.csv`: one metric of one scenario at one 30 September, across
+/// replications.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AnnualRow {
+    pub scenario: String,
+    /// The year of the 30 September reference date.
+    pub year: i32,
+    pub metric: Metric,
+    #[serde(with = "row::summary")]
+    pub summary: Summary,
+}
+
+impl CsvRow for AnnualRow {
+    const COLUMNS: &'static [&'static str] =
+        &["scenario", "year", "metric", "mean", "p5", "p10", "p25", "p50", "p75", "p90", "p95"];
+}
 
 pub struct AnnualCsv;
 
@@ -18,20 +36,14 @@ impl ScenarioTable for AnnualCsv {
         "annual.csv"
     }
 
-    fn header(&self) -> Vec<&'static str> {
-        KEY_COLUMNS.iter().chain(SUMMARY_COLUMNS.iter()).copied().collect()
+    fn header(&self) -> &'static [&'static str] {
+        AnnualRow::COLUMNS
     }
 
     fn write_rows(&self, run: &ScenarioRun, _: &ScenarioRun, out: &mut csv::Writer<Vec<u8>>) -> io::Result<()> {
-        let mut field = FieldBuffer::default();
         for figure in stats::annual_summaries(run) {
-            out.write_field(&run.name)?;
-            out.write_field(field.display(figure.year))?;
-            out.write_field(figure.metric.name())?;
-            for value in figure.summary.columns() {
-                out.write_field(field.number(value))?;
-            }
-            out.write_record(None::<&[u8]>)?;
+            let stats::AnnualFigure { year, metric, summary } = figure;
+            out.serialize(AnnualRow { scenario: run.name.clone(), year, metric, summary })?;
         }
         Ok(())
     }

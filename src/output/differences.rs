@@ -1,15 +1,16 @@
 //! `differences.csv`: each option minus the baseline, paired by replication, for every month
-//! and metric: the effect of the option with the luck both runs share taken out. Same columns
-//! as `timeseries.csv`; the baseline itself has no rows, nor an option that cannot be paired
-//! with it (a different start month).
+//! and metric: the effect of the option with the luck both runs share taken out. The rows of
+//! `timeseries.csv` ([`SeriesRow`]); the baseline itself has no rows, nor an option that cannot
+//! be paired with it (a different start month).
 
 use std::io;
 
+use super::row::CsvRow;
 use super::table::ScenarioTable;
-use super::{FieldBuffer, timeseries};
+use super::timeseries::SeriesRow;
 use crate::engine::metrics::Metric;
 use crate::run::ScenarioRun;
-use crate::stats::{self, SUMMARY_COLUMNS};
+use crate::stats;
 
 pub struct DifferencesCsv;
 
@@ -18,8 +19,8 @@ impl ScenarioTable for DifferencesCsv {
         "differences.csv"
     }
 
-    fn header(&self) -> Vec<&'static str> {
-        timeseries::KEY_COLUMNS.iter().chain(SUMMARY_COLUMNS.iter()).copied().collect()
+    fn header(&self) -> &'static [&'static str] {
+        SeriesRow::COLUMNS
     }
 
     fn write_rows(
@@ -33,9 +34,8 @@ impl ScenarioTable for DifferencesCsv {
         }
         let Some(summaries) = stats::paired_difference_summaries(option, baseline) else { return Ok(()) };
         let cells = (0..).flat_map(|month| Metric::ALL.iter().map(move |&metric| (month, metric)));
-        let mut field = FieldBuffer::default();
-        for ((month, metric), summary) in cells.zip(&summaries) {
-            timeseries::write_row(out, &mut field, option, month, metric, summary)?;
+        for ((month, metric), summary) in cells.zip(summaries) {
+            out.serialize(SeriesRow::new(option, month, metric, summary))?;
         }
         Ok(())
     }

@@ -1,7 +1,10 @@
 //! Result files: the only code that writes results to disk.
 //!
-//! Each format is a small [`OutputFile`] in its own module. [`write_all`] makes a run's files
-//! appear in the output directory together or not at all:
+//! Each format is a small [`OutputFile`] in its own module. A CSV file's rows are one serde
+//! type beside its writer ([`SeriesRow`], [`CostRow`], ...), which `wfsim report` reads back
+//! with [`read_rows`]: a file's columns are declared once ([`row`]).
+//!
+//! [`write_all`] makes a run's files appear in the output directory together or not at all:
 //!
 //! 1. every file is written in full, and synced, into a staging directory beside the output
 //!    directory, so a run killed while writing leaves the output directory untouched (inside
@@ -19,21 +22,23 @@ pub mod costs;
 pub mod differences;
 pub mod manifest;
 pub mod probabilities;
+pub mod row;
 pub mod table;
 pub mod timeseries;
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-pub use annual::AnnualCsv;
-pub use appraisal::{AppraisalCsv, BreakEvenCsv};
-pub use assumptions::AssumptionsCsv;
-pub use costs::CostsCsv;
+pub use annual::{AnnualCsv, AnnualRow};
+pub use appraisal::{AppraisalCsv, AppraisalRow, BreakEvenCsv, BreakEvenRow, BreakEvenStatus};
+pub use assumptions::{AssumptionRow, AssumptionsCsv};
+pub use costs::{CostRow, CostsCsv};
 pub use differences::DifferencesCsv;
 pub use manifest::Manifest;
-pub use probabilities::ProbabilitiesCsv;
+pub use probabilities::{ProbabilitiesCsv, ProbabilityRow};
+pub use row::{CsvRow, RowError, read_rows};
 pub use table::{ScenarioTable, TableSet};
-pub use timeseries::TimeseriesCsv;
+pub use timeseries::{SeriesRow, TimeseriesCsv};
 
 /// One result file: its name in the output directory and how to write its bytes.
 pub trait OutputFile {

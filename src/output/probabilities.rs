@@ -4,7 +4,9 @@
 
 use std::io;
 
-use super::format_number;
+use serde::{Deserialize, Serialize};
+
+use super::row::{CsvRow, number};
 use super::table::ScenarioTable;
 use crate::engine::metrics::Metric;
 use crate::run::ScenarioRun;
@@ -16,6 +18,23 @@ pub const METRICS: [Metric; 3] = [Metric::VacancyRate, Metric::AgencyRate, Metri
 /// Thresholds in whole percentage points.
 pub const THRESHOLD_POINTS: std::ops::RangeInclusive<u32> = 1..=30;
 
+/// One row of `probabilities.csv`: in what share of replications `metric` was below
+/// `threshold` (a fraction) at 30 September of `year`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProbabilityRow {
+    pub scenario: String,
+    pub year: i32,
+    pub metric: Metric,
+    #[serde(with = "number")]
+    pub threshold: f64,
+    #[serde(with = "number")]
+    pub share_below: f64,
+}
+
+impl CsvRow for ProbabilityRow {
+    const COLUMNS: &'static [&'static str] = &["scenario", "year", "metric", "threshold", "share_below"];
+}
+
 pub struct ProbabilitiesCsv;
 
 impl ScenarioTable for ProbabilitiesCsv {
@@ -23,8 +42,8 @@ impl ScenarioTable for ProbabilitiesCsv {
         "probabilities.csv"
     }
 
-    fn header(&self) -> Vec<&'static str> {
-        vec!["scenario", "year", "metric", "threshold", "share_below"]
+    fn header(&self) -> &'static [&'static str] {
+        ProbabilityRow::COLUMNS
     }
 
     fn write_rows(&self, run: &ScenarioRun, _: &ScenarioRun, out: &mut csv::Writer<Vec<u8>>) -> io::Result<()> {
@@ -33,13 +52,13 @@ impl ScenarioTable for ProbabilitiesCsv {
                 let values = run.across_replications(september, metric);
                 for points in THRESHOLD_POINTS {
                     let threshold = f64::from(points) / 100.0;
-                    out.write_record([
-                        run.name.clone(),
-                        year.to_string(),
-                        metric.name().to_string(),
-                        format_number(threshold),
-                        format_number(stats::share_below(&values, threshold)),
-                    ])?;
+                    out.serialize(ProbabilityRow {
+                        scenario: run.name.clone(),
+                        year,
+                        metric,
+                        threshold,
+                        share_below: stats::share_below(&values, threshold),
+                    })?;
                 }
             }
         }

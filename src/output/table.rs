@@ -14,7 +14,8 @@ use crate::run::ScenarioRun;
 /// A CSV result file with rows for each scenario.
 pub trait ScenarioTable: Sync {
     fn file_name(&self) -> &'static str;
-    fn header(&self) -> Vec<&'static str>;
+    /// The file's header: its row type's [`CsvRow::COLUMNS`](super::row::CsvRow::COLUMNS).
+    fn header(&self) -> &'static [&'static str];
     /// The rows of `run`; `baseline` is the run options are compared with (it may be `run`).
     fn write_rows(&self, run: &ScenarioRun, baseline: &ScenarioRun, out: &mut csv::Writer<Vec<u8>>) -> io::Result<()>;
 }

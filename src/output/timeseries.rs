@@ -4,14 +4,39 @@
 
 use std::io;
 
-use super::FieldBuffer;
+use serde::{Deserialize, Serialize};
+
+use super::row::{self, CsvRow};
 use super::table::ScenarioTable;
+use crate::calendar::YearMonth;
 use crate::engine::metrics::Metric;
 use crate::run::ScenarioRun;
-use crate::stats::{self, SUMMARY_COLUMNS, Summary};
+use crate::stats::{self, Summary};
 
-/// The columns before the summary columns (also those of `differences.csv`).
-pub(super) const KEY_COLUMNS: [&str; 4] = ["scenario", "month", "date", "metric"];
+/// One row of `timeseries.csv` (and of `differences.csv`): one metric of one scenario in one
+/// month, across replications.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SeriesRow {
+    pub scenario: String,
+    /// Months since the starting position (month 0).
+    pub month: u32,
+    pub date: YearMonth,
+    pub metric: Metric,
+    #[serde(with = "row::summary")]
+    pub summary: Summary,
+}
+
+impl CsvRow for SeriesRow {
+    const COLUMNS: &'static [&'static str] =
+        &["scenario", "month", "date", "metric", "mean", "p5", "p10", "p25", "p50", "p75", "p90", "p95"];
+}
+
+impl SeriesRow {
+    /// The row of `run`'s `metric` in `month`.
+    pub(super) fn new(run: &ScenarioRun, month: u32, metric: Metric, summary: Summary) -> SeriesRow {
+        SeriesRow { scenario: run.name.clone(), month, date: run.date(month as usize), metric, summary }
+    }
+}
 
 /// Monthly summaries of every scenario.
 pub struct TimeseriesCsv;
@@ -21,37 +46,16 @@ impl ScenarioTable for TimeseriesCsv {
         "timeseries.csv"
     }
 
-    fn header(&self) -> Vec<&'static str> {
-        KEY_COLUMNS.iter().chain(SUMMARY_COLUMNS.iter()).copied().collect()
+    fn header(&self) -> &'static [&'static str] {
+        SeriesRow::COLUMNS
     }
 
     fn write_rows(&self, run: &ScenarioRun, _: &ScenarioRun, out: &mut csv::Writer<Vec<u8>>) -> io::Result<()> {
         let summaries = stats::monthly_summaries(run);
-        let cells = (0..run.rows_per_replication()).flat_map(|month| Metric::ALL.iter().map(move |&m| (month, m)));
-        let mut field = FieldBuffer::default();
-        for ((month, metric), summary) in cells.zip(&summaries) {
-            write_row(out, &mut field, run, month, metric, summary)?;
+        let cells = (0..=run.months).flat_map(|month| Metric::ALL.iter().map(move |&m| (month, m)));
+        for ((month, metric), summary) in cells.zip(summaries) {
+            out.serialize(SeriesRow::new(run, month, metric, summary))?;
         }
         Ok(())
     }
-}
-
-/// One row: `run`'s name, the month and its date, the metric, then the summary's columns (the
-/// rows of `differences.csv` too).
-pub(super) fn write_row(
-    out: &mut csv::Writer<Vec<u8>>,
-    field: &mut FieldBuffer,
-    run: &ScenarioRun,
-    month: usize,
-    metric: Metric,
-    summary: &Summary,
-) -> csv::Result<()> {
-    out.write_field(&run.name)?;
-    out.write_field(field.display(month))?;
-    out.write_field(field.display(run.date(month)))?;
-    out.write_field(metric.name())?;
-    for value in summary.columns() {
-        out.write_field(field.number(value))?;
-    }
-    out.write_record(None::<&[u8]>)
 }

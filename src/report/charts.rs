@@ -17,10 +17,11 @@ use crate::plot::{
 use crate::stats::Summary;
 
 /// Metrics with a fan chart per scenario, in the order they are rendered.
-pub const FAN_METRICS: [&str; 5] = ["vacancy_rate", "agency_rate", "fte_in_post", "avg_caseload", "turnover_rate"];
+pub const FAN_METRICS: [Metric; 5] =
+    [Metric::VacancyRate, Metric::AgencyRate, Metric::FteInPost, Metric::AvgCaseload, Metric::TurnoverRate];
 
 /// Metrics with a comparison chart and difference charts: the two that scrutiny asks about.
-pub const COMPARISON_METRICS: [&str; 2] = ["vacancy_rate", "agency_rate"];
+pub const COMPARISON_METRICS: [Metric; 2] = [Metric::VacancyRate, Metric::AgencyRate];
 
 /// Renders every chart of `results`, in a fixed order: fan charts (scenario by scenario, in
 /// run order), comparison charts, then difference charts (option by option).
@@ -31,24 +32,24 @@ pub fn render_all(results: &Results) -> Result<Vec<Chart>, ReportError> {
     register_fonts()?;
     let scenarios = results.scenario_names();
     let slugs = unique_slugs(&scenarios);
-    let has_metric = |metric: &str| results.timeseries.iter().any(|r| r.metric == metric);
+    let has_metric = |metric: &Metric| results.timeseries.iter().any(|r| r.metric == *metric);
     let baseline = results.baseline().filter(|b| scenarios.contains(b));
 
     let mut charts = Vec::new();
     for (scenario, slug) in scenarios.iter().zip(&slugs) {
         for metric in FAN_METRICS.into_iter().filter(|m| has_metric(m)) {
-            let name = format!("fan_{metric}_{slug}");
+            let name = format!("fan_{}_{slug}", metric.name());
             charts.push(render(name, ChartKind::Fan, metric, Some(scenario), fan_plot(results, scenario, metric))?);
         }
     }
     for metric in COMPARISON_METRICS.into_iter().filter(|m| has_metric(m)) {
-        let name = format!("compare_{metric}");
+        let name = format!("compare_{}", metric.name());
         charts.push(render(name, ChartKind::Comparison, metric, None, comparison_plot(results, metric))?);
     }
     if let Some(baseline) = baseline {
         for (option, slug) in scenarios.iter().zip(&slugs).filter(|(s, _)| **s != baseline) {
             for metric in COMPARISON_METRICS.into_iter().filter(|m| has_metric(m)) {
-                let name = format!("difference_{metric}_{slug}");
+                let name = format!("difference_{}_{slug}", metric.name());
                 let plot = difference_plot(results, option, baseline, metric);
                 charts.push(render(name, ChartKind::Difference, metric, Some(option), plot)?);
             }
@@ -61,47 +62,46 @@ pub fn render_all(results: &Results) -> Result<Vec<Chart>, ReportError> {
 // Metrics and units
 
 /// Factor from stored values to drawn values: fractions are drawn as percentages.
-fn scale(unit: Option<Unit>) -> f64 {
-    if unit == Some(Unit::Fraction) { 100.0 } else { 1.0 }
+fn scale(unit: Unit) -> f64 {
+    if unit == Unit::Fraction { 100.0 } else { 1.0 }
 }
 
-/// Readable label of a metric, and its unit (`None` for a name that is not a metric).
-fn describe(metric: &str) -> (String, Option<Unit>) {
-    let unit = Metric::from_name(metric).map(Metric::unit);
+/// Readable label of a metric, and its unit.
+fn describe(metric: Metric) -> (String, Unit) {
     let label = match metric {
-        "vacancy_rate" => "Vacancy rate",
-        "agency_rate" => "Agency rate",
-        "turnover_rate" => "Turnover rate",
-        "absence_rate" => "Absence rate",
-        "nqsw_share" => "NQSW share",
-        "fte_in_post" => "FTE in post",
-        "agency_fte" => "Agency FTE",
-        "vacancy_fte" => "Vacancy FTE",
-        "avg_caseload" => "Average caseload (cases per FTE)",
-        other => other,
+        Metric::VacancyRate => "Vacancy rate",
+        Metric::AgencyRate => "Agency rate",
+        Metric::TurnoverRate => "Turnover rate",
+        Metric::AbsenceRate => "Absence rate",
+        Metric::NqswShare => "NQSW share",
+        Metric::FteInPost => "FTE in post",
+        Metric::AgencyFte => "Agency FTE",
+        Metric::VacancyFte => "Vacancy FTE",
+        Metric::AvgCaseload => "Average caseload (cases per FTE)",
+        other => other.name(),
     };
-    (label.to_string(), unit)
+    (label.to_string(), metric.unit())
 }
 
 /// The y axis label of a metric's level.
-fn level_axis_label(metric: &str) -> String {
+fn level_axis_label(metric: Metric) -> String {
     let (label, unit) = describe(metric);
     match unit {
-        Some(Unit::Fraction) => format!("{label} (%)"),
-        Some(Unit::Fte) => "FTE".to_string(),
-        Some(Unit::CasesPerFte) => "Cases per FTE".to_string(),
+        Unit::Fraction => format!("{label} (%)"),
+        Unit::Fte => "FTE".to_string(),
+        Unit::CasesPerFte => "Cases per FTE".to_string(),
         _ => label,
     }
 }
 
 /// The y axis label of a difference in a metric.
-fn difference_axis_label(metric: &str) -> String {
+fn difference_axis_label(metric: Metric) -> String {
     let (label, unit) = describe(metric);
     let short = label.split(" (").next().unwrap_or(&label).to_string();
     match unit {
-        Some(Unit::Fraction) => format!("{short} difference (percentage points)"),
-        Some(Unit::Fte) => format!("{short} difference (FTE)"),
-        Some(Unit::CasesPerFte) => format!("{short} difference (cases per FTE)"),
+        Unit::Fraction => format!("{short} difference (percentage points)"),
+        Unit::Fte => format!("{short} difference (FTE)"),
+        Unit::CasesPerFte => format!("{short} difference (cases per FTE)"),
         _ => format!("{short} difference"),
     }
 }
@@ -142,7 +142,7 @@ fn all_values(points: &Points, picks: &[fn(&Summary) -> f64]) -> Vec<f64> {
 }
 
 /// One scenario: median with 25-75% and 5-95% bands.
-fn fan_plot(results: &Results, scenario: &str, metric: &str) -> Plot {
+fn fan_plot(results: &Results, scenario: &str, metric: Metric) -> Plot {
     let (label, unit) = describe(metric);
     let rows = results.series(scenario, metric);
     let colour = OI_BLUE;
@@ -170,7 +170,7 @@ fn fan_plot(results: &Results, scenario: &str, metric: &str) -> Plot {
 }
 
 /// Every scenario's median with a light 25-75% band; the baseline thick, black and on top.
-fn comparison_plot(results: &Results, metric: &str) -> Plot {
+fn comparison_plot(results: &Results, metric: Metric) -> Plot {
     let (label, unit) = describe(metric);
     let baseline = results.baseline();
     let scenarios = results.scenario_names();
@@ -221,7 +221,7 @@ fn comparison_plot(results: &Results, metric: &str) -> Plot {
 }
 
 /// One option minus the baseline, paired by replication: median difference, 5-95% band, zero.
-fn difference_plot(results: &Results, option: &str, baseline: &str, metric: &str) -> Plot {
+fn difference_plot(results: &Results, option: &str, baseline: &str, metric: Metric) -> Plot {
     let (label, unit) = describe(metric);
     let rows = results.difference_series(option, metric);
     let colour = OI_VERMILLION;
@@ -259,7 +259,7 @@ fn difference_plot(results: &Results, option: &str, baseline: &str, metric: &str
 fn render(
     name: String,
     kind: ChartKind,
-    metric: &str,
+    metric: Metric,
     scenario: Option<&str>,
     plot: Plot,
 ) -> Result<Chart, ReportError> {
@@ -269,7 +269,7 @@ fn render(
         name,
         title: plot.title,
         kind,
-        metric: metric.to_string(),
+        metric,
         scenario: scenario.map(str::to_string),
         width: WIDTH,
         height: HEIGHT,
@@ -284,9 +284,9 @@ mod tests {
 
     #[test]
     fn axis_labels_read_well() {
-        assert_eq!(level_axis_label("vacancy_rate"), "Vacancy rate (%)");
-        assert_eq!(level_axis_label("fte_in_post"), "FTE");
-        assert_eq!(level_axis_label("avg_caseload"), "Cases per FTE");
-        assert_eq!(difference_axis_label("agency_rate"), "Agency rate difference (percentage points)");
+        assert_eq!(level_axis_label(Metric::VacancyRate), "Vacancy rate (%)");
+        assert_eq!(level_axis_label(Metric::FteInPost), "FTE");
+        assert_eq!(level_axis_label(Metric::AvgCaseload), "Cases per FTE");
+        assert_eq!(difference_axis_label(Metric::AgencyRate), "Agency rate difference (percentage points)");
     }
 }

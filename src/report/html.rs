@@ -16,28 +16,13 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use super::results::{
-    AppraisalRow, AssumptionRow, BreakEvenRow, BreakEvenStatus, CostRow, ScenarioEntry, TOTAL, financial_year_start,
-};
+use super::results::{AppraisalRow, AssumptionRow, BreakEvenRow, BreakEvenStatus, CostRow, ScenarioEntry};
 use super::{Chart, ChartKind, Results};
+use crate::appraisal::{Measure, TOTAL, financial_year_start};
 use crate::calendar::YearMonth;
-use crate::format::thousands;
+use crate::engine::metrics::Metric;
+use crate::format::{percent_half_away, percent_tenths, pounds_short, tenths_as_decimal, thousands};
 use crate::stats::Summary;
-
-const VACANCY: &str = "vacancy_rate";
-const AGENCY: &str = "agency_rate";
-const FTE_IN_POST: &str = "fte_in_post";
-const TURNOVER: &str = "turnover_rate";
-const CASELOAD: &str = "avg_caseload";
-
-// The measures of `appraisal.csv`.
-const EXTRA_COST: &str = "extra_cost_gbp";
-const AGENCY_SAVING: &str = "agency_saving_gbp";
-const NET_COST: &str = "net_cost_gbp";
-const VACANCY_AVOIDED: &str = "vacancy_fte_months_avoided";
-const AGENCY_SAVED: &str = "agency_fte_months_saved";
-const COST_PER_MONTH: &str = "cost_per_vacancy_fte_month_avoided_gbp";
-const PROBABILITY_CHEAPER: &str = "probability_cheaper";
 
 /// The assumption that sets a retention allowance's effect on leaving.
 const ALLOWANCE_EFFECT: &str = "retention.allowance.hazard_ratio";
@@ -127,7 +112,7 @@ pub fn scenario_sentences(results: &Results, scenario: &str) -> Vec<String> {
     if let (Some(baseline), Some(&last)) = (results.baseline(), years.last())
         && baseline != scenario
     {
-        for (metric, name) in [(VACANCY, "vacancy"), (AGENCY, "agency")] {
+        for (metric, name) in [(Metric::VacancyRate, "vacancy"), (Metric::AgencyRate, "agency")] {
             let (Some(option), Some(base)) =
                 (annual_summary(results, scenario, metric, last), annual_summary(results, baseline, metric, last))
             else {
@@ -136,8 +121,8 @@ pub fn scenario_sentences(results: &Results, scenario: &str) -> Vec<String> {
             if let Some(comparison) = comparison(option.p50, base.p50) {
                 sentences.push(format!(
                     "By September {last} the {name} rate is {comparison} (median {} against {}).",
-                    pct(option.p50),
-                    pct(base.p50)
+                    percent_half_away(option.p50),
+                    percent_half_away(base.p50)
                 ));
             }
         }
@@ -148,8 +133,8 @@ pub fn scenario_sentences(results: &Results, scenario: &str) -> Vec<String> {
         (years.clone(), probability_years(&years))
     };
     for &year in &shown_years {
-        let vacancy = annual_summary(results, scenario, VACANCY, year);
-        let agency = annual_summary(results, scenario, AGENCY, year);
+        let vacancy = annual_summary(results, scenario, Metric::VacancyRate, year);
+        let agency = annual_summary(results, scenario, Metric::AgencyRate, year);
         let sentence = match (vacancy, agency) {
             (Some(v), Some(a)) => format!(
                 "By September {year} the vacancy rate is projected at {} and the agency rate at {}.",
@@ -177,42 +162,42 @@ pub fn scenario_sentences(results: &Results, scenario: &str) -> Vec<String> {
 /// that cannot be paired with it): its total cost and the agency spend within it.
 pub fn cost_sentences(results: &Results, scenario: &str) -> Vec<String> {
     let over = format!("Over {}", horizon(results, scenario));
-    let appraisal = |measure: &str| results.appraisal(scenario, TOTAL, measure);
-    let Some(net) = appraisal(NET_COST) else {
-        let Some(total) = results.cost(scenario, TOTAL, "total").filter(|r| r.p50.is_finite()) else {
+    let appraisal = |measure: Measure| results.appraisal(scenario, TOTAL, measure);
+    let Some(net) = appraisal(Measure::NetCostGbp) else {
+        let Some(total) = results.cost(scenario, TOTAL, Metric::CostTotalGbp).filter(|r| r.p50.is_finite()) else {
             return Vec::new();
         };
         let agency = results
-            .cost(scenario, TOTAL, "agency")
+            .cost(scenario, TOTAL, Metric::CostAgencyGbp)
             .filter(|r| r.p50.is_finite())
-            .map(|r| format!(", including {} on agency staff", money(r.p50)))
+            .map(|r| format!(", including {} on agency staff", pounds_short(r.p50)))
             .unwrap_or_default();
         return vec![format!(
             "{over} the workforce costs {} (90% interval {} to {}){agency}.",
-            money(total.p50),
-            money(total.p5),
-            money(total.p95)
+            pounds_short(total.p50),
+            pounds_short(total.p5),
+            pounds_short(total.p95)
         )];
     };
     let mut sentences = Vec::new();
     if net.p50.is_finite() {
-        let change = match change_words(net.p50, money, "more", "less") {
+        let change = match change_words(net.p50, pounds_short, "more", "less") {
             Some(words) => format!("{words} than the baseline"),
             None => "about the same as the baseline".to_string(),
         };
         sentences.push(format!(
             "{over} the option costs {change}, net of agency savings (90% interval {}).",
-            interval_words(net.p5, net.p95, money, "more", "less")
+            interval_words(net.p5, net.p95, pounds_short, "more", "less")
         ));
     }
-    if let Some(share) = appraisal(PROBABILITY_CHEAPER).map(|r| r.mean).filter(|s| !s.is_nan()) {
+    if let Some(share) = appraisal(Measure::ProbabilityCheaper).map(|r| r.mean).filter(|s| !s.is_nan()) {
         sentences.push(if share <= 0.0 {
             "In no run does it cost less than the baseline.".to_string()
         } else {
             format!("In {} it costs less than the baseline.", runs_phrase(share))
         });
     }
-    if let Some(avoided) = appraisal(VACANCY_AVOIDED).filter(|r| r.p50.is_finite()) {
+    if let Some(avoided) = appraisal(Measure::VacancyFteMonthsAvoided).filter(|r| r.p50.is_finite()) {
         // A change in vacant FTE-months: positive is more vacancy than the baseline.
         let (p50, p5, p95) = (-avoided.p50, -avoided.p95, -avoided.p5);
         let sentence = if [p50, p5, p95].iter().all(|v| whole(*v) == "0") {
@@ -222,9 +207,11 @@ pub fn cost_sentences(results: &Results, scenario: &str) -> Vec<String> {
                 Some(words) => format!("{words} vacant FTE-months than the baseline"),
                 None => "about as many vacant FTE-months as the baseline".to_string(),
             };
-            let each = appraisal(COST_PER_MONTH).map(|r| r.mean).filter(|v| v.is_finite());
+            let each = appraisal(Measure::CostPerVacancyFteMonthAvoidedGbp).map(|r| r.mean).filter(|v| v.is_finite());
             let each = match each {
-                Some(per) if per > 0.0 => format!(", at a net cost of about {} for each one avoided", money(per)),
+                Some(per) if per > 0.0 => {
+                    format!(", at a net cost of about {} for each one avoided", pounds_short(per))
+                }
                 Some(_) => ", while saving money on average".to_string(),
                 None => String::new(),
             };
@@ -277,22 +264,27 @@ fn interval_words(low: f64, high: f64, format: fn(f64) -> String, more: &str, le
 fn starting_position(results: &Results, scenario: &str) -> Option<String> {
     let year = start_year(results.scenario(scenario)?)?;
     let reference = results.baseline().or_else(|| results.scenario_names().first().copied())?;
-    let vacancy = annual_summary(results, scenario, VACANCY, year);
-    let agency = annual_summary(results, scenario, AGENCY, year);
+    let vacancy = annual_summary(results, scenario, Metric::VacancyRate, year);
+    let agency = annual_summary(results, scenario, Metric::AgencyRate, year);
     if reference != scenario {
         let reference_year = results.scenario(reference).and_then(start_year);
         let same = reference_year == Some(year)
-            && vacancy.map(|s| tenths(s.p50))
-                == annual_summary(results, reference, VACANCY, year).map(|s| tenths(s.p50))
-            && agency.map(|s| tenths(s.p50)) == annual_summary(results, reference, AGENCY, year).map(|s| tenths(s.p50));
+            && vacancy.map(|s| percent_tenths(s.p50))
+                == annual_summary(results, reference, Metric::VacancyRate, year).map(|s| percent_tenths(s.p50))
+            && agency.map(|s| percent_tenths(s.p50))
+                == annual_summary(results, reference, Metric::AgencyRate, year).map(|s| percent_tenths(s.p50));
         if same {
             return None;
         }
     }
     let body = match (vacancy, agency) {
-        (Some(v), Some(a)) => format!("the vacancy rate was {} and the agency rate {}", pct(v.p50), pct(a.p50)),
-        (Some(v), None) => format!("the vacancy rate was {}", pct(v.p50)),
-        (None, Some(a)) => format!("the agency rate was {}", pct(a.p50)),
+        (Some(v), Some(a)) => format!(
+            "the vacancy rate was {} and the agency rate {}",
+            percent_half_away(v.p50),
+            percent_half_away(a.p50)
+        ),
+        (Some(v), None) => format!("the vacancy rate was {}", percent_half_away(v.p50)),
+        (None, Some(a)) => format!("the agency rate was {}", percent_half_away(a.p50)),
         (None, None) => return None,
     };
     Some(format!("At 30 September {year}, the starting position, {body}."))
@@ -303,7 +295,9 @@ fn starting_position(results: &Results, scenario: &str) -> Option<String> {
 fn probability_sentence(results: &Results, scenario: &str, year: i32) -> Option<String> {
     let shares: Vec<(f64, f64)> = THRESHOLDS
         .iter()
-        .filter_map(|&t| results.share_below(scenario, year, VACANCY, t).filter(|s| !s.is_nan()).map(|s| (t, s)))
+        .filter_map(|&t| {
+            results.share_below(scenario, year, Metric::VacancyRate, t).filter(|s| !s.is_nan()).map(|s| (t, s))
+        })
         .collect();
     let (&(threshold, share), rest) = shares.split_first()?;
     let mut sentence = if share <= 0.0 {
@@ -326,13 +320,13 @@ fn comparison(option: f64, baseline: f64) -> Option<String> {
     if !option.is_finite() || !baseline.is_finite() {
         return None;
     }
-    let difference = tenths(option) - tenths(baseline);
+    let difference = percent_tenths(option) - percent_tenths(baseline);
     if difference.abs() <= SAME_WITHIN_TENTHS {
         return Some("about the same as in the baseline".to_string());
     }
     let unit = if difference.abs() == 10 { "percentage point" } else { "percentage points" };
     let direction = if difference < 0 { "lower" } else { "higher" };
-    Some(format!("{} {unit} {direction} than in the baseline", fmt_tenths(difference.abs())))
+    Some(format!("{} {unit} {direction} than in the baseline", tenths_as_decimal(difference.abs())))
 }
 
 /// The years of the probability statements: a middle year and the last, in order.
@@ -370,7 +364,7 @@ fn projected_years(results: &Results, scenario: &str) -> Vec<i32> {
     let mut years: Vec<i32> = results
         .annual
         .iter()
-        .filter(|r| r.scenario == scenario && (r.metric == VACANCY || r.metric == AGENCY))
+        .filter(|r| r.scenario == scenario && (r.metric == Metric::VacancyRate || r.metric == Metric::AgencyRate))
         .map(|r| r.year)
         .filter(|&y| match (start, YearMonth::new(y, 9)) {
             (Some(start), Some(september)) => september >= start,
@@ -382,60 +376,29 @@ fn projected_years(results: &Results, scenario: &str) -> Vec<i32> {
     years
 }
 
-fn annual_summary(results: &Results, scenario: &str, metric: &str, year: i32) -> Option<Summary> {
+fn annual_summary(results: &Results, scenario: &str, metric: Metric, year: i32) -> Option<Summary> {
     results.annual.iter().find(|r| r.scenario == scenario && r.metric == metric && r.year == year).map(|r| r.summary)
 }
 
 /// "7.0% (90% interval 4.2% to 10.1%)".
 fn with_interval(summary: &Summary) -> String {
-    format!("{} (90% interval {} to {})", pct(summary.p50), pct(summary.p5), pct(summary.p95))
-}
-
-/// A fraction in tenths of a percentage point: 0.0705 is 71 (7.1%).
-fn tenths(fraction: f64) -> i64 {
-    (fraction * 1000.0).round() as i64
-}
-
-/// Tenths as a decimal: 71 is "7.1", -5 is "-0.5".
-fn fmt_tenths(tenths: i64) -> String {
-    let sign = if tenths < 0 { "-" } else { "" };
-    // `unsigned_abs`: a result file may hold a number whose tenths are i64::MIN.
-    format!("{sign}{}.{}", tenths.unsigned_abs() / 10, tenths.unsigned_abs() % 10)
-}
-
-/// A fraction as a percentage with one decimal: 0.0705 is "7.1%".
-fn pct(fraction: f64) -> String {
-    if fraction.is_finite() { format!("{}%", fmt_tenths(tenths(fraction))) } else { "n/a".to_string() }
+    format!(
+        "{} (90% interval {} to {})",
+        percent_half_away(summary.p50),
+        percent_half_away(summary.p5),
+        percent_half_away(summary.p95)
+    )
 }
 
 /// A threshold as a percentage without needless decimals: 0.1 is "10%", 0.075 is "7.5%".
 fn whole_pct(fraction: f64) -> String {
-    let t = tenths(fraction);
-    if t % 10 == 0 { format!("{}%", t / 10) } else { pct(fraction) }
+    let t = percent_tenths(fraction);
+    if t % 10 == 0 { format!("{}%", t / 10) } else { percent_half_away(fraction) }
 }
 
 /// A number with one decimal: 362.84 is "362.8".
 fn num1(value: f64) -> String {
-    if value.is_finite() { fmt_tenths((value * 10.0).round() as i64) } else { "n/a".to_string() }
-}
-
-/// Pounds, rounded to a readable unit: "£27.4m" (millions, one decimal) from £999,500,
-/// "£350k" (thousands) from £9,999.50, "£4,246" (whole pounds) below; a minus sign (−) before
-/// a negative amount. "n/a" for a value that is not a number.
-fn money(value: f64) -> String {
-    if !value.is_finite() {
-        return "n/a".to_string();
-    }
-    let magnitude = value.abs();
-    let body = if (magnitude / 1e3).round() >= 1000.0 {
-        let tenths = (magnitude / 1e5).round() as u64;
-        format!("£{}.{}m", thousands(tenths / 10), tenths % 10)
-    } else if magnitude.round() >= 10_000.0 {
-        format!("£{}k", (magnitude / 1e3).round() as u64)
-    } else {
-        format!("£{}", thousands(magnitude.round() as u64))
-    };
-    if value < 0.0 && body != "£0" { format!("\u{2212}{body}") } else { body }
+    if value.is_finite() { tenths_as_decimal((value * 10.0).round() as i64) } else { "n/a".to_string() }
 }
 
 /// A whole number with thousands separators and a minus sign (−) if negative: "1,234".
@@ -628,7 +591,7 @@ fn summary_section(out: &mut String, results: &Results) {
          often the vacancy rate falls below 10% and 5%; then what each costs over the projection, and for each \
          option what it costs against the baseline.</p>\n",
     );
-    for (metric, label) in [(VACANCY, "Vacancy rate"), (AGENCY, "Agency rate")] {
+    for (metric, label) in [(Metric::VacancyRate, "Vacancy rate"), (Metric::AgencyRate, "Agency rate")] {
         yearly_table(out, results, metric, label);
     }
     for scenario in ordered_scenarios(results) {
@@ -651,7 +614,7 @@ fn summary_section(out: &mut String, results: &Results) {
 
 /// One rate for every scenario at each projected 30 September: median with the 90% interval
 /// beneath, so that every option's path can be read at a glance.
-fn yearly_table(out: &mut String, results: &Results, metric: &str, label: &str) {
+fn yearly_table(out: &mut String, results: &Results, metric: Metric, label: &str) {
     let Some(reference) = results.baseline().or_else(|| results.scenario_names().first().copied()) else { return };
     let years = projected_years(results, reference);
     if years.is_empty() {
@@ -673,7 +636,7 @@ fn yearly_table(out: &mut String, results: &Results, metric: &str, label: &str) 
             scenario_heading(results, scenario)
         );
         for &year in &years {
-            out.push_str(&figure_cell(annual_summary(results, &scenario.name, metric, year), pct));
+            out.push_str(&figure_cell(annual_summary(results, &scenario.name, metric, year), percent_half_away));
         }
         out.push_str("</tr>\n");
     }
@@ -731,7 +694,7 @@ fn options_section(out: &mut String, results: &Results) {
              <th scope=\"col\" class=\"num\">Turnover</th><th scope=\"col\" class=\"num\">Average caseload</th>\
              </tr></thead>\n<tbody>\n",
         );
-        let baseline_vacancy = baseline.and_then(|b| annual_summary(results, b, VACANCY, year));
+        let baseline_vacancy = baseline.and_then(|b| annual_summary(results, b, Metric::VacancyRate, year));
         for scenario in ordered_scenarios(results) {
             let name = scenario.name.as_str();
             let is_baseline = baseline == Some(name);
@@ -745,15 +708,15 @@ fn options_section(out: &mut String, results: &Results) {
                 let _ = write!(out, "<span class=\"interval\">{}</span>", escape(&scenario.description));
             }
             out.push_str("</th>");
-            let vacancy = annual_summary(results, name, VACANCY, year);
-            out.push_str(&figure_cell(vacancy, pct));
+            let vacancy = annual_summary(results, name, Metric::VacancyRate, year);
+            out.push_str(&figure_cell(vacancy, percent_half_away));
             if baseline.is_some() {
                 out.push_str(&difference_cell(is_baseline, vacancy, baseline_vacancy));
             }
-            out.push_str(&figure_cell(annual_summary(results, name, AGENCY, year), pct));
-            out.push_str(&figure_cell(annual_summary(results, name, FTE_IN_POST, year), num1));
-            out.push_str(&figure_cell(annual_summary(results, name, TURNOVER, year), pct));
-            out.push_str(&figure_cell(annual_summary(results, name, CASELOAD, year), num1));
+            out.push_str(&figure_cell(annual_summary(results, name, Metric::AgencyRate, year), percent_half_away));
+            out.push_str(&figure_cell(annual_summary(results, name, Metric::FteInPost, year), num1));
+            out.push_str(&figure_cell(annual_summary(results, name, Metric::TurnoverRate, year), percent_half_away));
+            out.push_str(&figure_cell(annual_summary(results, name, Metric::AvgCaseload, year), num1));
             out.push_str("</tr>\n");
         }
         out.push_str("</tbody>\n</table>\n</div>\n");
@@ -922,8 +885,8 @@ fn total_cost_table(out: &mut String, results: &Results, reference: Option<&Scen
             scenario_heading(results, scenario)
         );
         for label in &years {
-            let cost = results.cost(&scenario.name, label, "total").map(spread_of_cost);
-            out.push_str(&spread_cell(cost, money, &coverage_note(scenario, reference, label)));
+            let cost = results.cost(&scenario.name, label, Metric::CostTotalGbp).map(spread_of_cost);
+            out.push_str(&spread_cell(cost, pounds_short, &coverage_note(scenario, reference, label)));
         }
         out.push_str("</tr>\n");
     }
@@ -940,7 +903,7 @@ fn appraisal_tables(out: &mut String, results: &Results, reference: Option<&Scen
         return;
     }
     let (compared, apart): (Vec<&ScenarioEntry>, Vec<&ScenarioEntry>) =
-        options.into_iter().partition(|s| results.appraisal(&s.name, TOTAL, NET_COST).is_some());
+        options.into_iter().partition(|s| results.appraisal(&s.name, TOTAL, Measure::NetCostGbp).is_some());
     if !compared.is_empty() {
         out.push_str("<h3>Each option against the baseline</h3>\n");
         out.push_str("<div class=\"table-wrap\">\n<table class=\"sticky\" id=\"options-cost\">\n");
@@ -960,21 +923,25 @@ fn appraisal_tables(out: &mut String, results: &Results, reference: Option<&Scen
         );
         for scenario in &compared {
             let name = scenario.name.as_str();
-            let measure = |measure: &str| results.appraisal(name, TOTAL, measure);
+            let measure = |measure: Measure| results.appraisal(name, TOTAL, measure);
             let _ = write!(out, "<tr><th scope=\"row\">{}</th>", scenario_heading(results, scenario));
             for (which, format) in [
-                (EXTRA_COST, money as fn(f64) -> String),
-                (AGENCY_SAVING, money),
-                (NET_COST, money),
-                (VACANCY_AVOIDED, whole),
-                (AGENCY_SAVED, whole),
+                (Measure::ExtraCostGbp, pounds_short as fn(f64) -> String),
+                (Measure::AgencySavingGbp, pounds_short),
+                (Measure::NetCostGbp, pounds_short),
+                (Measure::VacancyFteMonthsAvoided, whole),
+                (Measure::AgencyFteMonthsSaved, whole),
             ] {
                 out.push_str(&spread_cell(measure(which).map(spread_of_appraisal), format, ""));
             }
-            out.push_str(&single_cell(measure(COST_PER_MONTH).map(|r| r.mean), money));
-            out.push_str(&single_cell(measure(PROBABILITY_CHEAPER).map(|r| r.mean).filter(|s| !s.is_nan()), |share| {
-                format!("in {}", runs_phrase(share))
-            }));
+            out.push_str(&single_cell(
+                measure(Measure::CostPerVacancyFteMonthAvoidedGbp).map(|r| r.mean),
+                pounds_short,
+            ));
+            out.push_str(&single_cell(
+                measure(Measure::ProbabilityCheaper).map(|r| r.mean).filter(|s| !s.is_nan()),
+                |share| format!("in {}", runs_phrase(share)),
+            ));
             out.push_str("</tr>\n");
         }
         out.push_str("</tbody>\n</table>\n</div>\n");
@@ -997,8 +964,8 @@ fn appraisal_tables(out: &mut String, results: &Results, reference: Option<&Scen
         for scenario in &compared {
             let _ = write!(out, "<tr><th scope=\"row\">{}</th>", scenario_heading(results, scenario));
             for label in &years {
-                let net = results.appraisal(&scenario.name, label, NET_COST).map(spread_of_appraisal);
-                out.push_str(&spread_cell(net, money, ""));
+                let net = results.appraisal(&scenario.name, label, Measure::NetCostGbp).map(spread_of_appraisal);
+                out.push_str(&spread_cell(net, pounds_short, ""));
             }
             out.push_str("</tr>\n");
         }
@@ -1063,7 +1030,7 @@ pub fn break_even_sentence(results: &Results, row: &BreakEvenRow) -> String {
             let still = if row.net_cost_gbp.is_finite() && row.net_cost_gbp > 0.0 {
                 format!(
                     ": even then it would cost {} more than it saves over {}",
-                    money(row.net_cost_gbp),
+                    pounds_short(row.net_cost_gbp),
                     horizon(results, &row.scenario)
                 )
             } else {
@@ -1112,13 +1079,13 @@ fn difference_cell(is_baseline: bool, option: Option<Summary>, baseline: Option<
     }
     match (option, baseline) {
         (Some(o), Some(b)) if o.p50.is_finite() && b.p50.is_finite() => {
-            let d = tenths(o.p50) - tenths(b.p50);
+            let d = percent_tenths(o.p50) - percent_tenths(b.p50);
             let (class, sign) = match d.signum() {
                 -1 => (" lower", "\u{2212}"),
                 1 => (" higher", "+"),
                 _ => ("", ""),
             };
-            format!("<td class=\"num{class}\">{sign}{} pp</td>", fmt_tenths(d.abs()))
+            format!("<td class=\"num{class}\">{sign}{} pp</td>", tenths_as_decimal(d.abs()))
         }
         _ => "<td class=\"num\"><span class=\"none\">n/a</span></td>".to_string(),
     }
@@ -1349,14 +1316,14 @@ fn method_section(out: &mut String, results: &Results) {
     );
     let descriptions = results.metric_descriptions();
     let defined: Vec<(&str, &str)> = [
-        (VACANCY, "Vacancy rate"),
-        (AGENCY, "Agency rate"),
-        (FTE_IN_POST, "FTE in post"),
-        (TURNOVER, "Turnover"),
-        (CASELOAD, "Average caseload"),
+        (Metric::VacancyRate, "Vacancy rate"),
+        (Metric::AgencyRate, "Agency rate"),
+        (Metric::FteInPost, "FTE in post"),
+        (Metric::TurnoverRate, "Turnover"),
+        (Metric::AvgCaseload, "Average caseload"),
     ]
     .into_iter()
-    .filter_map(|(metric, label)| descriptions.get(metric).map(|d| (label, *d)))
+    .filter_map(|(metric, label)| descriptions.get(metric.name()).map(|d| (label, *d)))
     .collect();
     if !defined.is_empty() {
         out.push_str("<h3>The figures</h3>\n<dl>\n");
@@ -1398,22 +1365,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn money_is_rounded_to_a_readable_unit() {
-        assert_eq!(money(27_443_087.99), "£27.4m");
-        assert_eq!(money(143_032_702.3), "£143.0m");
-        assert_eq!(money(1_234_567_890.0), "£1,234.6m");
-        assert_eq!(money(999_499.0), "£999k");
-        assert_eq!(money(999_500.0), "£1.0m");
-        assert_eq!(money(63_586.88), "£64k");
-        assert_eq!(money(9_999.49), "£9,999");
-        assert_eq!(money(9_999.5), "£10k");
-        assert_eq!(money(714.2), "£714");
-        assert_eq!(money(-2_143_604.4), "\u{2212}£2.1m");
-        assert_eq!(money(-0.000_000_004), "£0");
-        assert_eq!(money(f64::NAN), "n/a");
-    }
-
-    #[test]
     fn whole_numbers_and_ratios() {
         assert_eq!(whole(213.5), "214");
         assert_eq!(whole(-148.25), "\u{2212}148");
@@ -1425,13 +1376,13 @@ mod tests {
 
     #[test]
     fn changes_and_intervals_in_words() {
-        assert_eq!(change_words(9_261_299.5, money, "more", "less").as_deref(), Some("£9.3m more"));
-        assert_eq!(change_words(-4_739_560.2, money, "more", "less").as_deref(), Some("£4.7m less"));
-        assert_eq!(change_words(-0.4, money, "more", "less"), None);
-        assert_eq!(interval_words(8_746_353.0, 9_736_769.0, money, "more", "less"), "£8.7m to £9.7m more");
-        assert_eq!(interval_words(-5_210_045.0, -4_370_079.0, money, "more", "less"), "£4.4m to £5.2m less");
-        assert_eq!(interval_words(-600_000.0, 7_700_000.0, money, "more", "less"), "£600k less to £7.7m more");
-        assert_eq!(interval_words(-0.000_000_05, 7_700_000.0, money, "more", "less"), "£0 to £7.7m more");
+        assert_eq!(change_words(9_261_299.5, pounds_short, "more", "less").as_deref(), Some("£9.3m more"));
+        assert_eq!(change_words(-4_739_560.2, pounds_short, "more", "less").as_deref(), Some("£4.7m less"));
+        assert_eq!(change_words(-0.4, pounds_short, "more", "less"), None);
+        assert_eq!(interval_words(8_746_353.0, 9_736_769.0, pounds_short, "more", "less"), "£8.7m to £9.7m more");
+        assert_eq!(interval_words(-5_210_045.0, -4_370_079.0, pounds_short, "more", "less"), "£4.4m to £5.2m less");
+        assert_eq!(interval_words(-600_000.0, 7_700_000.0, pounds_short, "more", "less"), "£600k less to £7.7m more");
+        assert_eq!(interval_words(-0.000_000_05, 7_700_000.0, pounds_short, "more", "less"), "£0 to £7.7m more");
         assert_eq!(interval_words(0.0, 0.0, whole, "more", "fewer"), "0 to 0");
     }
 

@@ -36,7 +36,7 @@ pub struct Chart {
     pub title: String,
     pub kind: ChartKind,
     /// The metric drawn.
-    pub metric: String,
+    pub metric: crate::engine::metrics::Metric,
     /// The scenario drawn, for a fan chart or a difference chart; `None` for a comparison.
     pub scenario: Option<String>,
     pub width: u32,

@@ -6,9 +6,14 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::ReportError;
-use crate::calendar::YearMonth;
+use crate::appraisal::{Measure, TOTAL, financial_year_start};
+use crate::engine::metrics::Metric;
 pub use crate::output::manifest::{Manifest, ScenarioEntry};
-use crate::stats::Summary;
+// The rows of each file, defined beside its writer: one definition for writing and reading.
+pub use crate::output::{
+    AnnualRow, AppraisalRow, AssumptionRow, BreakEvenRow, BreakEvenStatus, CostRow, ProbabilityRow, SeriesRow,
+};
+use crate::output::{CsvRow, read_rows as read_csv_rows};
 
 /// The contents of a run's output directory.
 #[derive(Debug, Clone)]
@@ -31,149 +36,6 @@ pub struct Results {
     pub appraisal: Vec<AppraisalRow>,
     /// `breakeven.csv`: the hazard ratio at which a retention allowance pays for itself.
     pub break_even: Vec<BreakEvenRow>,
-}
-
-/// One row of `timeseries.csv` or `differences.csv`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SeriesRow {
-    pub scenario: String,
-    pub month: u32,
-    pub date: YearMonth,
-    pub metric: String,
-    pub summary: Summary,
-}
-
-/// One row of `annual.csv`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AnnualRow {
-    pub scenario: String,
-    /// The year of the 30 September reference date.
-    pub year: i32,
-    pub metric: String,
-    pub summary: Summary,
-}
-
-/// One row of `probabilities.csv`: in what share of replications `metric` was below
-/// `threshold` at 30 September of `year`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ProbabilityRow {
-    pub scenario: String,
-    pub year: i32,
-    pub metric: String,
-    pub threshold: f64,
-    pub share_below: f64,
-}
-
-/// One row of `assumptions.csv`: a parameter as the scenario sets it (its own or inherited).
-#[derive(Debug, Clone, PartialEq)]
-pub struct AssumptionRow {
-    pub scenario: String,
-    /// Dotted path, as in the scenario file: `retention.allowance.hazard_ratio`.
-    pub parameter: String,
-    /// The value as written in the file.
-    pub value: String,
-    /// The comment that gives its source, or "" if none.
-    pub source: String,
-    /// The file that set it.
-    pub file: String,
-    /// Set differently from the baseline (or not set there at all).
-    pub differs_from_baseline: bool,
-}
-
-/// One row of `costs.csv`: one scenario's spend in one category over a financial year (or
-/// the whole horizon), pounds, across replications. Grant income is a positive amount that
-/// the total is net of.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CostRow {
-    pub scenario: String,
-    /// `2024-25` (April 2024 to March 2025) or `total` (the whole horizon).
-    pub financial_year: String,
-    /// `total`, `salary`, `supplement`, `allowance`, `welcome`, `agency`, `recruitment`,
-    /// `training` or `grant_income`.
-    pub category: String,
-    pub mean: f64,
-    pub p5: f64,
-    pub p50: f64,
-    pub p95: f64,
-}
-
-/// One row of `appraisal.csv`: a measure of an option against the baseline over a financial
-/// year (or the whole horizon). The ratio and the probability have a mean only: their
-/// percentiles read as NaN.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AppraisalRow {
-    pub scenario: String,
-    /// `2024-25` or `total`.
-    pub financial_year: String,
-    /// `extra_cost_gbp`, `agency_saving_gbp`, `net_cost_gbp`, `vacancy_fte_months_avoided`,
-    /// `agency_fte_months_saved`, `cost_per_vacancy_fte_month_avoided_gbp` or
-    /// `probability_cheaper`.
-    pub measure: String,
-    pub mean: f64,
-    pub p5: f64,
-    pub p50: f64,
-    pub p95: f64,
-}
-
-/// The outcome of the break-even search for a retention allowance.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BreakEvenStatus {
-    /// The allowance pays for itself at hazard ratios up to `hazard_ratio`.
-    Found,
-    /// It does not pay for itself even if no eligible worker ever left (hazard ratio 0).
-    NeverPays,
-    /// It pays for itself even with no effect on leaving (hazard ratio 1).
-    AlwaysPays,
-}
-
-impl BreakEvenStatus {
-    /// The status as written in `breakeven.csv`.
-    pub fn name(self) -> &'static str {
-        match self {
-            BreakEvenStatus::Found => "found",
-            BreakEvenStatus::NeverPays => "never_pays",
-            BreakEvenStatus::AlwaysPays => "always_pays",
-        }
-    }
-}
-
-impl std::str::FromStr for BreakEvenStatus {
-    type Err = String;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        [BreakEvenStatus::Found, BreakEvenStatus::NeverPays, BreakEvenStatus::AlwaysPays]
-            .into_iter()
-            .find(|status| status.name() == text)
-            .ok_or_else(|| format!("expected found, never_pays or always_pays, got {text:?}"))
-    }
-}
-
-/// One row of `breakeven.csv`: for a scenario with a retention allowance, the allowance
-/// hazard ratio at which it pays for itself through lower agency and recruitment spend.
-#[derive(Debug, Clone, PartialEq)]
-pub struct BreakEvenRow {
-    pub scenario: String,
-    pub status: BreakEvenStatus,
-    /// The break-even ratio if found; 0 for `never_pays`, 1 for `always_pays`.
-    pub hazard_ratio: f64,
-    /// The mean net cost (allowance less the agency and recruitment spend saved) over the
-    /// horizon at that ratio, pounds: about 0 when found.
-    pub net_cost_gbp: f64,
-}
-
-/// The label of the whole horizon in the `financial_year` column.
-pub const TOTAL: &str = "total";
-
-/// The first year of a financial-year label: `2024-25` is 2024 (April 2024 to March 2025).
-/// `None` for `total` or anything else.
-pub fn financial_year_start(label: &str) -> Option<i32> {
-    let (first, second) = label.split_once('-')?;
-    if first.len() != 4 || second.len() != 2 || !label.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
-        return None;
-    }
-    let year: i32 = first.parse().ok()?;
-    let next: i32 = second.parse().ok()?;
-    (next == (year + 1) % 100).then_some(year)
 }
 
 impl Results {
@@ -221,14 +83,14 @@ impl Results {
         }
         Ok(Results {
             manifest,
-            timeseries: read_rows(open("timeseries.csv")?, series_row)?,
-            annual: read_rows(open("annual.csv")?, annual_row)?,
-            differences: read_rows(open("differences.csv")?, series_row)?,
-            probabilities: read_rows(open("probabilities.csv")?, probability_row)?,
-            assumptions: read_rows(open("assumptions.csv")?, assumption_row)?,
-            costs: read_rows(open("costs.csv")?, cost_row)?,
-            appraisal: read_rows(open("appraisal.csv")?, appraisal_row)?,
-            break_even: read_rows(open("breakeven.csv")?, break_even_row)?,
+            timeseries: read_rows(open("timeseries.csv")?)?,
+            annual: read_rows(open("annual.csv")?)?,
+            differences: read_rows(open("differences.csv")?)?,
+            probabilities: read_rows(open("probabilities.csv")?)?,
+            assumptions: read_rows(open("assumptions.csv")?)?,
+            costs: read_rows(open("costs.csv")?)?,
+            appraisal: read_rows(open("appraisal.csv")?)?,
+            break_even: read_rows(open("breakeven.csv")?)?,
         })
     }
 
@@ -246,18 +108,18 @@ impl Results {
     }
 
     /// The monthly rows of one scenario and metric, in month order.
-    pub fn series(&self, scenario: &str, metric: &str) -> Vec<&SeriesRow> {
+    pub fn series(&self, scenario: &str, metric: Metric) -> Vec<&SeriesRow> {
         self.timeseries.iter().filter(|r| r.scenario == scenario && r.metric == metric).collect()
     }
 
     /// The paired difference from the baseline of one option and metric, in month order
     /// (empty for the baseline itself).
-    pub fn difference_series(&self, scenario: &str, metric: &str) -> Vec<&SeriesRow> {
+    pub fn difference_series(&self, scenario: &str, metric: Metric) -> Vec<&SeriesRow> {
         self.differences.iter().filter(|r| r.scenario == scenario && r.metric == metric).collect()
     }
 
     /// The annual rows of one scenario and metric, in year order.
-    pub fn annual(&self, scenario: &str, metric: &str) -> Vec<&AnnualRow> {
+    pub fn annual(&self, scenario: &str, metric: Metric) -> Vec<&AnnualRow> {
         self.annual.iter().filter(|r| r.scenario == scenario && r.metric == metric).collect()
     }
 
@@ -271,7 +133,7 @@ impl Results {
 
     /// Share of replications with `metric` below `threshold` at 30 September `year`, if
     /// recorded (thresholds are matched to within 1e-9).
-    pub fn share_below(&self, scenario: &str, year: i32, metric: &str, threshold: f64) -> Option<f64> {
+    pub fn share_below(&self, scenario: &str, year: i32, metric: Metric, threshold: f64) -> Option<f64> {
         self.probabilities
             .iter()
             .find(|r| {
@@ -285,15 +147,16 @@ impl Results {
         self.assumptions.iter().filter(|r| r.scenario == scenario).collect()
     }
 
-    /// One scenario's cost in one category over a financial year (`2024-25`) or `total`.
-    pub fn cost(&self, scenario: &str, financial_year: &str, category: &str) -> Option<&CostRow> {
+    /// One scenario's cost in one category (a metric of [`COSTS`](crate::engine::metrics::COSTS))
+    /// over a financial year (`2024-25`) or `total`.
+    pub fn cost(&self, scenario: &str, financial_year: &str, category: Metric) -> Option<&CostRow> {
         self.costs
             .iter()
             .find(|r| r.scenario == scenario && r.financial_year == financial_year && r.category == category)
     }
 
     /// One measure of an option against the baseline over a financial year or `total`.
-    pub fn appraisal(&self, scenario: &str, financial_year: &str, measure: &str) -> Option<&AppraisalRow> {
+    pub fn appraisal(&self, scenario: &str, financial_year: &str, measure: Measure) -> Option<&AppraisalRow> {
         self.appraisal
             .iter()
             .find(|r| r.scenario == scenario && r.financial_year == financial_year && r.measure == measure)
@@ -328,143 +191,10 @@ fn sorted_years<'a>(labels: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
     years
 }
 
-/// Reads a CSV with a header, turning each record into a row; errors name the file and line.
-fn read_rows<T>(
-    (path, bytes): (PathBuf, Vec<u8>),
-    parse: impl Fn(&csv::StringRecord, &Header) -> Result<T, String>,
-) -> Result<Vec<T>, ReportError> {
-    let mut reader = csv::Reader::from_reader(bytes.as_slice());
-    let malformed = |line: usize, message: String| ReportError::Malformed { path: path.clone(), line, message };
-    let header = Header(reader.headers().map_err(|e| malformed(1, e.to_string()))?.clone());
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| malformed(e.position().map_or(0, |p| p.line() as usize), e.to_string()))?;
-        let line = record.position().map_or(0, |p| p.line() as usize);
-        rows.push(parse(&record, &header).map_err(|message| malformed(line, message))?);
-    }
-    Ok(rows)
-}
-
-/// A CSV header, to find columns by name.
-struct Header(csv::StringRecord);
-
-impl Header {
-    fn get<'r>(&self, record: &'r csv::StringRecord, column: &str) -> Result<&'r str, String> {
-        let index = self.0.iter().position(|c| c == column).ok_or_else(|| format!("no column `{column}`"))?;
-        record.get(index).ok_or_else(|| format!("missing value in column `{column}`"))
-    }
-
-    fn number<T: std::str::FromStr>(&self, record: &csv::StringRecord, column: &str) -> Result<T, String> {
-        let text = self.get(record, column)?;
-        text.parse().map_err(|_| format!("column `{column}`: expected a number, got {text:?}"))
-    }
-
-    /// A float; an empty cell (a value that was not a number) reads as NaN.
-    fn float(&self, record: &csv::StringRecord, column: &str) -> Result<f64, String> {
-        if self.get(record, column)?.is_empty() { Ok(f64::NAN) } else { self.number(record, column) }
-    }
-
-    fn summary(&self, record: &csv::StringRecord) -> Result<Summary, String> {
-        Ok(Summary {
-            mean: self.float(record, "mean")?,
-            p5: self.float(record, "p5")?,
-            p10: self.float(record, "p10")?,
-            p25: self.float(record, "p25")?,
-            p50: self.float(record, "p50")?,
-            p75: self.float(record, "p75")?,
-            p90: self.float(record, "p90")?,
-            p95: self.float(record, "p95")?,
-        })
-    }
-}
-
-fn series_row(record: &csv::StringRecord, header: &Header) -> Result<SeriesRow, String> {
-    let date = header.get(record, "date")?;
-    Ok(SeriesRow {
-        scenario: header.get(record, "scenario")?.to_string(),
-        month: header.number(record, "month")?,
-        date: date.parse().map_err(|e| format!("column `date`: {e}"))?,
-        metric: header.get(record, "metric")?.to_string(),
-        summary: header.summary(record)?,
-    })
-}
-
-fn annual_row(record: &csv::StringRecord, header: &Header) -> Result<AnnualRow, String> {
-    Ok(AnnualRow {
-        scenario: header.get(record, "scenario")?.to_string(),
-        year: header.number(record, "year")?,
-        metric: header.get(record, "metric")?.to_string(),
-        summary: header.summary(record)?,
-    })
-}
-
-fn probability_row(record: &csv::StringRecord, header: &Header) -> Result<ProbabilityRow, String> {
-    Ok(ProbabilityRow {
-        scenario: header.get(record, "scenario")?.to_string(),
-        year: header.number(record, "year")?,
-        metric: header.get(record, "metric")?.to_string(),
-        threshold: header.float(record, "threshold")?,
-        share_below: header.float(record, "share_below")?,
-    })
-}
-
-fn assumption_row(record: &csv::StringRecord, header: &Header) -> Result<AssumptionRow, String> {
-    let differs = header.get(record, "differs_from_baseline")?;
-    Ok(AssumptionRow {
-        scenario: header.get(record, "scenario")?.to_string(),
-        parameter: header.get(record, "parameter")?.to_string(),
-        value: header.get(record, "value")?.to_string(),
-        source: header.get(record, "source")?.to_string(),
-        file: header.get(record, "file")?.to_string(),
-        differs_from_baseline: match differs {
-            "true" => true,
-            "false" => false,
-            other => return Err(format!("column `differs_from_baseline`: expected true or false, got {other:?}")),
-        },
-    })
-}
-
-/// The `financial_year` column: `2024-25` or `total`.
-fn financial_year(record: &csv::StringRecord, header: &Header) -> Result<String, String> {
-    let label = header.get(record, "financial_year")?;
-    if label == TOTAL || financial_year_start(label).is_some() {
-        Ok(label.to_string())
-    } else {
-        Err(format!("column `financial_year`: expected a financial year such as 2024-25, or total, got {label:?}"))
-    }
-}
-
-fn cost_row(record: &csv::StringRecord, header: &Header) -> Result<CostRow, String> {
-    Ok(CostRow {
-        scenario: header.get(record, "scenario")?.to_string(),
-        financial_year: financial_year(record, header)?,
-        category: header.get(record, "category")?.to_string(),
-        mean: header.float(record, "mean")?,
-        p5: header.float(record, "p5")?,
-        p50: header.float(record, "p50")?,
-        p95: header.float(record, "p95")?,
-    })
-}
-
-fn appraisal_row(record: &csv::StringRecord, header: &Header) -> Result<AppraisalRow, String> {
-    Ok(AppraisalRow {
-        scenario: header.get(record, "scenario")?.to_string(),
-        financial_year: financial_year(record, header)?,
-        measure: header.get(record, "measure")?.to_string(),
-        mean: header.float(record, "mean")?,
-        p5: header.float(record, "p5")?,
-        p50: header.float(record, "p50")?,
-        p95: header.float(record, "p95")?,
-    })
-}
-
-fn break_even_row(record: &csv::StringRecord, header: &Header) -> Result<BreakEvenRow, String> {
-    Ok(BreakEvenRow {
-        scenario: header.get(record, "scenario")?.to_string(),
-        status: header.get(record, "status")?.parse().map_err(|e| format!("column `status`: {e}"))?,
-        hazard_ratio: header.float(record, "hazard_ratio")?,
-        net_cost_gbp: header.float(record, "net_cost_gbp")?,
-    })
+/// Reads a result file's rows; errors name the file, the line and, where it is known, the
+/// column.
+fn read_rows<R: CsvRow>((path, bytes): (PathBuf, Vec<u8>)) -> Result<Vec<R>, ReportError> {
+    read_csv_rows(&bytes).map_err(|error| ReportError::Malformed { path, line: error.line, message: error.message })
 }
 
 #[cfg(test)]
@@ -489,19 +219,19 @@ mod tests {
             "breakeven.csv",
             "scenario,status,hazard_ratio,net_cost_gbp\nbaseline,found,0.17,2771.2\nx,maybe,0,0\n",
         );
-        let error = read_rows(bad_status, break_even_row).unwrap_err().to_string();
+        let error = read_rows::<BreakEvenRow>(bad_status).unwrap_err().to_string();
         assert!(error.contains("breakeven.csv:3:") && error.contains("maybe"), "{error}");
 
         let bad_year =
             file("costs.csv", "scenario,financial_year,category,mean,p5,p50,p95\nbaseline,2024,total,1,1,1,1\n");
-        let error = read_rows(bad_year, cost_row).unwrap_err().to_string();
+        let error = read_rows::<CostRow>(bad_year).unwrap_err().to_string();
         assert!(error.contains("costs.csv:2:") && error.contains("financial_year"), "{error}");
 
         let empty_cells = file(
             "appraisal.csv",
             "scenario,financial_year,measure,mean,p5,p50,p95\nopt,total,probability_cheaper,0.25,,,\n",
         );
-        let rows = read_rows(empty_cells, appraisal_row).unwrap();
+        let rows = read_rows::<AppraisalRow>(empty_cells).unwrap();
         assert_eq!(rows[0].mean, 0.25);
         assert!(rows[0].p5.is_nan() && rows[0].p50.is_nan() && rows[0].p95.is_nan());
     }

@@ -18,7 +18,7 @@ pub const SHIPPED_SUMMARY: &str = include_str!("../../data/backtest_summary.csv"
 /// The columns of a summary row the report reads (others are ignored).
 #[derive(Debug, Clone, Deserialize)]
 pub struct SummaryRow {
-    pub metric: String,
+    pub metric: Metric,
     pub horizon_years: i32,
     pub count: usize,
     pub model_median_abs_error: f64,
@@ -28,12 +28,12 @@ pub struct SummaryRow {
 }
 
 /// The figures a reader is told about, with their names in plain words.
-const FIGURES: [(&str, &str); 5] = [
-    ("fte_in_post", "Social workers in post (FTE)"),
-    ("vacancy_rate", "Vacancy rate"),
-    ("agency_rate", "Agency rate"),
-    ("turnover_rate", "Turnover"),
-    ("avg_caseload", "Caseload"),
+const FIGURES: [(Metric, &str); 5] = [
+    (Metric::FteInPost, "Social workers in post (FTE)"),
+    (Metric::VacancyRate, "Vacancy rate"),
+    (Metric::AgencyRate, "Agency rate"),
+    (Metric::TurnoverRate, "Turnover"),
+    (Metric::AvgCaseload, "Caseload"),
 ];
 
 /// Reads a summary file's rows; `None` if it cannot be read (the section is then left out).
@@ -70,8 +70,8 @@ fn ranges(inside: f64) -> &'static str {
 /// The section, or nothing if the shipped summary cannot be read.
 pub fn section(out: &mut String) {
     let Some(rows) = read(SHIPPED_SUMMARY) else { return };
-    let of = |metric: &str| -> Vec<&SummaryRow> { rows.iter().filter(|r| r.metric == metric).collect() };
-    let councils = of("fte_in_post").iter().map(|r| r.count).max().unwrap_or(0);
+    let of = |metric: Metric| -> Vec<&SummaryRow> { rows.iter().filter(|r| r.metric == metric).collect() };
+    let councils = of(Metric::FteInPost).iter().map(|r| r.count).max().unwrap_or(0);
     out.push_str("<section id=\"trust\">\n<h2>How far to trust these projections</h2>\n");
     let _ = writeln!(
         out,
@@ -94,11 +94,7 @@ pub fn section(out: &mut String) {
         let ratios: Vec<f64> = rows.iter().map(|r| r.interval_score_ratio).filter(|r| r.is_finite()).collect();
         let comparison = if ratios.is_empty() { "not scored" } else { against_no_change(&ratios) };
         let error = |value: f64| {
-            if Metric::from_name(metric).is_some_and(Metric::is_rate) {
-                format!("{:.1} points", 100.0 * value)
-            } else {
-                format!("{value:.1}")
-            }
+            if metric.is_rate() { format!("{:.1} points", 100.0 * value) } else { format!("{value:.1}") }
         };
         let _ = writeln!(
             out,
@@ -139,8 +135,10 @@ mod tests {
     #[test]
     fn the_shipped_summary_reads_and_the_section_states_its_figures() {
         let rows = read(SHIPPED_SUMMARY).expect("the shipped summary reads");
-        let turnover =
-            rows.iter().find(|r| r.metric == "turnover_rate" && r.horizon_years == 1).expect("turnover one year ahead");
+        let turnover = rows
+            .iter()
+            .find(|r| r.metric == Metric::TurnoverRate && r.horizon_years == 1)
+            .expect("turnover one year ahead");
         let mut out = String::new();
         section(&mut out);
         assert!(out.contains("How far to trust these projections"));

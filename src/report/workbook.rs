@@ -36,25 +36,28 @@ use rust_xlsxwriter::{
 };
 
 use super::ReportError;
-use super::results::{AnnualRow, BreakEvenStatus, Results, TOTAL, financial_year_start};
+use super::results::{AnnualRow, AppraisalRow, AssumptionRow, BreakEvenRow, BreakEvenStatus, CostRow, Results};
+use crate::appraisal::{Measure, TOTAL, financial_year_start};
 use crate::calendar::YearMonth;
 use crate::engine::metrics::{Metric, Unit};
+use crate::output::CsvRow;
+use crate::output::costs::category;
 use crate::stats::{SUMMARY_COLUMNS, Summary};
 
-/// The metrics with a sheet of monthly percentiles, in sheet order. Each name is a valid
-/// sheet name (at most 31 characters, none of `[]:*?/\`).
-pub const KEY_METRICS: [&str; 11] = [
-    "vacancy_rate",
-    "agency_rate",
-    "fte_in_post",
-    "turnover_rate",
-    "avg_caseload",
-    "case_shortfall",
-    "starters_fte",
-    "leavers_fte",
-    "cost_total_gbp",
-    "cost_agency_gbp",
-    "cost_allowance_gbp",
+/// The metrics with a sheet of monthly percentiles, in sheet order, each named by the
+/// metric's name: a valid sheet name (at most 31 characters, none of `[]:*?/\`).
+pub const KEY_METRICS: [Metric; 11] = [
+    Metric::VacancyRate,
+    Metric::AgencyRate,
+    Metric::FteInPost,
+    Metric::TurnoverRate,
+    Metric::AvgCaseload,
+    Metric::CaseShortfall,
+    Metric::StartersFte,
+    Metric::LeaversFte,
+    Metric::CostTotalGbp,
+    Metric::CostAgencyGbp,
+    Metric::CostAllowanceGbp,
 ];
 
 /// The document's creation date (year, month, day): a constant rather than the clock, so
@@ -107,17 +110,13 @@ pub enum NumberKind {
 }
 
 /// The display of a metric, from its unit: fractions as percentages, pounds as money, heads
-/// and cases as counts, everything else (FTE, caseloads, years) to one decimal. A name that
-/// is no metric (a measure of `costs.csv` or `appraisal.csv`) goes by its suffix.
-pub fn number_kind(metric: &str) -> NumberKind {
-    match Metric::from_name(metric).map(Metric::unit) {
-        Some(Unit::Fraction) => NumberKind::Percent,
-        Some(Unit::Gbp) => NumberKind::Money,
-        Some(Unit::People | Unit::Cases) => NumberKind::Count,
-        Some(Unit::Fte | Unit::CasesPerFte | Unit::Years) => NumberKind::Decimal,
-        None if metric.ends_with("_gbp") => NumberKind::Money,
-        None if metric.ends_with("_rate") || metric.ends_with("_share") => NumberKind::Percent,
-        None => NumberKind::Decimal,
+/// and cases as counts, everything else (FTE, caseloads, years) to one decimal.
+pub fn number_kind(metric: Metric) -> NumberKind {
+    match metric.unit() {
+        Unit::Fraction => NumberKind::Percent,
+        Unit::Gbp => NumberKind::Money,
+        Unit::People | Unit::Cases => NumberKind::Count,
+        Unit::Fte | Unit::CasesPerFte | Unit::Years => NumberKind::Decimal,
     }
 }
 
@@ -186,7 +185,7 @@ impl Formats {
         }
     }
 
-    fn metric(&self, metric: &str) -> &Format {
+    fn metric(&self, metric: Metric) -> &Format {
         self.number(number_kind(metric))
     }
 }
@@ -282,7 +281,7 @@ fn first_full_year(results: &Results, years: &[i32]) -> Option<i32> {
     years.iter().copied().find(|&year| YearMonth::new(year, 9).is_some_and(|sept| sept >= latest_start.plus(11)))
 }
 
-fn annual_summary<'a>(results: &'a Results, scenario: &str, year: i32, metric: &str) -> Option<&'a AnnualRow> {
+fn annual_summary<'a>(results: &'a Results, scenario: &str, year: i32, metric: Metric) -> Option<&'a AnnualRow> {
     results.annual.iter().find(|r| r.scenario == scenario && r.year == year && r.metric == metric)
 }
 
@@ -306,7 +305,7 @@ fn summary_sheet(sheet: &mut Worksheet, results: &Results, formats: &Formats) ->
     let baseline = results.baseline();
 
     let mut columns: Vec<SummaryColumn> = Vec::new();
-    let percentile = |year: i32, metric: &'static str, header: String, which: fn(&Summary) -> f64| SummaryColumn {
+    let percentile = |year: i32, metric: Metric, header: String, which: fn(&Summary) -> f64| SummaryColumn {
         header,
         value: Box::new(move |scenario: &str| {
             annual_summary(results, scenario, year, metric).map(|r| which(&r.summary))
@@ -318,7 +317,7 @@ fn summary_sheet(sheet: &mut Worksheet, results: &Results, formats: &Formats) ->
         .into_iter()
         .chain(final_year.map(|year| (year, " (final year)")));
     for (year, which_year) in labelled_years {
-        for (metric, label) in [("vacancy_rate", "Vacancy rate"), ("agency_rate", "Agency rate")] {
+        for (metric, label) in [(Metric::VacancyRate, "Vacancy rate"), (Metric::AgencyRate, "Agency rate")] {
             let at = format!("{label}, 30 Sep {year}");
             columns.push(percentile(year, metric, format!("{at}{which_year}: median"), |s| s.p50));
             columns.push(percentile(year, metric, format!("{at}: 5th percentile"), |s| s.p5));
@@ -326,14 +325,17 @@ fn summary_sheet(sheet: &mut Worksheet, results: &Results, formats: &Formats) ->
         }
     }
     if let Some(year) = final_year {
-        for (metric, label) in
-            [("fte_in_post", "FTE in post"), ("turnover_rate", "Turnover rate"), ("avg_caseload", "Average caseload")]
-        {
+        for (metric, label) in [
+            (Metric::FteInPost, "FTE in post"),
+            (Metric::TurnoverRate, "Turnover rate"),
+            (Metric::AvgCaseload, "Average caseload"),
+        ] {
             columns.push(percentile(year, metric, format!("{label}, 30 Sep {year}: median"), |s| s.p50));
         }
         if let Some(baseline) = baseline {
-            let median =
-                move |scenario: &str| annual_summary(results, scenario, year, "vacancy_rate").map(|r| r.summary.p50);
+            let median = move |scenario: &str| {
+                annual_summary(results, scenario, year, Metric::VacancyRate).map(|r| r.summary.p50)
+            };
             columns.push(SummaryColumn {
                 header: format!("Vacancy rate, 30 Sep {year}: median minus baseline median (percentage points)"),
                 value: Box::new(move |scenario: &str| Some(median(scenario)? - median(baseline)?)),
@@ -343,13 +345,13 @@ fn summary_sheet(sheet: &mut Worksheet, results: &Results, formats: &Formats) ->
     }
     columns.push(SummaryColumn {
         header: "Total cost over the projection (£): median".to_string(),
-        value: Box::new(|scenario: &str| results.cost(scenario, TOTAL, "total").map(|r| r.p50)),
+        value: Box::new(|scenario: &str| results.cost(scenario, TOTAL, Metric::CostTotalGbp).map(|r| r.p50)),
         format: &formats.money,
     });
     if baseline.is_some() {
         columns.push(SummaryColumn {
             header: "Net cost against the baseline over the projection (£): median".to_string(),
-            value: Box::new(|scenario: &str| results.appraisal(scenario, TOTAL, "net_cost_gbp").map(|r| r.p50)),
+            value: Box::new(|scenario: &str| results.appraisal(scenario, TOTAL, Measure::NetCostGbp).map(|r| r.p50)),
             format: &formats.money,
         });
     }
@@ -411,8 +413,8 @@ fn excel_date(month: YearMonth) -> Option<ExcelDateTime> {
 }
 
 /// Monthly percentiles of one metric, every scenario, in `timeseries.csv` order.
-fn metric_sheet(sheet: &mut Worksheet, results: &Results, metric: &str, formats: &Formats) -> Result<(), XlsxError> {
-    sheet.set_name(metric)?;
+fn metric_sheet(sheet: &mut Worksheet, results: &Results, metric: Metric, formats: &Formats) -> Result<(), XlsxError> {
+    sheet.set_name(metric.name())?;
     let mut headers = vec!["scenario", "month", "date"];
     headers.extend(SUMMARY_COLUMNS);
     write_header(sheet, 0, &headers, &formats.header, 0)?;
@@ -440,16 +442,15 @@ fn metric_sheet(sheet: &mut Worksheet, results: &Results, metric: &str, formats:
 /// Every row of `annual.csv`: DfE-style figures at 30 September.
 fn annual_sheet(sheet: &mut Worksheet, results: &Results, formats: &Formats) -> Result<(), XlsxError> {
     sheet.set_name("Annual")?;
-    let mut headers = vec!["scenario", "year", "metric"];
-    headers.extend(SUMMARY_COLUMNS);
-    write_header(sheet, 0, &headers, &formats.header, 0)?;
+    let headers = AnnualRow::COLUMNS;
+    write_header(sheet, 0, headers, &formats.header, 0)?;
     let mut row: RowNum = 0;
     for annual in &results.annual {
         row += 1;
         write_text(sheet, row, 0, &annual.scenario, &formats.text)?;
         sheet.write_number_with_format(row, 1, annual.year, &formats.integer)?;
-        write_text(sheet, row, 2, &annual.metric, &formats.text)?;
-        write_summary(sheet, row, 3, &annual.summary, formats.metric(&annual.metric))?;
+        write_text(sheet, row, 2, annual.metric.name(), &formats.text)?;
+        write_summary(sheet, row, 3, &annual.summary, formats.metric(annual.metric))?;
     }
     filter(sheet, 0, row, headers.len())?;
     sheet.set_column_width(0, WIDTH_SCENARIO)?;
@@ -472,21 +473,20 @@ fn months_in(results: &Results, scenario: &str, financial_year: &str) -> Option<
     Some(scenario.months_in_financial_year(year).len() as f64)
 }
 
-/// The columns of the Costs and Appraisal sheets: the CSV file's, then the months simulated.
-const COST_HEADER_TAIL: [&str; 5] = ["mean", "p5", "p50", "p95", "months"];
+/// The column the Costs and Appraisal sheets add to the CSV file's: the months simulated.
+const MONTHS_COLUMN: &str = "months";
 
 /// Every row of `costs.csv`: each scenario's spend by financial year and category, pounds.
 fn costs_sheet(sheet: &mut Worksheet, results: &Results, formats: &Formats) -> Result<(), XlsxError> {
     sheet.set_name("Costs")?;
-    let mut headers = vec!["scenario", "financial_year", "category"];
-    headers.extend(COST_HEADER_TAIL);
+    let headers = [CostRow::COLUMNS, &[MONTHS_COLUMN]].concat();
     write_header(sheet, 0, &headers, &formats.header, 0)?;
     let mut row: RowNum = 0;
     for cost in &results.costs {
         row += 1;
         write_text(sheet, row, 0, &cost.scenario, &formats.text)?;
         write_text(sheet, row, 1, &cost.financial_year, &formats.text)?;
-        write_text(sheet, row, 2, &cost.category, &formats.text)?;
+        write_text(sheet, row, 2, category(cost.category), &formats.text)?;
         for (offset, value) in [cost.mean, cost.p5, cost.p50, cost.p95].into_iter().enumerate() {
             write_number(sheet, row, 3 + offset as ColNum, value, &formats.money)?;
         }
@@ -506,29 +506,29 @@ fn costs_sheet(sheet: &mut Worksheet, results: &Results, formats: &Formats) -> R
 }
 
 /// The display of an appraisal measure: pounds, FTE-months or a probability.
-fn appraisal_format<'a>(formats: &'a Formats, measure: &str) -> &'a Format {
-    if measure.ends_with("_gbp") {
-        &formats.money
-    } else if measure.starts_with("probability") {
-        &formats.percent_whole
-    } else {
-        &formats.decimal
+fn appraisal_format(formats: &Formats, measure: Measure) -> &Format {
+    match measure {
+        Measure::ExtraCostGbp
+        | Measure::AgencySavingGbp
+        | Measure::NetCostGbp
+        | Measure::CostPerVacancyFteMonthAvoidedGbp => &formats.money,
+        Measure::ProbabilityCheaper => &formats.percent_whole,
+        Measure::VacancyFteMonthsAvoided | Measure::AgencyFteMonthsSaved => &formats.decimal,
     }
 }
 
 /// Every row of `appraisal.csv`: each option against the baseline, paired by replication.
 fn appraisal_sheet(sheet: &mut Worksheet, results: &Results, formats: &Formats) -> Result<(), XlsxError> {
     sheet.set_name("Appraisal")?;
-    let mut headers = vec!["scenario", "financial_year", "measure"];
-    headers.extend(COST_HEADER_TAIL);
+    let headers = [AppraisalRow::COLUMNS, &[MONTHS_COLUMN]].concat();
     write_header(sheet, 0, &headers, &formats.header, 0)?;
     let mut row: RowNum = 0;
     for appraisal in &results.appraisal {
         row += 1;
         write_text(sheet, row, 0, &appraisal.scenario, &formats.text)?;
         write_text(sheet, row, 1, &appraisal.financial_year, &formats.text)?;
-        write_text(sheet, row, 2, &appraisal.measure, &formats.text)?;
-        let format = appraisal_format(formats, &appraisal.measure);
+        write_text(sheet, row, 2, appraisal.measure.name(), &formats.text)?;
+        let format = appraisal_format(formats, appraisal.measure);
         for (offset, value) in [appraisal.mean, appraisal.p5, appraisal.p50, appraisal.p95].into_iter().enumerate() {
             write_number(sheet, row, 3 + offset as ColNum, value, format)?;
         }
@@ -550,7 +550,7 @@ fn appraisal_sheet(sheet: &mut Worksheet, results: &Results, formats: &Formats) 
 /// Every row of `breakeven.csv`, with what it means in words.
 fn break_even_sheet(sheet: &mut Worksheet, results: &Results, formats: &Formats) -> Result<(), XlsxError> {
     sheet.set_name("Break-even")?;
-    let headers = ["scenario", "status", "hazard_ratio", "net_cost_gbp", "meaning"];
+    let headers = [BreakEvenRow::COLUMNS, &["meaning"]].concat();
     write_header(sheet, 0, &headers, &formats.header, 0)?;
     let mut row: RowNum = 0;
     for outcome in &results.break_even {
@@ -586,8 +586,8 @@ fn break_even_sheet(sheet: &mut Worksheet, results: &Results, formats: &Formats)
 /// are marked "yes" and filled, so that an option's changes stand out.
 fn assumptions_sheet(sheet: &mut Worksheet, results: &Results, formats: &Formats) -> Result<(), XlsxError> {
     sheet.set_name("Assumptions")?;
-    let headers = ["scenario", "parameter", "value", "source", "file", "differs_from_baseline"];
-    write_header(sheet, 0, &headers, &formats.header, 0)?;
+    let headers = AssumptionRow::COLUMNS;
+    write_header(sheet, 0, headers, &formats.header, 0)?;
     let mut row: RowNum = 0;
     for assumption in &results.assumptions {
         row += 1;
@@ -689,18 +689,18 @@ mod tests {
 
     #[test]
     fn formats_follow_metric_names() {
-        assert_eq!(number_kind("vacancy_rate"), NumberKind::Percent);
-        assert_eq!(number_kind("nqsw_share"), NumberKind::Percent);
-        assert_eq!(number_kind("agency_cost_gbp"), NumberKind::Money);
-        assert_eq!(number_kind("headcount"), NumberKind::Count);
-        assert_eq!(number_kind("trainees_step_up"), NumberKind::Count);
-        assert_eq!(number_kind("fte_in_post"), NumberKind::Decimal);
-        assert_eq!(number_kind("avg_caseload"), NumberKind::Decimal);
+        assert_eq!(number_kind(Metric::VacancyRate), NumberKind::Percent);
+        assert_eq!(number_kind(Metric::NqswShare), NumberKind::Percent);
+        assert_eq!(number_kind(Metric::CostAgencyGbp), NumberKind::Money);
+        assert_eq!(number_kind(Metric::Headcount), NumberKind::Count);
+        assert_eq!(number_kind(Metric::TraineesStepUp), NumberKind::Count);
+        assert_eq!(number_kind(Metric::FteInPost), NumberKind::Decimal);
+        assert_eq!(number_kind(Metric::AvgCaseload), NumberKind::Decimal);
     }
 
     #[test]
     fn key_metrics_are_valid_sheet_names() {
-        for name in KEY_METRICS {
+        for name in KEY_METRICS.map(Metric::name) {
             assert!(name.len() <= 31 && !name.contains(['[', ']', ':', '*', '?', '/', '\\']), "{name}");
         }
     }
