@@ -533,7 +533,7 @@ fn establishment_trend(r: &mut Resolver) -> String {
     let limited =
         if change != round_to(raw, 1) { format!(", limited to {} FTE a year", fixed1(change)) } else { String::new() };
     format!(
-        "{} FTE ({then_year}) to {} FTE ({year}) in post plus vacancies (DfE), {} FTE a year{limited} (assumption: the trend goes on)",
+        "{} FTE ({then_year}) to {} FTE ({year}) in post plus vacancies (DfE), {} FTE a year{limited}",
         fixed1(then),
         fixed1(now),
         fixed1(raw)

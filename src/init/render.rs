@@ -146,7 +146,7 @@ fn header(figures: &Figures, baseline_sources: &[String]) -> String {
     comment(
         &mut text,
         "Not in the data, so not here: planned training cohorts (apprentices, Step Up, Frontline, overseas), \
-         planned changes to the establishment (only its recent trend is assumed to go on), a retention \
+         planned changes to the establishment (funded posts grow as councils' have), a retention \
          allowance or welcome payment, a caseload cap. Add the council's own (scenarios/baseline.toml shows how).",
     );
     text.push('\n');
