@@ -311,6 +311,23 @@ fn only_data_up_to_the_year_are_used() {
 }
 
 // ---------------------------------------------------------------------------------------------
+#[test]
+fn a_tiny_area_is_calibrated_on_its_mean_turnover_not_pushed_to_the_largest_scale() {
+    // The Isles of Scilly in 2020: one FTE in post. The median first-year turnover of one
+    // worker is 0 at any sensible scale, so aiming the median at 6.6% drove the scale on
+    // leaving to its limit (8) and emptied the council within a year. The mean is aimed at.
+    let generated = baseline_scenario(data(), "Isles of Scilly", 2020).unwrap();
+    let calibration = &generated.calibration;
+    assert_eq!(calibration.statistic, init::TurnoverStatistic::Mean);
+    assert!(calibration.hazard_scale < 4.0, "scale {}", calibration.hazard_scale);
+    let simulated = calibration.simulated_turnover.expect("simulated");
+    assert!((simulated - calibration.target_turnover).abs() < 0.25 * calibration.target_turnover, "{simulated}");
+    assert!(generated.toml.contains("(mean of 100 replications"), "the file says which statistic");
+    // A council with tens of leavers a year keeps the median (its typical year).
+    let durham = baseline_scenario_with(data(), "County Durham", 2024, &CHEAP).unwrap();
+    assert_eq!(durham.calibration.statistic, init::TurnoverStatistic::Median);
+}
+
 // Calibration and the Durham assumptions
 
 #[test]

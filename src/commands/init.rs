@@ -76,9 +76,10 @@ pub fn execute(args: &Args) -> Result<(), Failure> {
     if let Some(simulated) = calibration.simulated_turnover {
         let _ = writeln!(
             stdout,
-            "Retention calibrated: hazard_scale {} gives a first-year turnover of {} ({} replications) against the DfE {} ({}).",
+            "Retention calibrated: hazard_scale {} gives a first-year turnover of {} ({} of {} replications) against the DfE {} ({}).",
             calibration.hazard_scale,
             percent(simulated),
+            calibration.statistic.name(),
             calibration.replications,
             percent(calibration.target_turnover),
             match calibration.target_years.as_slice() {

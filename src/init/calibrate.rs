@@ -203,11 +203,42 @@ impl Equilibrium {
 /// The mean FTE of an experienced hire: 10% part-time at 0.6 FTE (the Durham baseline).
 pub(super) const HIRE_FTE: f64 = 0.96;
 
-/// Scales the hazards until the simulated first-year turnover meets `target`: each
-/// simulation runs `scenario_at(scale)`, the area's scenario written with that scale.
+/// Which first-year turnover across replications is set to meet the target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TurnoverStatistic {
+    /// The median, as the target is a council's typical year (a mean in logs): a year's
+    /// turnover is skewed, so its mean would sit above it.
+    Median,
+    /// The mean, for an area with few leavers a year: there the median is a whole number of
+    /// leavers, most often none, and no scale on leaving moves it to the target (the Isles of
+    /// Scilly, two FTE, were pushed to the largest scale and lost their staff within a year).
+    Mean,
+}
+
+impl TurnoverStatistic {
+    /// Fewer expected leavers a year than this and the median is too coarse to aim at.
+    pub const FEWEST_LEAVERS_FOR_MEDIAN: f64 = 10.0;
+
+    /// The statistic for an area expecting `leavers` FTE to leave a year.
+    pub fn for_expected_leavers(leavers: f64) -> TurnoverStatistic {
+        if leavers < Self::FEWEST_LEAVERS_FOR_MEDIAN { TurnoverStatistic::Mean } else { TurnoverStatistic::Median }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            TurnoverStatistic::Median => "median",
+            TurnoverStatistic::Mean => "mean",
+        }
+    }
+}
+
+/// Scales the hazards until the simulated first-year turnover (its `statistic` across
+/// replications) meets `target`: each simulation runs `scenario_at(scale)`, the area's
+/// scenario written with that scale.
 pub(super) fn scale_on_leaving(
     calibration: &Calibration,
     target: f64,
+    statistic: TurnoverStatistic,
     mut scenario_at: impl FnMut(f64) -> Result<Scenario, InitError>,
 ) -> Result<Calibrated, InitError> {
     let mut scale = 1.0;
@@ -242,18 +273,21 @@ pub(super) fn scale_on_leaving(
             simulated = None;
             break;
         }
-        // The median, as the target is a council's typical year (a mean in logs): a year's
-        // turnover is skewed, so its mean would sit above it.
-        values.sort_by(f64::total_cmp);
-        let median = crate::stats::quantile_sorted(&values, 0.5);
-        simulated = Some(median);
-        if (median - target).abs() <= calibration.tolerance * target {
+        let turnover = match statistic {
+            TurnoverStatistic::Median => {
+                values.sort_by(f64::total_cmp);
+                crate::stats::quantile_sorted(&values, 0.5)
+            }
+            TurnoverStatistic::Mean => values.iter().sum::<f64>() / values.len() as f64,
+        };
+        simulated = Some(turnover);
+        if (turnover - target).abs() <= calibration.tolerance * target {
             break;
         }
         if iterations == calibration.max_iterations {
             break;
         }
-        let next = if median > 0.0 { scale * target / median } else { scale * 2.0 };
+        let next = if turnover > 0.0 { scale * target / turnover } else { scale * 2.0 };
         let next = round_to(next.clamp(HAZARD_SCALE_RANGE.0, HAZARD_SCALE_RANGE.1), 4);
         if next == scale {
             break;
@@ -266,7 +300,8 @@ pub(super) fn scale_on_leaving(
 /// What [`scale_on_leaving`] found.
 pub(super) struct Calibrated {
     pub hazard_scale: f64,
-    /// The median first-year turnover at that scale; `None` if not simulated or everyone left.
+    /// The first-year turnover at that scale (the statistic aimed at); `None` if not
+    /// simulated or everyone left.
     pub simulated: Option<f64>,
     /// Simulations run.
     pub iterations: u32,

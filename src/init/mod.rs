@@ -75,6 +75,7 @@ use std::path::{Path, PathBuf};
 
 use crate::dataset::{Area, Dataset, FindError};
 use crate::scenario::{Scenario, load_resolved};
+pub use calibrate::TurnoverStatistic;
 use calibrate::{Calibrated, Fitted, PanelBasis};
 use figures::Figures;
 
@@ -123,8 +124,10 @@ pub struct CalibrationOutcome {
     pub target_years: Vec<i32>,
     /// The scale written in the file.
     pub hazard_scale: f64,
-    /// Mean turnover at month 12 with that scale; `None` if not simulated.
+    /// Turnover at month 12 with that scale (`statistic` across replications); `None` if
+    /// not simulated.
     pub simulated_turnover: Option<f64>,
+    pub statistic: TurnoverStatistic,
     /// Simulations run.
     pub iterations: u32,
     pub replications: u32,
@@ -213,14 +216,19 @@ pub fn baseline_scenario_with(
     let render = |hazard_scale, outcome| render::render(&figures, &fitted, &name, hazard_scale, outcome);
     let load = |text: &str| load(area, year, &name, text);
 
+    let statistic =
+        TurnoverStatistic::for_expected_leavers(figures.turnover.target * figures.starting.fte_in_post.value);
     let Calibrated { hazard_scale, simulated, iterations, vacancy_profile } =
-        calibrate::scale_on_leaving(calibration, figures.turnover.target, |scale| load(&render(scale, None)?))?;
+        calibrate::scale_on_leaving(calibration, figures.turnover.target, statistic, |scale| {
+            load(&render(scale, None)?)
+        })?;
     let outcome = CalibrationOutcome {
         vacancy_profile,
         target_turnover: figures.turnover.target,
         target_years: figures.turnover.years.iter().map(|(year, _)| *year).collect(),
         hazard_scale,
         simulated_turnover: simulated,
+        statistic,
         iterations,
         replications: calibration.replications,
         seed: calibration.seed,

@@ -6,7 +6,9 @@
 
 use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, Value};
 
-use super::calibrate::{EXPERIENCED_FLOOR_SHARE, Fitted, HIRE_FTE, MAX_MANAGER_SHARE, MIN_HIRING_ELASTICITY};
+use super::calibrate::{
+    EXPERIENCED_FLOOR_SHARE, Fitted, HIRE_FTE, MAX_MANAGER_SHARE, MIN_HIRING_ELASTICITY, TurnoverStatistic,
+};
 use super::figures::Figures;
 use super::{
     CalibrationOutcome, FILL_PROB_RANGE, HAZARD_SCALE_RANGE, InitError, NEWLY_QUALIFIED_SHARE, fixed1, fnum, round_to,
@@ -640,8 +642,17 @@ fn calibration_comment(figures: &Figures, fitted: &Fitted, outcome: Option<&Cali
                     String::new()
                 };
             format!(
-                "Overall scale on leaving, calibrated by wfsim init so that the simulated turnover in the first year (median of {} replications, seed {}, at month 12) is {simulated}, against {target}{limited}.",
-                outcome.replications, outcome.seed
+                "Overall scale on leaving, calibrated by wfsim init so that the simulated turnover in the first year ({} of {} replications, seed {}, at month 12) is {simulated}, against {target}{limited}{}.",
+                outcome.statistic.name(),
+                outcome.replications,
+                outcome.seed,
+                match outcome.statistic {
+                    TurnoverStatistic::Mean => format!(
+                        " (the mean: with fewer than {} leavers expected a year, the median is most often none)",
+                        TurnoverStatistic::FEWEST_LEAVERS_FOR_MEDIAN
+                    ),
+                    TurnoverStatistic::Median => String::new(),
+                }
             )
         }
         Some(_) => format!("Overall scale on leaving: not calibrated (scale 1). Target: {target}."),
