@@ -45,7 +45,13 @@ impl Fitted {
         let manager_share = joiners_manager_share(figures, intake, equilibrium.experienced_fte);
         let turnover_variation = {
             let v = panel.turnover_variation;
-            YearlyVariation { level_sd: round_to(level_sd(v.sd, v.persistence, panel.own_years), 4), ..v }
+            // The level is the council's years shrunk toward its region's, so what stays
+            // unknown is the posterior spread: its years' noise (the swings and the luck of
+            // who leaves, about 1 / leavers in logs) weighed against how far councils differ.
+            let leavers = figures.turnover.target * figures.starting.fte_in_post.value;
+            let luck = if leavers > 0.0 { 1.0 / leavers } else { 0.0 };
+            let known = shrunk_level_sd(v, luck, panel.own_years, panel.turnover_between_sd);
+            YearlyVariation { level_sd: round_to(known, 4), ..v }
         };
         // A caseload away from the council's own level comes back toward it, mostly as cases
         // close (panel): open cases start that far from their level and return as the swings'
@@ -346,11 +352,27 @@ pub(super) struct PanelBasis {
     pub agency_response: AgencyResponseFit,
     /// Years the council's own levels rest on (0 for a region or England).
     pub own_years: u32,
+    /// How far councils' own turnover levels differ (in logs): what a council's own years
+    /// are weighed against when its level is estimated.
+    pub turnover_between_sd: f64,
 }
 
 /// The standard deviation of the mean of `years` years of a stationary AR(1) with standard
 /// deviation `sd` and year-to-year correlation `persistence`: how well a level resting on
 /// those years is known.
+/// The spread of a council's true level around its estimate, the mean of `years` years of
+/// swings `v` plus luck of variance `luck` a year, shrunk toward its region's mean, councils'
+/// levels differing by `between_sd` (the empirical-Bayes posterior: noise x between / (noise +
+/// between), in variances).
+fn shrunk_level_sd(v: YearlyVariation, luck: f64, years: u32, between_sd: f64) -> f64 {
+    if years == 0 {
+        return 0.0;
+    }
+    let noise = level_sd(v.sd, v.persistence, years).powi(2) + luck / f64::from(years);
+    let between = between_sd * between_sd;
+    if between > 0.0 { (noise * between / (noise + between)).sqrt() } else { noise.sqrt() }
+}
+
 fn level_sd(sd: f64, persistence: f64, years: u32) -> f64 {
     if years == 0 {
         return 0.0;
@@ -436,6 +458,7 @@ impl PanelBasis {
             agency_variation: scaled(sized(fit.agency_cover.variation, fit.agency_cover.size_slope)),
             agency_level: fit.council(&area.code).and_then(|levels| levels.agency_cover),
             own_years: fit.council(&area.code).map_or(0, |levels| levels.years),
+            turnover_between_sd: fit.turnover.between_sd,
             agency_response: fit.agency_response,
         })
     }
@@ -497,3 +520,24 @@ pub(super) const MIN_HIRING_ELASTICITY: f64 = 0.1;
 /// Experienced hires are at least this share of leavers at the equilibrium, however many
 /// newly qualified join (assumption).
 pub(super) const EXPERIENCED_FLOOR_SHARE: f64 = 0.2;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn swings(sd: f64) -> YearlyVariation {
+        YearlyVariation { sd, persistence: 0.0, national_share: 0.0, start: None, level_sd: 0.0, tail: 0.0 }
+    }
+
+    #[test]
+    fn a_shrunk_level_is_known_better_than_its_own_years_alone_tell() {
+        // 4 years of swings of sd 0.3 and luck of variance 0.01 a year: the mean's noise is
+        // (0.09 + 0.01) / 4 = 0.025 in variance. Councils differing by the same 0.025 halve
+        // it (posterior 0.0125); councils differing without limit leave it whole.
+        let v = swings(0.3);
+        assert!((shrunk_level_sd(v, 0.01, 4, 0.025f64.sqrt()) - 0.0125f64.sqrt()).abs() < 1e-12);
+        assert!((shrunk_level_sd(v, 0.01, 4, 1e6) - 0.025f64.sqrt()).abs() < 1e-9);
+        assert_eq!(shrunk_level_sd(v, 0.01, 4, 0.0), 0.025f64.sqrt(), "no spread between councils given");
+        assert_eq!(shrunk_level_sd(v, 0.01, 0, 0.3), 0.0, "no years of its own: no level of its own");
+    }
+}
