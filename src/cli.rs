@@ -120,7 +120,7 @@ mod tests {
         }
         let parsed = Cli::try_parse_from(["wfsim", "run", "--reps", "40", "--months", "24", "a.toml"]).unwrap();
         let Command::Run(args) = parsed.command else { panic!("not run") };
-        assert_eq!((args.reps, args.months, args.seed, args.threads), (40, Some(24), 1, None));
+        assert_eq!((args.reps, args.months, args.seed, args.pool.threads), (40, Some(24), 1, None));
         assert_eq!(args.out, PathBuf::from("output"));
     }
 }

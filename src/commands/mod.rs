@@ -17,6 +17,7 @@ use std::fmt::Display;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::limits;
 use crate::output::{self, OutputFile};
 use crate::scenario::LoadErrors;
 
@@ -42,6 +43,22 @@ impl Failure {
     /// A failure that is not the user's input.
     pub fn other(error: impl Display) -> Failure {
         Failure::Other(error.to_string())
+    }
+}
+
+/// The `--threads` flag of the commands that simulate scenarios (`run`, `sweep`), declared
+/// once so that its range and help stay the same in both.
+#[derive(Debug, clap::Args)]
+pub struct WorkerPool {
+    /// Worker threads (1 to 1024) [default: one per CPU]. Results do not depend on it.
+    #[arg(long, value_name = "T", allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(1..=i64::from(limits::MAX_THREADS)))]
+    pub threads: Option<u32>,
+}
+
+impl WorkerPool {
+    /// Runs `work` on the pool the flag asks for.
+    pub fn install<T: Send>(&self, work: impl FnOnce() -> T + Send) -> Result<T, Failure> {
+        in_pool(self.threads, work)
     }
 }
 

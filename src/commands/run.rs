@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args as ClapArgs;
 
-use super::{Failure, SCENARIO_DIR, error_lines, in_pool, write};
+use super::{Failure, SCENARIO_DIR, WorkerPool, error_lines, write};
 use crate::format::percent;
 use crate::limits;
 use crate::pipeline::{self, ScenarioHeadline};
@@ -34,9 +34,8 @@ pub struct Args {
     /// defaults to 60].
     #[arg(long, value_name = "M", allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(1..=i64::from(limits::MAX_MONTHS)))]
     pub months: Option<u32>,
-    /// Worker threads (1 to 1024) [default: one per CPU]. Results do not depend on it.
-    #[arg(long, value_name = "T", allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(1..=i64::from(limits::MAX_THREADS)))]
-    pub threads: Option<u32>,
+    #[command(flatten)]
+    pub pool: WorkerPool,
     /// Output directory, created if need be. Existing result files in it are replaced only
     /// once all new ones are written.
     #[arg(long, value_name = "DIR", default_value = "output")]
@@ -66,7 +65,7 @@ pub fn execute(args: &Args) -> Result<(), Failure> {
         let written = write(&args.out, &output.files)?;
         Ok((output.headlines, written))
     };
-    let (headlines, written) = in_pool(args.threads, simulate_and_write)??;
+    let (headlines, written) = args.pool.install(simulate_and_write)??;
     print_summary(&headlines, &settings, scenarios.len(), &written);
     Ok(())
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args as ClapArgs;
 
-use super::{Failure, error_lines, in_pool, print_lines_and_written, write_all};
+use super::{Failure, WorkerPool, error_lines, print_lines_and_written, write_all};
 use crate::limits;
 use crate::output::OutputFile;
 use crate::pipeline;
@@ -32,9 +32,8 @@ pub struct Args {
     /// Months to simulate (1 to 1200) [default: the scenario's horizon_months].
     #[arg(long, value_name = "M", allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(1..=i64::from(limits::MAX_MONTHS)))]
     pub months: Option<u32>,
-    /// Worker threads (1 to 1024) [default: one per CPU]. Results do not depend on it.
-    #[arg(long, value_name = "T", allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(1..=i64::from(limits::MAX_THREADS)))]
-    pub threads: Option<u32>,
+    #[command(flatten)]
+    pub pool: WorkerPool,
     /// Output directory, created if need be: sweep.csv, sweep.json and charts/sweep_*.
     #[arg(long, value_name = "DIR", default_value = "output")]
     pub out: PathBuf,
@@ -64,7 +63,7 @@ pub fn execute(args: &Args) -> Result<(), Failure> {
         let written = write_all(&args.out, &files)?;
         Ok((results, written))
     };
-    let (results, written) = in_pool(args.threads, simulate_and_write)??;
+    let (results, written) = args.pool.install(simulate_and_write)??;
     print_lines_and_written(sweep::summary_lines(&results), &written);
     Ok(())
 }

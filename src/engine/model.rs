@@ -10,7 +10,7 @@ use super::workforce::{Grade, NEVER_FROM, StockTemplate, Worker, build_stock_tem
 use crate::calendar::YearMonth;
 use crate::scenario::Scenario;
 use crate::scenario::param::{Domain, GrowthRate, NonNegative, Param, Probability};
-use crate::scenario::schema::{self, DestinationShares, RouteTable, Section, VacancyResponse};
+use crate::scenario::schema::{self, DestinationShares, RouteTable, Section, StreamId, VacancyResponse};
 
 /// Everything one replication needs, built once per scenario and shared by all replications.
 #[derive(Debug, Clone)]
@@ -504,7 +504,7 @@ fn route_tables(table: &RouteTable<Vec<Param<Probability>>>) -> Vec<Vec<(String,
             probs
                 .iter()
                 .enumerate()
-                .map(|(band, p)| (format!("retention.annual_leave_prob.{label}[{band}]"), *p))
+                .map(|(band, p)| (StreamId::RETENTION_ANNUAL_LEAVE_PROB.route_element(label, band), *p))
                 .collect()
         })
         .collect()
@@ -596,17 +596,19 @@ pub(super) struct RepParams {
 impl RepParams {
     pub fn draw(model: &Model, rep: Key) -> RepParams {
         let stream = rep.process(Process::Parameters);
-        let draw = |name: &str, param: &dyn Drawable| param.draw_with(stream.child(name_hash(name)));
+        // Keyed by name so that a parameter's draws do not depend on which others are drawn.
+        let draw_named = |name: &str, param: &dyn Drawable| param.draw_with(stream.child(name_hash(name)));
+        let draw = |id: StreamId, param: &dyn Drawable| draw_named(id.path(), param);
 
         let (leaving_rate_by_tenure, leaving_rate_stride) = match &model.retention {
             Some(retention) => {
-                let scale = draw("retention.hazard_scale", &retention.hazard_scale);
+                let scale = draw(StreamId::RETENTION_HAZARD_SCALE, &retention.hazard_scale);
                 let edges = &retention.band_edges_months;
                 let longest = edges.last().copied().unwrap_or(0);
                 let mut table = Vec::new();
                 for bands in &retention.annual_leave_prob {
                     let rates: Vec<f64> =
-                        bands.iter().map(|(name, p)| monthly_rate_from_annual(draw(name, p)) * scale).collect();
+                        bands.iter().map(|(name, p)| monthly_rate_from_annual(draw_named(name, p)) * scale).collect();
                     table.extend(
                         (0..=longest).map(|tenure| rates[edges.iter().take_while(|&&edge| tenure >= edge).count()]),
                     );
@@ -620,12 +622,12 @@ impl RepParams {
         let pressure = retention.and_then(|r| r.pressure.as_ref());
         let welcome = model.welcome.as_ref();
         let recruitment_multiplier =
-            welcome.map_or(1.0, |w| draw("welcome_payment.recruitment_multiplier", &w.recruitment_multiplier));
+            welcome.map_or(1.0, |w| draw(StreamId::WELCOME_RECRUITMENT_MULTIPLIER, &w.recruitment_multiplier));
 
         let university_annual_intake = model
             .university
             .as_ref()
-            .map_or(0.0, |u| draw("routes.university.annual_intake", &u.annual_intake) * recruitment_multiplier);
+            .map_or(0.0, |u| draw(StreamId::UNIVERSITY_ANNUAL_INTAKE, &u.annual_intake) * recruitment_multiplier);
         let experienced = model.experienced.as_ref();
         let agency = model.agency.as_ref();
         let absence = model.absence.as_ref();
@@ -633,46 +635,52 @@ impl RepParams {
         RepParams {
             leaving_rate_by_tenure,
             leaving_rate_stride,
-            allowance_hazard_ratio: allowance
-                .map_or(1.0, |a| draw("retention.allowance.hazard_ratio", &a.hazard_ratio)),
-            pressure_increase_per_case: pressure.map_or(0.0, |p| {
-                draw("retention.caseload_pressure.hazard_increase_per_case", &p.hazard_increase_per_case)
-            }),
+            allowance_hazard_ratio: allowance.map_or(1.0, |a| draw(StreamId::ALLOWANCE_HAZARD_RATIO, &a.hazard_ratio)),
+            pressure_increase_per_case: pressure
+                .map_or(0.0, |p| draw(StreamId::PRESSURE_HAZARD_INCREASE_PER_CASE, &p.hazard_increase_per_case)),
             welcome_ratio_during: welcome
-                .map_or(1.0, |w| draw("welcome_payment.hazard_ratio_during_clawback", &w.hazard_ratio_during)),
+                .map_or(1.0, |w| draw(StreamId::WELCOME_HAZARD_RATIO_DURING_CLAWBACK, &w.hazard_ratio_during)),
             welcome_ratio_after: welcome
-                .map_or(1.0, |w| draw("welcome_payment.hazard_ratio_after_clawback", &w.hazard_ratio_after)),
+                .map_or(1.0, |w| draw(StreamId::WELCOME_HAZARD_RATIO_AFTER_CLAWBACK, &w.hazard_ratio_after)),
             university_annual_intake,
             experienced_fill_prob: experienced.map_or(0.0, |e| {
-                (draw("routes.experienced.monthly_fill_prob", &e.monthly_fill_prob) * recruitment_multiplier).min(1.0)
+                (draw(StreamId::EXPERIENCED_MONTHLY_FILL_PROB, &e.monthly_fill_prob) * recruitment_multiplier).min(1.0)
             }),
             experienced_per_month: experienced
                 .and_then(|e| e.per_month.as_ref())
-                .map(|p| draw("routes.experienced.per_month", p)),
-            agency_cover_share: agency.map_or(0.0, |a| draw("agency.cover_share", &a.cover_share)),
+                .map(|p| draw(StreamId::EXPERIENCED_PER_MONTH, p)),
+            agency_cover_share: agency.map_or(0.0, |a| draw(StreamId::AGENCY_COVER_SHARE, &a.cover_share)),
             agency_max_fte: agency
                 .and_then(|a| a.max_fte.as_ref())
-                .map_or(f64::INFINITY, |m| draw("agency.max_fte", m)),
+                .map_or(f64::INFINITY, |m| draw(StreamId::AGENCY_MAX_FTE, m)),
             agency_supply_changes: agency.map_or_else(Vec::new, |a| {
                 a.supply_changes
                     .iter()
                     .enumerate()
-                    .map(|(i, (month, p))| (*month, draw(&format!("agency.supply_changes[{i}]"), p)))
+                    .map(|(i, (month, p))| (*month, draw_named(&StreamId::AGENCY_SUPPLY_CHANGES.element(i), p)))
                     .collect()
             }),
-            absence_start_prob: absence.map_or(0.0, |a| draw("absence.monthly_start_prob", &a.monthly_start_prob)),
+            absence_start_prob: absence
+                .map_or(0.0, |a| draw(StreamId::ABSENCE_MONTHLY_START_PROB, &a.monthly_start_prob)),
             absence_mean_months: absence
-                .map_or(1.0, |a| draw("absence.mean_duration_months", &a.mean_duration_months).max(1.0)),
+                .map_or(1.0, |a| draw(StreamId::ABSENCE_MEAN_DURATION_MONTHS, &a.mean_duration_months).max(1.0)),
             demand_monthly_log_growth: model
                 .demand
                 .as_ref()
-                .map_or(0.0, |d| (1.0 + draw("demand.annual_growth", &d.annual_growth)).max(1e-9).ln() / 12.0),
-            establishment_monthly_log_growth: (1.0 + draw("establishment.annual_growth", &model.establishment_growth))
-                .max(1e-9)
-                .ln()
+                .map_or(0.0, |d| (1.0 + draw(StreamId::DEMAND_ANNUAL_GROWTH, &d.annual_growth)).max(1e-9).ln() / 12.0),
+            establishment_monthly_log_growth: (1.0
+                + draw(StreamId::ESTABLISHMENT_ANNUAL_GROWTH, &model.establishment_growth))
+            .max(1e-9)
+            .ln()
                 / 12.0,
-            annual_pay_award: model.costs.as_ref().map_or(0.0, |c| draw("costs.annual_pay_award", &c.annual_pay_award)),
-            agency_premium: model.costs.as_ref().map_or(0.0, |c| draw("costs.agency_premium", &c.agency_premium)),
+            annual_pay_award: model
+                .costs
+                .as_ref()
+                .map_or(0.0, |c| draw(StreamId::COSTS_ANNUAL_PAY_AWARD, &c.annual_pay_award)),
+            agency_premium: model
+                .costs
+                .as_ref()
+                .map_or(0.0, |c| draw(StreamId::COSTS_AGENCY_PREMIUM, &c.agency_premium)),
         }
     }
 }

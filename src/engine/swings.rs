@@ -10,7 +10,7 @@
 //! in October they are the DfE's years to 30 September.
 
 use super::rng::{Key, Process, name_hash};
-use crate::scenario::schema::YearlyVariation;
+use crate::scenario::schema::{StreamId, YearlyVariation};
 use crate::stats::NORMAL_Z95 as Z95;
 
 /// One swinging quantity's state in one replication.
@@ -31,11 +31,11 @@ pub(super) struct Swing {
 const LEVEL_STREAM: u64 = u64::MAX;
 
 impl Swing {
-    /// A swing named by its field path (its streams follow the name, so scenarios that agree
-    /// on a swing draw the same years). `None` without a variation: no swing.
-    pub fn new(name: &str, variation: Option<YearlyVariation>, own: Key, national: Key) -> Option<Swing> {
+    /// A swing with the stream id of its field (its streams follow the id, so scenarios that
+    /// agree on a swing draw the same years). `None` without a variation: no swing.
+    pub fn new(stream: StreamId, variation: Option<YearlyVariation>, own: Key, national: Key) -> Option<Swing> {
         let variation = variation.filter(|v| v.sd > 0.0)?;
-        let id = name_hash(name);
+        let id = name_hash(stream.path());
         let own = own.process(Process::YearToYear).child(id);
         let level_offset = if variation.level_sd > 0.0 {
             variation.level_sd * standard_normal(own.child(LEVEL_STREAM), 0)
@@ -133,15 +133,15 @@ impl Swings {
     /// `own` is the replication's key, `national` the key national swings are drawn from
     /// (the same for every council of a national run).
     pub fn new(variations: &Variations, own: Key, national: Key) -> Swings {
-        let swing = |name, variation| Swing::new(name, variation, own, national);
-        let demand = swing("demand.yearly_variation", variations.demand);
+        let swing = |stream, variation| Swing::new(stream, variation, own, national);
+        let demand = swing(StreamId::DEMAND_YEARLY_VARIATION, variations.demand);
         Swings {
-            leaving: swing("retention.yearly_variation", variations.leaving),
-            fill: swing("routes.experienced.yearly_variation", variations.fill),
-            intake: swing("routes.university.yearly_variation", variations.intake),
-            establishment: swing("establishment.yearly_variation", variations.establishment),
-            moves: swing("establishment.moves_with_staff", variations.moves),
-            agency: swing("agency.yearly_variation", variations.agency),
+            leaving: swing(StreamId::RETENTION_YEARLY_VARIATION, variations.leaving),
+            fill: swing(StreamId::EXPERIENCED_YEARLY_VARIATION, variations.fill),
+            intake: swing(StreamId::UNIVERSITY_YEARLY_VARIATION, variations.intake),
+            establishment: swing(StreamId::ESTABLISHMENT_YEARLY_VARIATION, variations.establishment),
+            moves: swing(StreamId::ESTABLISHMENT_MOVES_WITH_STAFF, variations.moves),
+            agency: swing(StreamId::AGENCY_YEARLY_VARIATION, variations.agency),
             demand_in_level: variations.demand_in_level,
             demand_level: demand.and_then(|swing| swing.variation.start).unwrap_or(0.0),
             demand,
@@ -184,6 +184,9 @@ impl Swings {
 mod tests {
     use super::*;
 
+    /// A swing's stream; the tests hold whichever it is.
+    const ANY: StreamId = StreamId::RETENTION_YEARLY_VARIATION;
+
     fn variation(sd: f64, persistence: f64, national_share: f64) -> Option<YearlyVariation> {
         Some(YearlyVariation { sd, persistence, national_share, start: None, level_sd: 0.0, tail: 0.0 })
     }
@@ -199,12 +202,12 @@ mod tests {
         for (rep, path) in years.iter_mut().enumerate() {
             let national = Key::replication(7, rep as u64);
             let mut swing =
-                Swing::new("x", variation(sd, phi, share), Key::replication(1, rep as u64), national).expect("a swing");
+                Swing::new(ANY, variation(sd, phi, share), Key::replication(1, rep as u64), national).expect("a swing");
             for (year, slot) in path.iter_mut().enumerate() {
                 *slot = swing.enter_year(year as u64);
             }
             let mut other =
-                Swing::new("x", variation(sd, phi, share), Key::replication(2, rep as u64), national).expect("a swing");
+                Swing::new(ANY, variation(sd, phi, share), Key::replication(2, rep as u64), national).expect("a swing");
             other_council[rep] = other.enter_year(0);
         }
         let mean = |xs: &[f64]| xs.iter().sum::<f64>() / xs.len() as f64;
@@ -248,7 +251,7 @@ mod tests {
         for rep in 0..n as u64 {
             let v = Some(YearlyVariation { tail, ..variation(sd, 0.0, 0.3).expect("some") });
             let x =
-                Swing::new("x", v, Key::replication(8, rep), Key::replication(9, rep)).expect("a swing").enter_year(0);
+                Swing::new(ANY, v, Key::replication(8, rep), Key::replication(9, rep)).expect("a swing").enter_year(0);
             middle += usize::from(x.abs() < sd * narrower);
             normal_middle += usize::from(x.abs() < sd * z75);
             ninety += usize::from(x.abs() < sd * Z95);
@@ -266,8 +269,8 @@ mod tests {
 
     #[test]
     fn no_variation_is_no_swing_and_multipliers_change_only_at_the_year() {
-        assert!(Swing::new("x", None, Key::replication(1, 0), Key::replication(1, 0)).is_none());
-        assert!(Swing::new("x", variation(0.0, 0.5, 0.5), Key::replication(1, 0), Key::replication(1, 0)).is_none());
+        assert!(Swing::new(ANY, None, Key::replication(1, 0), Key::replication(1, 0)).is_none());
+        assert!(Swing::new(ANY, variation(0.0, 0.5, 0.5), Key::replication(1, 0), Key::replication(1, 0)).is_none());
         let variations = Variations { leaving: variation(0.2, 0.0, 0.0), ..Variations::default() };
         let mut swings = Swings::new(&variations, Key::replication(1, 0), Key::replication(1, 0));
         swings.month(1);
@@ -292,7 +295,7 @@ mod tests {
         let mut offsets = Vec::with_capacity(n);
         for rep in 0..n as u64 {
             let mut swing =
-                Swing::new("x", known, Key::replication(5, rep), Key::replication(6, rep)).expect("a swing");
+                Swing::new(ANY, known, Key::replication(5, rep), Key::replication(6, rep)).expect("a swing");
             let first = swing.enter_year(0);
             let offset = (first - phi * start) / (1.0 - phi);
             for year in 1..5 {
@@ -314,9 +317,9 @@ mod tests {
         // against the swing without one: year y is phi^(y+1) s + the same fresh part.
         let (sd, phi, start) = (0.3, 0.6, -0.8);
         let keys = (Key::replication(3, 0), Key::replication(4, 0));
-        let mut drawn = Swing::new("x", variation(sd, phi, 0.2), keys.0, keys.1).expect("a swing");
+        let mut drawn = Swing::new(ANY, variation(sd, phi, 0.2), keys.0, keys.1).expect("a swing");
         let known = Some(YearlyVariation { start: Some(start), ..variation(sd, phi, 0.2).expect("some") });
-        let mut started = Swing::new("x", known, keys.0, keys.1).expect("a swing");
+        let mut started = Swing::new(ANY, known, keys.0, keys.1).expect("a swing");
         // Year 0 without a start is stationary (sd x fresh); with one, phi s + sd sqrt(1 - phi^2) fresh.
         let fresh = drawn.enter_year(0) / sd;
         let first = started.enter_year(0);

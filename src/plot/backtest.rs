@@ -3,12 +3,11 @@
 //! style of the other charts.
 
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{
     Area, BASELINE_COLOUR, Dash, DrawResult, Drawable, GRID_BOLD, GRID_LIGHT, LEGEND_CHARS, LEGEND_ROW, OI_BLUE,
-    PlotError, Stroke, Swatch, TEXT, bold_font, clean_text, draw_legend, draw_line, draw_twice, fit_title, font,
-    format_tick, layout_legend, option_stroke, register_fonts, shorten, tick_decimals,
+    PlotError, Stroke, Swatch, TEXT, bold_font, clean_text, draw_legend, draw_line, draw_note, draw_twice, fit_title,
+    font, format_tick, layout_legend, option_stroke, register_fonts, shorten, tick_decimals,
 };
 
 /// Height of the calibration chart (a little taller than the others: both axes are 0-100%).
@@ -175,9 +174,7 @@ fn draw_pit_panel<DB: DrawingBackend>(area: &Area<DB>, panel: &PitPanel, y_max: 
     let bins = panel.shares.len();
     if panel.count == 0 || bins == 0 {
         let body = area.titled(&caption, caption_style)?;
-        let (w, h) = body.dim_in_pixel();
-        let note = font(14.0).color(&TEXT).pos(Pos::new(HPos::Center, VPos::Center));
-        return body.draw(&Text::new("No comparisons", (w as i32 / 2, h as i32 / 2), note));
+        return draw_note(&body, "No comparisons", 14.0);
     }
     let mut chart = ChartBuilder::on(area)
         .caption(caption, caption_style)

@@ -350,14 +350,7 @@ fn draw<DB: DrawingBackend>(root: &Area<DB>, plot: &Plot) -> DrawResult<DB> {
 
     let Some(frame) = plot.frame else {
         let body = root.titled(&title, title_style)?;
-        let (w, h) = body.dim_in_pixel();
-        let note = font(16.0).color(&TEXT).pos(Pos::new(HPos::Center, VPos::Center));
-        body.draw(&Text::new(
-            "No data: the results hold no values for this chart",
-            (w as i32 / 2, h as i32 / 2),
-            note,
-        ))?;
-        return Ok(());
+        return draw_note(&body, "No data: the results hold no values for this chart", 16.0);
     };
 
     let mut legend = plot.legend.clone();
@@ -408,16 +401,7 @@ fn draw<DB: DrawingBackend>(root: &Area<DB>, plot: &Plot) -> DrawResult<DB> {
 
     for layer in &plot.layers {
         match layer {
-            Layer::Band { points, colour, opacity } => {
-                for segment in band_segments(points) {
-                    let outline: Vec<(f64, f64)> = segment
-                        .iter()
-                        .map(|&(x, _, hi)| (x, hi))
-                        .chain(segment.iter().rev().map(|&(x, lo, _)| (x, lo)))
-                        .collect();
-                    chart.plotting_area().draw(&Polygon::new(outline, colour.mix(*opacity).filled()))?;
-                }
-            }
+            Layer::Band { points, colour, opacity } => fill_band(chart.plotting_area(), points, *colour, *opacity)?,
             Layer::Line { points, stroke } => {
                 for segment in line_segments(points) {
                     draw_line(chart.plotting_area(), &segment, *stroke)?;
@@ -444,6 +428,32 @@ fn fit_title<DB: DrawingBackend>(
         }
         chars -= 1;
     }
+}
+
+/// Fills the band between the low and high ends of `points` (x, low, high) in `colour` at
+/// `opacity`, one polygon per run of finite points: every chart's uncertainty bands look alike.
+fn fill_band<DB: DrawingBackend, CT: CoordTranslate<From = (f64, f64)>>(
+    area: &DrawingArea<DB, CT>,
+    points: &[(f64, f64, f64)],
+    colour: RGBColor,
+    opacity: f64,
+) -> DrawResult<DB> {
+    for segment in band_segments(points) {
+        let outline: Vec<(f64, f64)> = segment
+            .iter()
+            .map(|&(x, _, high)| (x, high))
+            .chain(segment.iter().rev().map(|&(x, low, _)| (x, low)))
+            .collect();
+        area.draw(&Polygon::new(outline, colour.mix(opacity).filled()))?;
+    }
+    Ok(())
+}
+
+/// Writes `message` in the middle of `area`, for a chart or panel with nothing to draw.
+fn draw_note<DB: DrawingBackend>(area: &Area<DB>, message: &str, size: f64) -> DrawResult<DB> {
+    let (width, height) = area.dim_in_pixel();
+    let style = font(size).color(&TEXT).pos(Pos::new(HPos::Center, VPos::Center));
+    area.draw(&Text::new(message, (width as i32 / 2, height as i32 / 2), style))
 }
 
 /// Draws one unbroken line in `stroke`'s style (a lone point as a dot, so it is not lost).
@@ -704,9 +714,7 @@ fn draw_sweep_panel<DB: DrawingBackend>(area: &Area<DB>, plot: &SweepPlot, panel
     }
     let (Some((x_lo, x_hi)), Some((y_lo, y_hi))) = (x_range, padded_range(ys, !panel.zero_line)) else {
         let body = area.titled(&clean_text(&panel.title), caption_style)?;
-        let (w, h) = body.dim_in_pixel();
-        let note = font(16.0).color(&TEXT).pos(Pos::new(HPos::Center, VPos::Center));
-        return body.draw(&Text::new("No data for this panel", (w as i32 / 2, h as i32 / 2), note));
+        return draw_note(&body, "No data for this panel", 16.0);
     };
     let mut chart = ChartBuilder::on(area)
         .caption(clean_text(&panel.title), caption_style)
@@ -745,14 +753,7 @@ fn draw_sweep_panel<DB: DrawingBackend>(area: &Area<DB>, plot: &SweepPlot, panel
     }
     for (low, high, opacity) in [(P5, P95, FAN_OUTER_OPACITY), (P25, P75, FAN_INNER_OPACITY)] {
         let band: Vec<(f64, f64, f64)> = points.iter().map(|(x, s)| (*x, low(s), high(s))).collect();
-        for segment in band_segments(&band) {
-            let outline: Vec<(f64, f64)> = segment
-                .iter()
-                .map(|&(x, _, hi)| (x, hi))
-                .chain(segment.iter().rev().map(|&(x, lo, _)| (x, lo)))
-                .collect();
-            chart.plotting_area().draw(&Polygon::new(outline, OI_BLUE.mix(opacity).filled()))?;
-        }
+        fill_band(chart.plotting_area(), &band, OI_BLUE, opacity)?;
     }
     let median: Vec<(f64, f64)> = points.iter().map(|(x, s)| (*x, P50(s))).collect();
     for segment in line_segments(&median) {
@@ -835,9 +836,7 @@ fn draw_survival<DB: DrawingBackend>(root: &Area<DB>, plot: &SurvivalPlot) -> Dr
         .fold(0.0, f64::max);
     if last <= 0.0 {
         let body = root.titled(&title, title_style)?;
-        let (w, h) = body.dim_in_pixel();
-        let note = font(16.0).color(&TEXT).pos(Pos::new(HPos::Center, VPos::Center));
-        return body.draw(&Text::new("No data: no survival curve to draw", (w as i32 / 2, h as i32 / 2), note));
+        return draw_note(&body, "No data: no survival curve to draw", 16.0);
     }
     let strokes = survival_strokes(plot);
     let mut legend: Vec<(Swatch, String)> = plot
@@ -880,14 +879,7 @@ fn draw_survival<DB: DrawingBackend>(root: &Area<DB>, plot: &SurvivalPlot) -> Dr
     for (series, stroke) in plot.series.iter().zip(&strokes) {
         let opacity = if series.emphasis { 0.10 } else { COMPARISON_BAND_OPACITY };
         let band: Vec<(f64, f64, f64)> = step_points(&series.steps).iter().map(|&(x, _, lo, hi)| (x, lo, hi)).collect();
-        for segment in band_segments(&band) {
-            let outline: Vec<(f64, f64)> = segment
-                .iter()
-                .map(|&(x, _, hi)| (x, hi))
-                .chain(segment.iter().rev().map(|&(x, lo, _)| (x, lo)))
-                .collect();
-            chart.plotting_area().draw(&Polygon::new(outline, stroke.colour.mix(opacity).filled()))?;
-        }
+        fill_band(chart.plotting_area(), &band, stroke.colour, opacity)?;
     }
     // Lines over every band; the emphasised line last, so nothing hides it.
     let mut order: Vec<usize> = (0..plot.series.len()).collect();

@@ -13,6 +13,64 @@ use super::param::{GrowthRate, NonNegative, Param, Probability};
 use crate::calendar::YearMonth;
 use crate::route::Route;
 
+/// The name of a drawn parameter's random stream: the parameter's field path in the file
+/// (`retention.hazard_scale`). The engine keys each parameter's draws by this name, so that
+/// scenarios agreeing on a parameter draw the same values and adding a parameter shifts no
+/// other's draws. Each id is declared in an `impl StreamId` beside the struct owning its
+/// field, so a renamed field shows its stream id next to it; the tests below check that every
+/// id is in [`StreamId::ALL`], distinct, and names a real field. Changing an id's text
+/// changes that parameter's draws.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StreamId(&'static str);
+
+impl StreamId {
+    /// Every stream id, in file order.
+    pub const ALL: &[StreamId] = &[
+        StreamId::ESTABLISHMENT_ANNUAL_GROWTH,
+        StreamId::ESTABLISHMENT_YEARLY_VARIATION,
+        StreamId::ESTABLISHMENT_MOVES_WITH_STAFF,
+        StreamId::RETENTION_ANNUAL_LEAVE_PROB,
+        StreamId::RETENTION_HAZARD_SCALE,
+        StreamId::RETENTION_YEARLY_VARIATION,
+        StreamId::ALLOWANCE_HAZARD_RATIO,
+        StreamId::PRESSURE_HAZARD_INCREASE_PER_CASE,
+        StreamId::UNIVERSITY_ANNUAL_INTAKE,
+        StreamId::UNIVERSITY_YEARLY_VARIATION,
+        StreamId::EXPERIENCED_MONTHLY_FILL_PROB,
+        StreamId::EXPERIENCED_PER_MONTH,
+        StreamId::EXPERIENCED_YEARLY_VARIATION,
+        StreamId::WELCOME_HAZARD_RATIO_DURING_CLAWBACK,
+        StreamId::WELCOME_HAZARD_RATIO_AFTER_CLAWBACK,
+        StreamId::WELCOME_RECRUITMENT_MULTIPLIER,
+        StreamId::AGENCY_COVER_SHARE,
+        StreamId::AGENCY_MAX_FTE,
+        StreamId::AGENCY_SUPPLY_CHANGES,
+        StreamId::AGENCY_YEARLY_VARIATION,
+        StreamId::ABSENCE_MONTHLY_START_PROB,
+        StreamId::ABSENCE_MEAN_DURATION_MONTHS,
+        StreamId::DEMAND_ANNUAL_GROWTH,
+        StreamId::DEMAND_YEARLY_VARIATION,
+        StreamId::COSTS_ANNUAL_PAY_AWARD,
+        StreamId::COSTS_AGENCY_PREMIUM,
+    ];
+
+    /// The field path, the text the stream is keyed by.
+    pub fn path(self) -> &'static str {
+        self.0
+    }
+
+    /// The stream of item `index` of a list parameter (`agency.supply_changes[0]`).
+    pub fn element(self, index: usize) -> String {
+        format!("{}[{index}]", self.0)
+    }
+
+    /// The stream of item `index` of a route table's entry `label`, the route's name or
+    /// `default` (`retention.annual_leave_prob.default[0]`).
+    pub fn route_element(self, label: &str, index: usize) -> String {
+        format!("{}.{label}[{index}]", self.0)
+    }
+}
+
 /// A whole scenario file.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
@@ -178,6 +236,12 @@ pub struct EstablishmentSpec {
     pub moves_with_staff: Option<YearlyVariation>,
 }
 
+impl StreamId {
+    pub const ESTABLISHMENT_ANNUAL_GROWTH: StreamId = StreamId("establishment.annual_growth");
+    pub const ESTABLISHMENT_YEARLY_VARIATION: StreamId = StreamId("establishment.yearly_variation");
+    pub const ESTABLISHMENT_MOVES_WITH_STAFF: StreamId = StreamId("establishment.moves_with_staff");
+}
+
 impl Default for EstablishmentSpec {
     fn default() -> Self {
         EstablishmentSpec {
@@ -258,6 +322,13 @@ pub struct RetentionSpec {
     pub yearly_variation: Option<YearlyVariation>,
 }
 
+impl StreamId {
+    /// A table: each band draws on `StreamId::route_element` of it.
+    pub const RETENTION_ANNUAL_LEAVE_PROB: StreamId = StreamId("retention.annual_leave_prob");
+    pub const RETENTION_HAZARD_SCALE: StreamId = StreamId("retention.hazard_scale");
+    pub const RETENTION_YEARLY_VARIATION: StreamId = StreamId("retention.yearly_variation");
+}
+
 impl Default for RetentionSpec {
     fn default() -> Self {
         RetentionSpec {
@@ -328,6 +399,10 @@ pub struct AllowanceSpec {
     pub eligible_grades: Vec<GradeName>,
 }
 
+impl StreamId {
+    pub const ALLOWANCE_HAZARD_RATIO: StreamId = StreamId("retention.allowance.hazard_ratio");
+}
+
 /// Grades as written in files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -362,6 +437,11 @@ pub struct CaseloadPressureSpec {
     pub hazard_increase_per_case: Param<NonNegative>,
     /// The pressure felt is the mean caseload over this many recent months.
     pub averaging_months: u32,
+}
+
+impl StreamId {
+    pub const PRESSURE_HAZARD_INCREASE_PER_CASE: StreamId =
+        StreamId("retention.caseload_pressure.hazard_increase_per_case");
 }
 
 impl Default for CaseloadPressureSpec {
@@ -443,6 +523,11 @@ pub struct UniversitySpec {
     /// councils' starters swing by about a third from one year to the next around their own
     /// level, so a planned intake fixed year after year makes starters look too certain.
     pub yearly_variation: Option<YearlyVariation>,
+}
+
+impl StreamId {
+    pub const UNIVERSITY_ANNUAL_INTAKE: StreamId = StreamId("routes.university.annual_intake");
+    pub const UNIVERSITY_YEARLY_VARIATION: StreamId = StreamId("routes.university.yearly_variation");
 }
 
 impl Default for UniversitySpec {
@@ -542,6 +627,12 @@ pub struct ExperiencedSpec {
     pub vacancy_response: Option<VacancyResponse>,
 }
 
+impl StreamId {
+    pub const EXPERIENCED_MONTHLY_FILL_PROB: StreamId = StreamId("routes.experienced.monthly_fill_prob");
+    pub const EXPERIENCED_PER_MONTH: StreamId = StreamId("routes.experienced.per_month");
+    pub const EXPERIENCED_YEARLY_VARIATION: StreamId = StreamId("routes.experienced.yearly_variation");
+}
+
 /// Hiring from a limited market: experienced hires respond to vacancies less than in
 /// proportion. At the reference vacancy rate each vacant post is filled with
 /// `monthly_fill_prob`; elsewhere the expected hires are those at the reference times
@@ -609,6 +700,12 @@ pub struct WelcomePaymentSpec {
     pub clawback: Clawback,
 }
 
+impl StreamId {
+    pub const WELCOME_HAZARD_RATIO_DURING_CLAWBACK: StreamId = StreamId("welcome_payment.hazard_ratio_during_clawback");
+    pub const WELCOME_HAZARD_RATIO_AFTER_CLAWBACK: StreamId = StreamId("welcome_payment.hazard_ratio_after_clawback");
+    pub const WELCOME_RECRUITMENT_MULTIPLIER: StreamId = StreamId("welcome_payment.recruitment_multiplier");
+}
+
 /// How much of a welcome payment a leaver inside the clawback period repays.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -667,6 +764,14 @@ pub struct AgencySpec {
     pub swing_offset: f64,
 }
 
+impl StreamId {
+    pub const AGENCY_COVER_SHARE: StreamId = StreamId("agency.cover_share");
+    pub const AGENCY_MAX_FTE: StreamId = StreamId("agency.max_fte");
+    /// A list: each change's multiplier draws on `StreamId::element` of it.
+    pub const AGENCY_SUPPLY_CHANGES: StreamId = StreamId("agency.supply_changes");
+    pub const AGENCY_YEARLY_VARIATION: StreamId = StreamId("agency.yearly_variation");
+}
+
 fn is_zero(value: &f64) -> bool {
     *value == 0.0
 }
@@ -704,6 +809,11 @@ pub struct AbsenceSpec {
     pub mean_duration_months: Param<NonNegative>,
 }
 
+impl StreamId {
+    pub const ABSENCE_MONTHLY_START_PROB: StreamId = StreamId("absence.monthly_start_prob");
+    pub const ABSENCE_MEAN_DURATION_MONTHS: StreamId = StreamId("absence.mean_duration_months");
+}
+
 impl Default for AbsenceSpec {
     fn default() -> Self {
         AbsenceSpec {
@@ -734,6 +844,11 @@ pub struct DemandSpec {
     /// swings in growth, adding up year on year, would not do.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub level_swings: bool,
+}
+
+impl StreamId {
+    pub const DEMAND_ANNUAL_GROWTH: StreamId = StreamId("demand.annual_growth");
+    pub const DEMAND_YEARLY_VARIATION: StreamId = StreamId("demand.yearly_variation");
 }
 
 impl Default for DemandSpec {
@@ -823,6 +938,11 @@ pub struct CostsSpec {
     pub asye_grant_gbp: f64,
     /// Market supplements a year per FTE by grade (on top of salary, not uprated).
     pub market_supplement_gbp: GradeSalaries,
+}
+
+impl StreamId {
+    pub const COSTS_ANNUAL_PAY_AWARD: StreamId = StreamId("costs.annual_pay_award");
+    pub const COSTS_AGENCY_PREMIUM: StreamId = StreamId("costs.agency_premium");
 }
 
 impl Default for CostsSpec {
@@ -919,4 +1039,122 @@ sections!(
 /// The section, if it is written and switched on.
 pub fn active<T: Section>(section: &Option<T>) -> Option<&T> {
     section.as_ref().filter(|section| section.is_enabled())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A scenario with every section, optional field, list and route override that a stream
+    /// id can name, so that each id must resolve in its serialised file.
+    fn fully_populated() -> ScenarioSpec {
+        let variation = Some(YearlyVariation {
+            sd: 0.1,
+            persistence: 0.0,
+            national_share: 0.0,
+            start: None,
+            level_sd: 0.0,
+            tail: 0.0,
+        });
+        let bands = vec![Param::fixed(0.1)];
+        let mut retention = RetentionSpec {
+            allowance: Some(AllowanceSpec::default()),
+            caseload_pressure: Some(CaseloadPressureSpec::default()),
+            yearly_variation: variation,
+            ..RetentionSpec::default()
+        };
+        retention.annual_leave_prob = RouteTable {
+            default: bands.clone(),
+            university: Some(bands.clone()),
+            apprenticeship: Some(bands.clone()),
+            step_up: Some(bands.clone()),
+            frontline: Some(bands.clone()),
+            overseas: Some(bands.clone()),
+            experienced: Some(bands),
+        };
+        ScenarioSpec {
+            establishment: Some(EstablishmentSpec {
+                yearly_variation: variation,
+                moves_with_staff: variation,
+                ..EstablishmentSpec::default()
+            }),
+            retention: Some(retention),
+            routes: RoutesSpec {
+                university: Some(UniversitySpec { yearly_variation: variation, ..UniversitySpec::default() }),
+                experienced: Some(ExperiencedSpec {
+                    per_month: Some(Param::fixed(1.0)),
+                    yearly_variation: variation,
+                    ..ExperiencedSpec::default()
+                }),
+                ..RoutesSpec::default()
+            },
+            welcome_payment: Some(WelcomePaymentSpec::default()),
+            agency: Some(AgencySpec {
+                max_fte: Some(Param::fixed(10.0)),
+                supply_changes: vec![SupplyChange {
+                    from: YearMonth::new(2025, 4).expect("a month"),
+                    cover_share_multiplier: Param::fixed(0.9),
+                }],
+                yearly_variation: variation,
+                ..AgencySpec::default()
+            }),
+            absence: Some(AbsenceSpec::default()),
+            demand: Some(DemandSpec { yearly_variation: variation, ..DemandSpec::default() }),
+            costs: Some(CostsSpec::default()),
+            ..ScenarioSpec::default()
+        }
+    }
+
+    /// The value at a field path such as `routes.experienced.per_month` or
+    /// `agency.supply_changes[0]`, if there is one.
+    fn resolve<'a>(file: &'a toml::Value, path: &str) -> Option<&'a toml::Value> {
+        path.split('.').try_fold(file, |value, segment| {
+            let mut parts = segment.split('[');
+            let mut value = value.get(parts.next()?)?;
+            for index in parts {
+                value = value.get(index.strip_suffix(']')?.parse::<usize>().ok()?)?;
+            }
+            Some(value)
+        })
+    }
+
+    #[test]
+    fn stream_ids_are_distinct() {
+        for (i, id) in StreamId::ALL.iter().enumerate() {
+            assert!(!StreamId::ALL[..i].contains(id), "{} appears twice", id.path());
+        }
+    }
+
+    #[test]
+    fn every_declared_stream_id_is_listed_in_all() {
+        // Ids can only be made in this file (the field is private), so reading its
+        // declarations back finds one missing from `ALL`.
+        let source = include_str!("schema.rs");
+        let declared: Vec<&str> = source
+            .split("StreamId(\"")
+            .skip(1)
+            .filter_map(|rest| rest.split_once("\")").map(|(path, _)| path))
+            .filter(|path| path.chars().all(|c| c.is_ascii_lowercase() || c == '_' || c == '.'))
+            .collect();
+        for path in &declared {
+            assert!(StreamId::ALL.iter().any(|id| id.path() == *path), "{path} is not in StreamId::ALL");
+        }
+        assert_eq!(declared.len(), StreamId::ALL.len());
+    }
+
+    #[test]
+    fn every_stream_id_names_a_field_of_the_file() {
+        let file = toml::Value::try_from(fully_populated()).expect("a scenario serialises");
+        for id in StreamId::ALL {
+            assert!(resolve(&file, id.path()).is_some(), "{} names no field", id.path());
+        }
+        let table = StreamId::RETENTION_ANNUAL_LEAVE_PROB;
+        for label in std::iter::once("default").chain(Route::ALL.iter().map(|route| route.name())) {
+            let band = table.route_element(label, 0);
+            assert!(resolve(&file, &band).is_some(), "{band} names no field");
+        }
+        let change = StreamId::AGENCY_SUPPLY_CHANGES.element(0);
+        assert!(resolve(&file, &change).is_some(), "{change} names no field");
+        assert!(resolve(&file, "retention.no_such_field").is_none());
+    }
 }
