@@ -19,8 +19,8 @@ use crate::engine::rng::{mix64, name_hash};
 use crate::init::{self, Calibration};
 use crate::output::manifest::Provenance;
 use crate::output::{OutputFile, format_number};
-use crate::run::{RunSettings, ScenarioRun, run_all};
-use crate::stats::{QUANTILE_METHOD, Summary, annual_values, september_months, summarise};
+use crate::run::{RunSettings, ScenarioRun, simulate_keeping};
+use crate::stats::{QUANTILE_METHOD, Summary, annual_value, septembers, summarise};
 
 /// How a national run is set up.
 #[derive(Debug, Clone)]
@@ -185,19 +185,36 @@ fn project_council(data: &Dataset, area: &Area, settings: &NationalSettings) -> 
         // Every council meets the same national years in a replication.
         national_seed: Some(settings.seed),
     };
-    let Some(run) = run_all(std::slice::from_ref(&generated.scenario), &run_settings).pop() else {
+    // Only each 30 September's figures and totals are kept of each replication.
+    let kept = simulate_keeping(&generated.scenario, &run_settings, |rows| {
+        let value = |month, metric| rows.value(month, metric);
+        septembers(rows.first_date, rows.months)
+            .into_iter()
+            .map(|(year, september)| {
+                let annual = METRICS.map(|metric| annual_value(value, rows.months, september, metric));
+                AtSeptember { year, annual, totals: totals_of(value, rows.months, september) }
+            })
+            .collect::<Vec<_>>()
+    });
+    let Some(first) = kept.first() else {
         return Err("nothing was simulated".to_string());
     };
-    let septembers = september_months(&run);
     let mut figures = Vec::new();
-    for &(year, september) in &septembers {
-        for metric in METRICS {
-            if let Some(values) = annual_values(&run, september, metric) {
-                figures.push(Figure { year, metric, summary: summarise(&values) });
+    for (index, at_first) in first.iter().enumerate() {
+        for (slot, metric) in METRICS.into_iter().enumerate() {
+            // A flow over a year not fully simulated is missing in every replication alike.
+            if at_first.annual[slot].is_some() {
+                let values: Vec<f64> =
+                    kept.iter().map(|septembers| septembers[index].annual[slot].unwrap_or(f64::NAN)).collect();
+                figures.push(Figure { year: at_first.year, metric, summary: summarise(&values) });
             }
         }
     }
-    let totals = septembers.iter().map(|&(year, september)| (year, totals_at(&run, september))).collect();
+    let totals = first
+        .iter()
+        .enumerate()
+        .map(|(index, at_first)| (at_first.year, kept.iter().map(|septembers| septembers[index].totals).collect()))
+        .collect();
     Ok(CouncilProjection {
         name: area.name.clone(),
         code: area.code.clone(),
@@ -208,32 +225,42 @@ fn project_council(data: &Dataset, area: &Area, settings: &NationalSettings) -> 
     })
 }
 
+/// What a national run keeps of one replication at one 30 September.
+struct AtSeptember {
+    year: i32,
+    /// Each of [`METRICS`], as `annual_values` gives it (`None`: a flow over a year not fully
+    /// simulated).
+    annual: [Option<f64>; METRICS.len()],
+    totals: Totals,
+}
+
 /// Each replication's totals at `september` (a month index whose date is September). Flows are
 /// the sums over the 12 months to it, as `annual_values` gives them, and NaN where those
 /// months were not all simulated; except leavers, which before a simulated year are the
 /// engine's own 12-month window (turnover rate x FTE in post), so that the starting turnover
 /// is there too.
 pub fn totals_at(run: &ScenarioRun, september: usize) -> Vec<Totals> {
-    let costs = annual_values(run, september, Metric::CostTotalGbp);
-    let starters = annual_values(run, september, Metric::StartersFte);
-    let leavers = annual_values(run, september, Metric::LeaversFte);
     (0..run.replications as usize)
-        .map(|rep| {
-            let value = |metric| run.value(rep, september, metric);
-            let of_year = |values: &Option<Vec<f64>>| values.as_ref().and_then(|values| values.get(rep)).copied();
-            Totals {
-                fte: value(Metric::FteInPost),
-                vacancy_fte: value(Metric::VacancyFte),
-                agency_fte: value(Metric::AgencyFte),
-                leavers_12m_fte: of_year(&leavers)
-                    .unwrap_or_else(|| value(Metric::TurnoverRate) * value(Metric::FteInPost)),
-                starters_12m_fte: of_year(&starters).unwrap_or(f64::NAN),
-                open_cases: value(Metric::OpenCases),
-                case_holding_fte: value(Metric::CaseHoldingFte),
-                cost_gbp: of_year(&costs).unwrap_or(f64::NAN),
-            }
-        })
+        .map(|rep| totals_of(|month, metric| run.value(rep, month, metric), run.months, september))
         .collect()
+}
+
+/// One replication's totals at `september`, as [`totals_at`] describes them;
+/// `value(month, metric)` reads the replication, which ran `months` months.
+fn totals_of(value: impl Fn(usize, Metric) -> f64 + Copy, months: u32, september: usize) -> Totals {
+    let of_year = |metric| annual_value(value, months, september, metric);
+    let at = |metric| value(september, metric);
+    Totals {
+        fte: at(Metric::FteInPost),
+        vacancy_fte: at(Metric::VacancyFte),
+        agency_fte: at(Metric::AgencyFte),
+        leavers_12m_fte: of_year(Metric::LeaversFte)
+            .unwrap_or_else(|| at(Metric::TurnoverRate) * at(Metric::FteInPost)),
+        starters_12m_fte: of_year(Metric::StartersFte).unwrap_or(f64::NAN),
+        open_cases: at(Metric::OpenCases),
+        case_holding_fte: at(Metric::CaseHoldingFte),
+        cost_gbp: of_year(Metric::CostTotalGbp).unwrap_or(f64::NAN),
+    }
 }
 
 /// England's figures: the councils' totals added up replication by replication (in the

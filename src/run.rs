@@ -100,6 +100,50 @@ pub fn run_all(scenarios: &[Scenario], settings: &RunSettings) -> Vec<ScenarioRu
     runs
 }
 
+/// One replication's rows as the engine writes them: month by month (0 to `months`), every
+/// metric of a month side by side.
+pub struct Rows<'a> {
+    pub first_date: YearMonth,
+    pub months: u32,
+    values: &'a [f64],
+}
+
+impl Rows<'_> {
+    pub fn value(&self, month: usize, metric: metrics::Metric) -> f64 {
+        self.values[month * metrics::COUNT + metric.index()]
+    }
+
+    pub fn date(&self, month: usize) -> YearMonth {
+        self.first_date.plus(month as i32)
+    }
+}
+
+/// Simulates every replication of one scenario in parallel, as [`run_all`] does, but keeps
+/// only what `keep` takes from each replication's rows, in replication order. For callers
+/// that need a few figures of each replication of many scenarios (a national run's 150-odd
+/// councils): storing every metric of every month and laying it out metric by metric cost
+/// them more than simulating. No progress bar.
+pub fn simulate_keeping<T: Send>(
+    scenario: &Scenario,
+    settings: &RunSettings,
+    keep: impl Fn(&Rows<'_>) -> T + Sync,
+) -> Vec<T> {
+    let mut model = Model::build(scenario);
+    model.national_seed = settings.national_seed;
+    let months = settings.months.unwrap_or(scenario.spec.horizon_months);
+    let row = (months as usize + 1) * metrics::COUNT;
+    (0..settings.replications)
+        .into_par_iter()
+        .map_init(
+            || vec![0.0; row],
+            |values, replication| {
+                engine::simulate(&model, settings.seed, u64::from(replication), months, values);
+                keep(&Rows { first_date: model.first_date(), months, values })
+            },
+        )
+        .collect()
+}
+
 /// Simulates the scenarios one at a time, the baseline first, and hands each finished run to
 /// `visit(position, run, baseline)` (`position` in `scenarios`; the baseline's `run` is the
 /// baseline itself) before dropping it. Only the baseline's replications are kept, for the
@@ -215,6 +259,27 @@ mod tests {
     fn shipped(name: &str) -> Scenario {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(name);
         crate::scenario::load(&path).expect("a shipped scenario loads")
+    }
+
+    /// What `simulate_keeping` hands over of each replication is what `run_all` stores.
+    #[test]
+    fn kept_rows_match_the_stored_run() {
+        let scenario = shipped("baseline.toml");
+        let settings =
+            RunSettings { replications: 5, seed: 3, months: Some(14), progress: false, national_seed: Some(9) };
+        let run = run_all(std::slice::from_ref(&scenario), &settings).pop().expect("one run");
+        let kept = simulate_keeping(&scenario, &settings, |rows| {
+            assert_eq!((rows.first_date, rows.months), (run.first_date, run.months));
+            (0..=rows.months as usize)
+                .flat_map(|month| metrics::Metric::ALL.iter().map(move |&metric| rows.value(month, metric)))
+                .collect::<Vec<f64>>()
+        });
+        for (rep, values) in kept.iter().enumerate() {
+            let stored = (0..=run.months as usize)
+                .flat_map(|month| metrics::Metric::ALL.iter().map(move |&metric| (month, metric)))
+                .map(|(month, metric)| run.value(rep, month, metric));
+            assert!(values.iter().zip(stored).all(|(kept, stored)| kept.to_bits() == stored.to_bits()), "{rep}");
+        }
     }
 
     /// One after another, reusing (not clearing) the buffers of the scenario before, a run

@@ -226,8 +226,13 @@ pub struct AnnualFigure {
 
 /// The months of a run (0 to `run.months`) that end on 30 September, with their years.
 pub fn september_months(run: &ScenarioRun) -> Vec<(i32, usize)> {
-    (0..run.rows_per_replication())
-        .map(|month| (run.date(month), month))
+    septembers(run.first_date, run.months)
+}
+
+/// The months 0 to `months` after `first_date` that end on 30 September, with their years.
+pub fn septembers(first_date: YearMonth, months: u32) -> Vec<(i32, usize)> {
+    (0..=months as usize)
+        .map(|month| (first_date.plus(month as i32), month))
         .filter(|(date, _)| date.month() == 9)
         .map(|(date, month)| (date.year(), month))
         .collect()
@@ -270,6 +275,31 @@ pub fn annual_values(run: &ScenarioRun, september: usize, metric: Metric) -> Opt
         Kind::Flow => {
             let first = september.checked_sub(11).filter(|&first| first >= 1)?;
             Some(sum_over_months(run, first..=september, metric))
+        }
+    }
+}
+
+/// One replication's annual value of `metric` for the year ending at `september`, as
+/// [`annual_values`] gives it (the same bits): `value(month, metric)` reads the replication.
+pub fn annual_value(
+    value: impl Fn(usize, Metric) -> f64 + Copy,
+    months: u32,
+    september: usize,
+    metric: Metric,
+) -> Option<f64> {
+    if september > months as usize {
+        return None;
+    }
+    match metric.kind() {
+        Kind::Stock => Some(value(september, metric)),
+        Kind::Flow => {
+            let first = september.checked_sub(11).filter(|&first| first >= 1)?;
+            // Serial, from 0.0, in month order: as `sum_over_months` adds.
+            let mut sum = 0.0;
+            for month in first..=september {
+                sum += value(month, metric);
+            }
+            Some(sum)
         }
     }
 }
