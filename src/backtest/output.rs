@@ -11,13 +11,15 @@
 
 use std::io::{self, Write};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::drift::{DRIFT_FIGURES, OutsideCount};
 use super::england::{self, ActualSource, EnglandComparison};
 use super::scores::{self, PIT_BINS};
 use super::{Accuracy, Backtest, COMPARED, Comparison, HORIZONS, SkipReason};
+use crate::engine::metrics::Metric;
 use crate::output::manifest::Provenance;
+use crate::output::row::{self, CsvRow};
 use crate::output::{BytesFile, FieldBuffer, OutputFile};
 use crate::plot::{self, CalibrationPlot, CalibrationSeries, PitPanel, PitPlot, PlotError};
 use crate::stats::QUANTILE_METHOD;
@@ -58,7 +60,70 @@ pub const ROWS_HEADER: [&str; 26] = [
     "naive_empirical_interval_score",
 ];
 
-/// The columns of `backtest_summary.csv`.
+/// One row of `backtest_summary.csv`: a figure's scores at one horizon. `wfsim backtest`
+/// writes it and the report's "how far to trust" section reads the shipped copy, so the two
+/// cannot drift apart. Shares and means over no comparisons are empty (NaN), and so is the
+/// share outside the observed range for the figures not checked for drift.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SummaryRow {
+    pub metric: Metric,
+    pub horizon_years: i32,
+    pub count: usize,
+    #[serde(with = "row::number")]
+    pub model_median_abs_error: f64,
+    #[serde(with = "row::number")]
+    pub naive_median_abs_error: f64,
+    #[serde(with = "row::number")]
+    pub model_in_50: f64,
+    #[serde(with = "row::number")]
+    pub model_in_90: f64,
+    pub naive_empirical_count: usize,
+    #[serde(with = "row::number")]
+    pub naive_empirical_in_50: f64,
+    #[serde(with = "row::number")]
+    pub naive_empirical_in_90: f64,
+    #[serde(with = "row::number")]
+    pub model_interval_score: f64,
+    #[serde(with = "row::number")]
+    pub model_interval_score_paired: f64,
+    #[serde(with = "row::number")]
+    pub naive_empirical_interval_score: f64,
+    #[serde(with = "row::number")]
+    pub interval_score_ratio: f64,
+    #[serde(with = "row::number")]
+    pub share_model_closer: f64,
+    #[serde(with = "row::number")]
+    pub share_outside_observed_range: f64,
+}
+
+impl CsvRow for SummaryRow {
+    const COLUMNS: &'static [&'static str] = &SUMMARY_HEADER;
+}
+
+impl From<&Accuracy> for SummaryRow {
+    fn from(a: &Accuracy) -> SummaryRow {
+        SummaryRow {
+            metric: a.metric,
+            horizon_years: a.horizon_years,
+            count: a.count,
+            model_median_abs_error: a.model_median_abs_error,
+            naive_median_abs_error: a.naive_median_abs_error,
+            model_in_50: a.model_in_50,
+            model_in_90: a.model_in_90,
+            naive_empirical_count: a.naive_empirical_count,
+            naive_empirical_in_50: a.naive_empirical_in_50,
+            naive_empirical_in_90: a.naive_empirical_in_90,
+            model_interval_score: a.model_interval_score,
+            model_interval_score_paired: a.model_interval_score_paired,
+            naive_empirical_interval_score: a.naive_empirical_interval_score,
+            interval_score_ratio: a.interval_score_ratio,
+            share_model_closer: a.share_model_closer,
+            share_outside_observed_range: a.outside_observed_range.map_or(f64::NAN, |count| count.share()),
+        }
+    }
+}
+
+/// The columns of `backtest_summary.csv`, in [`SummaryRow`]'s field order.
 pub const SUMMARY_HEADER: [&str; 16] = [
     "metric",
     "horizon_years",
@@ -157,32 +222,11 @@ impl OutputFile for SummaryCsv<'_> {
     }
 
     fn write(&self, out: &mut dyn Write) -> io::Result<()> {
-        let mut writer = csv::Writer::from_writer(out);
-        writer.write_record(SUMMARY_HEADER)?;
-        let mut field = FieldBuffer::default();
-        let mut record = csv::StringRecord::new();
+        // The header is written from `COLUMNS`, the one list the reader checks.
+        let mut writer = csv::WriterBuilder::new().has_headers(false).from_writer(out);
+        writer.write_record(SummaryRow::COLUMNS)?;
         for row in self.rows {
-            record.clear();
-            record.push_field(row.metric.name());
-            record.push_field(field.display(row.horizon_years));
-            record.push_field(field.display(row.count));
-            for value in [row.model_median_abs_error, row.naive_median_abs_error, row.model_in_50, row.model_in_90] {
-                record.push_field(field.number(value));
-            }
-            record.push_field(field.display(row.naive_empirical_count));
-            for value in [
-                row.naive_empirical_in_50,
-                row.naive_empirical_in_90,
-                row.model_interval_score,
-                row.model_interval_score_paired,
-                row.naive_empirical_interval_score,
-                row.interval_score_ratio,
-                row.share_model_closer,
-                row.outside_observed_range.map_or(f64::NAN, |count| count.share()),
-            ] {
-                record.push_field(field.number(value));
-            }
-            writer.write_record(&record)?;
+            writer.serialize(SummaryRow::from(row))?;
         }
         writer.flush()
     }

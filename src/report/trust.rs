@@ -6,8 +6,6 @@
 
 use std::fmt::Write;
 
-use serde::Deserialize;
-
 use super::html::escape;
 use crate::engine::metrics::Metric;
 use crate::format::whole_percent;
@@ -15,17 +13,7 @@ use crate::format::whole_percent;
 /// The shipped summary of `wfsim backtest --all --reps 200` (seed 1).
 pub const SHIPPED_SUMMARY: &str = include_str!("../../data/backtest_summary.csv");
 
-/// The columns of a summary row the report reads (others are ignored).
-#[derive(Debug, Clone, Deserialize)]
-pub struct SummaryRow {
-    pub metric: Metric,
-    pub horizon_years: i32,
-    pub count: usize,
-    pub model_median_abs_error: f64,
-    pub naive_median_abs_error: f64,
-    pub model_in_90: f64,
-    pub interval_score_ratio: f64,
-}
+pub use crate::backtest::output::SummaryRow;
 
 /// The figures a reader is told about, with their names in plain words.
 const FIGURES: [(Metric, &str); 5] = [
@@ -38,7 +26,7 @@ const FIGURES: [(Metric, &str); 5] = [
 
 /// Reads a summary file's rows; `None` if it cannot be read (the section is then left out).
 pub fn read(text: &str) -> Option<Vec<SummaryRow>> {
-    csv::Reader::from_reader(text.as_bytes()).deserialize().collect::<Result<Vec<SummaryRow>, _>>().ok()
+    crate::output::row::read_rows(text.as_bytes()).ok()
 }
 
 /// How a figure's projections compare with "no change, with the usual swing", from its
