@@ -813,7 +813,7 @@ impl<'a> Panel<'a> {
         let mut residuals = Vec::new();
         let mut by_size = Vec::new();
         let (mut products, mut squares_a, mut squares_b, mut runs) = (0.0, 0.0, 0.0, 0usize);
-        // Successive deviations themselves, for a series not demeaned.
+        // Successive deviations themselves, gathered only for a series not demeaned.
         let mut successive = Vec::new();
         let mut lengths = Vec::new();
         for (code, values) in &self.series {
@@ -824,7 +824,7 @@ impl<'a> Panel<'a> {
                 by_size.extend(own.iter().map(|&(_, r)| (size.ln(), r)));
             }
             lengths.push(own.len() as f64);
-            for pair in own.windows(2) {
+            for pair in own.windows(2).filter(|_| !demeaned) {
                 if pair[1].0 == pair[0].0 + 1 {
                     successive.push([pair[0].1, pair[1].1]);
                 }
@@ -843,11 +843,10 @@ impl<'a> Panel<'a> {
         // successive changes and 2s to their variance; taken out, rho is that of the swings.
         let s = white_noise_variance;
         let change_variance = (squares_a + squares_b) / (2.0 * runs.max(1) as f64) - 2.0 * s;
-        let pair_variances = (covariance(&successive, 0, 0), covariance(&successive, 1, 1));
-        let persistence = if !demeaned && successive.len() >= MIN_REGRESSION_YEARS {
-            if pair_variances.0 > 0.0 && pair_variances.1 > 0.0 {
-                let correlation = covariance(&successive, 0, 1) / (pair_variances.0 * pair_variances.1).sqrt();
-                correlation.clamp(0.0, 0.9)
+        let persistence = if successive.len() >= MIN_REGRESSION_YEARS {
+            let (before, after) = (covariance(&successive, 0, 0), covariance(&successive, 1, 1));
+            if before > 0.0 && after > 0.0 {
+                (covariance(&successive, 0, 1) / (before * after).sqrt()).clamp(0.0, 0.9)
             } else {
                 0.0
             }

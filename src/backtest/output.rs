@@ -97,7 +97,24 @@ pub struct SummaryRow {
 }
 
 impl CsvRow for SummaryRow {
-    const COLUMNS: &'static [&'static str] = &SUMMARY_HEADER;
+    const COLUMNS: &'static [&'static str] = &[
+        "metric",
+        "horizon_years",
+        "count",
+        "model_median_abs_error",
+        "naive_median_abs_error",
+        "model_in_50",
+        "model_in_90",
+        "naive_empirical_count",
+        "naive_empirical_in_50",
+        "naive_empirical_in_90",
+        "model_interval_score",
+        "model_interval_score_paired",
+        "naive_empirical_interval_score",
+        "interval_score_ratio",
+        "share_model_closer",
+        "share_outside_observed_range",
+    ];
 }
 
 impl From<&Accuracy> for SummaryRow {
@@ -122,26 +139,6 @@ impl From<&Accuracy> for SummaryRow {
         }
     }
 }
-
-/// The columns of `backtest_summary.csv`, in [`SummaryRow`]'s field order.
-pub const SUMMARY_HEADER: [&str; 16] = [
-    "metric",
-    "horizon_years",
-    "count",
-    "model_median_abs_error",
-    "naive_median_abs_error",
-    "model_in_50",
-    "model_in_90",
-    "naive_empirical_count",
-    "naive_empirical_in_50",
-    "naive_empirical_in_90",
-    "model_interval_score",
-    "model_interval_score_paired",
-    "naive_empirical_interval_score",
-    "interval_score_ratio",
-    "share_model_closer",
-    "share_outside_observed_range",
-];
 
 /// The columns of `backtest_england.csv`.
 pub const ENGLAND_HEADER: [&str; 14] = [
