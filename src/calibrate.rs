@@ -763,7 +763,8 @@ impl<'a> Panel<'a> {
     }
 
     /// Growth: one mean for every council (councils' own trends barely carry on: year-to-year
-    /// correlation of growth is about zero or negative), and its swings.
+    /// correlation of growth is about zero or negative), and its swings, those that last
+    /// (`blip_variance` says what of a year's spread is blips in the returns).
     fn growth(&self, what: &str) -> GrowthFit {
         let all: Vec<f64> = self.series.iter().flat_map(|(_, values)| values.iter().map(|(_, v)| *v)).collect();
         let centre = mean(&all);
@@ -873,7 +874,7 @@ impl<'a> Panel<'a> {
             let swings = (robust - s * kept_noise).max(0.0);
             if kept_swings > 0.0 { swings / kept_swings + s } else { robust }
         } else {
-            robust
+            robust - blip_variance(&self.series, |code, year, value| value - centre(code) - years[&year].0)
         };
         let effects: Vec<f64> = years.values().map(|(effect, _)| *effect).collect();
         let sampling = years.values().map(|(_, n)| own_variance / *n as f64).sum::<f64>() / years.len().max(1) as f64;
@@ -892,6 +893,59 @@ impl<'a> Panel<'a> {
             size_slope,
         }
     }
+}
+
+/// The part of a growth's yearly variance that does not add up over the years: a post counted
+/// in one year's return and not the next shows as a growth one year and its reverse the next,
+/// which a year's spread takes for growth that lasts. For growth that lasts a year and passes
+/// (the panel's: successive years' growths hardly correlate), the spread of h years' growth
+/// is h times a year's; a blip adds the same (its count's variance twice: in and out) whatever
+/// h. So a straight line through the robust variances of 1, 2, ... years' summed deviations
+/// has the lasting variance as its slope and what the blips add to any span as its
+/// intercept; this returns the intercept (never below 0, never above a year's variance), or 0
+/// with fewer than two horizons of `MIN_REGRESSION_YEARS` sums each. `deviation` gives a
+/// council's deviation in a year.
+fn blip_variance(series: &[(String, Vec<(i32, f64)>)], deviation: impl Fn(&str, i32, f64) -> f64) -> f64 {
+    let mut sums: Vec<Vec<f64>> = vec![Vec::new(); MAX_BLIP_HORIZON];
+    for (code, values) in series {
+        let own: Vec<(i32, f64)> = values.iter().map(|&(y, v)| (y, deviation(code, y, v))).collect();
+        for start in 0..own.len() {
+            let mut sum = 0.0;
+            for (h, &(year, value)) in own[start..].iter().enumerate().take(MAX_BLIP_HORIZON) {
+                if year != own[start].0 + h as i32 {
+                    break;
+                }
+                sum += value;
+                sums[h].push(sum);
+            }
+        }
+    }
+    let points: Vec<[f64; 2]> = sums
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.len() >= MIN_REGRESSION_YEARS)
+        .map(|(h, s)| [(h + 1) as f64, robust_variance(s)])
+        .collect();
+    if points.len() < 2 {
+        return 0.0;
+    }
+    let (slope, intercept) = line(&points);
+    let one_year = points[0][1];
+    if slope <= 0.0 { 0.0 } else { intercept.clamp(0.0, one_year) }
+}
+
+/// Horizons (years) whose summed growths `blip_variance` reads.
+const MAX_BLIP_HORIZON: usize = 5;
+
+/// The least-squares line through points (x, y): (slope, intercept).
+fn line(points: &[[f64; 2]]) -> (f64, f64) {
+    let n = points.len() as f64;
+    let mx = points.iter().map(|p| p[0]).sum::<f64>() / n;
+    let my = points.iter().map(|p| p[1]).sum::<f64>() / n;
+    let sxx: f64 = points.iter().map(|p| (p[0] - mx) * (p[0] - mx)).sum();
+    let sxy: f64 = points.iter().map(|p| (p[0] - mx) * (p[1] - my)).sum();
+    let slope = if sxx > 0.0 { sxy / sxx } else { 0.0 };
+    (slope, my - slope * mx)
 }
 
 /// The year-to-year correlation of swings when the panel has fewer than three years in a row

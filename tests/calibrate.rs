@@ -293,3 +293,32 @@ fn whether_growth_lasts_is_measured_from_the_first_three_years() {
         assert!((fitted - persistence).abs() < 0.12, "persistence {fitted} against {persistence}");
     }
 }
+
+#[test]
+fn one_year_blips_in_funded_posts_are_not_taken_for_growth_that_lasts() {
+    // 800 councils over 8 years. Funded posts follow a random walk in logs (sd 0.05 a year);
+    // each return then counts them off by a blip of its own (sd 0.03 in logs) that the next
+    // return does not repeat. A year's growth spreads by sqrt(0.05^2 + 2 x 0.03^2) = 0.066;
+    // the posts' own swings the engine is given are the lasting 0.05, with or without blips.
+    let lasting_sd = 0.05f64;
+    for blip_sd in [0.0f64, 0.03] {
+        let mut normals = Normals(20_261_206);
+        let header = dataset::CSV.lines().next().expect("a header");
+        let mut csv = format!("{header}\n");
+        for council in 0..800 {
+            let mut posts = 300.0f64;
+            for year in 2017..=2024 {
+                if year > 2017 {
+                    posts *= (0.03 + lasting_sd * normals.next()).exp();
+                }
+                let counted = posts * (blip_sd * normals.next()).exp();
+                csv.push_str(&row(year, council, 150.0, counted - 150.0, 10.0));
+            }
+        }
+        let data = Dataset::parse(&csv).expect("the simulated panel parses");
+        let fit = PanelFit::fit(&data, 2024).expect("fits");
+        let fitted = fit.establishment_growth.variation.sd;
+        assert!((fitted - lasting_sd).abs() < 0.006, "blips {blip_sd}: lasting sd {fitted} against {lasting_sd}");
+        assert!(fit.moves_with_staff.variation.sd < 0.01, "no staff move with posts here");
+    }
+}

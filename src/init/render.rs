@@ -266,7 +266,10 @@ fn establishment(edit: &mut Editor, figures: &Figures, fitted: &Fitted) -> Resul
     edit.set(
         "establishment.yearly_variation",
         variation(&panel.establishment_variation),
-        &format!("swings a year in logs, {}{}", panel.label, panel.size_note),
+        &format!(
+            "lasting swings a year in logs (blips in the returns, reversed the next year, taken out), {}{}",
+            panel.label, panel.size_note
+        ),
     )?;
     edit.set(
         "establishment.moves_with_staff",
