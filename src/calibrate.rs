@@ -56,6 +56,8 @@ pub struct PanelFit {
     pub agency_response: AgencyResponseFit,
     pub establishment_growth: GrowthFit,
     pub moves_with_staff: MovesFit,
+    /// How funded posts' growth goes with the year's swings of turnover and starters.
+    pub posts_with_swings: PostsWithSwingsFit,
     /// The trend of open cases (its mean; baselines take the swings from `open_cases`).
     pub demand_growth: GrowthFit,
     /// Open cases' level, swinging around each council's own.
@@ -253,6 +255,64 @@ pub struct MovesFit {
     pub variation: YearlyVariation,
     /// Council-year pairs used.
     pub observations: usize,
+}
+
+/// Funded posts follow staff: in a year when more leave than usual councils grow posts less
+/// (some leavers' posts go with them), and in a year when more join, more (posts made for
+/// them). Read by least squares of posts' growth (around the common trend and the year's
+/// national growth) on the same council-year's deviations of turnover and of starters per
+/// FTE in post (in logs, around the council's own level and the year's national one). The
+/// turnover deviations carry the luck of who leaves as well as the swings, so the leaving
+/// coefficient errs toward 0. The two explain little of posts' own spread (about 4%), which
+/// is left as it is; what they change is how vacancies move, since posts then move with the
+/// flows that open and fill them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PostsWithSwingsFit {
+    pub what: String,
+    /// Change in funded posts' log growth per unit log swing of the leaving rate.
+    pub leaving: f64,
+    /// Change in funded posts' log growth per unit log swing of starters (a baseline's
+    /// NQSW intake carries starters' swings).
+    pub intake: f64,
+    /// Council-years used.
+    pub observations: usize,
+}
+
+impl PostsWithSwingsFit {
+    fn fit(
+        posts: &BTreeMap<(String, i32), f64>,
+        turnover: &BTreeMap<(String, i32), f64>,
+        starters: &BTreeMap<(String, i32), f64>,
+    ) -> PostsWithSwingsFit {
+        let rows: Vec<[f64; 3]> = posts
+            .iter()
+            .filter_map(|(key, &growth)| Some([growth, *turnover.get(key)?, *starters.get(key)?]))
+            .collect();
+        let (leaving, intake) = if rows.len() >= MIN_REGRESSION_YEARS { two_regressors(&rows) } else { (0.0, 0.0) };
+        PostsWithSwingsFit {
+            what: "funded posts' growth (in logs) per unit log swing of turnover and of starters in the same year"
+                .to_string(),
+            leaving: round(leaving),
+            intake: round(intake),
+            observations: rows.len(),
+        }
+    }
+}
+
+/// Least squares of y on x1 and x2 with an intercept, rows [y, x1, x2]: (b1, b2), or zeros
+/// when x1 and x2 do not vary independently.
+fn two_regressors(rows: &[[f64; 3]]) -> (f64, f64) {
+    let n = rows.len() as f64;
+    let mean = |i: usize| rows.iter().map(|r| r[i]).sum::<f64>() / n;
+    let (my, m1, m2) = (mean(0), mean(1), mean(2));
+    let co = |i: usize, mi: f64, j: usize, mj: f64| rows.iter().map(|r| (r[i] - mi) * (r[j] - mj)).sum::<f64>();
+    let (s11, s22, s12) = (co(1, m1, 1, m1), co(2, m2, 2, m2), co(1, m1, 2, m2));
+    let (s1y, s2y) = (co(1, m1, 0, my), co(2, m2, 0, my));
+    let determinant = s11 * s22 - s12 * s12;
+    if determinant <= 1e-12 * s11 * s22 || determinant <= 0.0 {
+        return (0.0, 0.0);
+    }
+    ((s22 * s1y - s12 * s2y) / determinant, (s11 * s2y - s12 * s1y) / determinant)
 }
 
 /// One council's own levels.
@@ -540,6 +600,11 @@ impl PanelFit {
             );
         }
         let moves_with_staff = MovesFit::fit(&moves);
+        let posts_with_swings = PostsWithSwingsFit::fit(
+            &establishment.deviations(false),
+            &turnover.deviations(true),
+            &starters.deviations(true),
+        );
         let demand_growth = demand.growth("open cases, growth a year");
         // Funded posts' own swings are what is left when the moves are taken out.
         let mut establishment_growth = establishment.growth("funded posts (FTE in post plus vacancies), growth a year");
@@ -590,6 +655,7 @@ impl PanelFit {
             agency_response,
             establishment_growth,
             moves_with_staff,
+            posts_with_swings,
             demand_growth,
             open_cases: LevelFit {
                 what: "open cases in logs: the swings of a year around a council's own level, as caseloads need them beyond FTE's".to_string(),
@@ -713,6 +779,27 @@ impl<'a> Panel<'a> {
 
     /// The mean across councils of each year's deviations from the councils' own means: the
     /// national swing of the year.
+    /// Each council-year's deviation from the council's own mean (`demeaned`) or the common
+    /// mean, less the year's national effect, by (code, year).
+    fn deviations(&self, demeaned: bool) -> BTreeMap<(String, i32), f64> {
+        let all: Vec<f64> = self.series.iter().flat_map(|(_, values)| values.iter().map(|(_, v)| *v)).collect();
+        let common = mean(&all);
+        let own: BTreeMap<&str, f64> = self
+            .series
+            .iter()
+            .map(|(code, values)| (code.as_str(), mean(&values.iter().map(|(_, v)| *v).collect::<Vec<_>>())))
+            .collect();
+        let centre = |code: &str| if demeaned { own[code] } else { common };
+        let years = self.year_effects(centre);
+        let mut deviations = BTreeMap::new();
+        for (code, values) in &self.series {
+            for &(year, value) in values {
+                deviations.insert((code.clone(), year), value - centre(code) - years[&year].0);
+            }
+        }
+        deviations
+    }
+
     fn year_effects(&self, centre: impl Fn(&str) -> f64) -> BTreeMap<i32, (f64, usize)> {
         let mut sums: BTreeMap<i32, (f64, usize)> = BTreeMap::new();
         for (code, values) in &self.series {

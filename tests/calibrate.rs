@@ -322,3 +322,37 @@ fn one_year_blips_in_funded_posts_are_not_taken_for_growth_that_lasts() {
         assert!(fit.moves_with_staff.variation.sd < 0.01, "no staff move with posts here");
     }
 }
+
+#[test]
+fn posts_that_follow_the_years_leavers_and_starters_are_fitted_back() {
+    // 800 councils over 8 years. Turnover and starters per FTE swing around each council's
+    // own level (sd 0.3 and 0.35 in logs, year by year); funded posts grow by 3% a year, less
+    // 0.1 per unit of the turnover swing, plus 0.2 per unit of the starters swing, plus swings
+    // of their own (sd 0.05). FTE in post stays at 200, so nothing moves with staff.
+    let (leaving, intake) = (-0.1f64, 0.2f64);
+    let mut normals = Normals(20_261_207);
+    let header = dataset::CSV.lines().next().expect("a header");
+    let mut csv = format!("{header}\n");
+    for council in 0..800 {
+        let mut posts = 300.0f64;
+        let (turnover_level, starters_level) =
+            (0.15 * (0.2 * normals.next()).exp(), 0.15 * (0.2 * normals.next()).exp());
+        for year in 2017..=2024 {
+            let (turnover_swing, starters_swing) = (0.3 * normals.next(), 0.35 * normals.next());
+            if year > 2017 {
+                posts *= (0.03 + leaving * turnover_swing + intake * starters_swing + 0.05 * normals.next()).exp();
+            }
+            let fte = 200.0;
+            let leavers = fte * turnover_level * turnover_swing.exp();
+            let starters = fte * starters_level * starters_swing.exp();
+            csv.push_str(&format!(
+                "{year},Reporting year,Local authority,E92000001,England,R0,Region 0,{council},C{council},Council {council},{fte},{fte},{starters},{starters},{leavers},{leavers},x,x,10,10,x,x,x,x,{vacancies},x,x,{fte},3000,x,x,x\n",
+                vacancies = posts - fte,
+            ));
+        }
+    }
+    let data = Dataset::parse(&csv).expect("the simulated panel parses");
+    let fit = PanelFit::fit(&data, 2024).expect("fits").posts_with_swings;
+    assert!((fit.leaving - leaving).abs() < 0.015, "leaving {} against {leaving}", fit.leaving);
+    assert!((fit.intake - intake).abs() < 0.015, "intake {} against {intake}", fit.intake);
+}

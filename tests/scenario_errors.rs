@@ -723,3 +723,20 @@ fn a_bad_swing_of_the_nqsw_intake_is_an_error_at_its_place() {
         "expected a standard deviation from 0 to 2 (in logs), got -0.3",
     );
 }
+
+#[test]
+fn posts_following_the_swings_out_of_range_is_an_error_at_its_place() {
+    let dir = TempDir::new().expect("temp dir");
+    let text = format!("{MINIMAL}[establishment]\ngrowth_with_swings = {{ leaving = -2.0, intake = 0.05 }}\n");
+    let path = write(&dir, "bad.toml", &text);
+    let errors = errors(&path);
+    assert_eq!(errors.len(), 1, "{}", render(&errors));
+    assert_error(
+        &errors[0],
+        &path,
+        4,
+        34,
+        "establishment.growth_with_swings.leaving",
+        "expected a change in log growth per unit log swing from -1 to 1, got -2",
+    );
+}

@@ -52,6 +52,12 @@ pub fn execute(args: &Args) -> Result<(), Failure> {
             v.sd, v.persistence, v.national_share
         );
     }
+    let follows = &fit.posts_with_swings;
+    let _ = writeln!(
+        stdout,
+        "funded posts grow {} more in logs per unit log swing of turnover, {} per unit of starters",
+        follows.leaving, follows.intake
+    );
     let response = &fit.agency_response;
     let _ = writeln!(
         stdout,

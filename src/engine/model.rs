@@ -304,6 +304,7 @@ impl Model {
             intake: schema::active(&spec.routes.university).and_then(|u| u.yearly_variation),
             establishment: establishment_spec.and_then(|e| e.yearly_variation),
             moves: establishment_spec.and_then(|e| e.moves_with_staff),
+            establishment_with: establishment_spec.and_then(|e| e.growth_with_swings).unwrap_or_default(),
             agency: agency_spec.and_then(|a| a.yearly_variation),
             demand: demand_spec.and_then(|d| d.yearly_variation),
             demand_in_level: spec.demand.as_ref().is_some_and(|d| d.level_swings),

@@ -10,7 +10,7 @@
 //! in October they are the DfE's years to 30 September.
 
 use super::rng::{Key, Process, name_hash};
-use crate::scenario::schema::{StreamId, YearlyVariation};
+use crate::scenario::schema::{GrowthWithSwings, StreamId, YearlyVariation};
 use crate::stats::NORMAL_Z95 as Z95;
 
 /// One swinging quantity's state in one replication.
@@ -72,6 +72,11 @@ impl Swing {
         };
         self.log_multiplier
     }
+
+    /// This year's log multiplier around the replication's level (its swing alone).
+    pub fn deviation(&self) -> f64 {
+        self.log_multiplier - self.level_offset
+    }
 }
 
 /// A standard normal `z` given tails of weight `tail` (Tukey's h): z exp(tail z^2 / 2),
@@ -98,6 +103,8 @@ pub(super) struct Swings {
     moves: Option<Swing>,
     agency: Option<Swing>,
     demand: Option<Swing>,
+    /// How funded posts' growth goes with the leaving and intake swings.
+    establishment_with: GrowthWithSwings,
     /// Whether demand swings the level (see `Variations::demand_in_level`), and last year's
     /// level swing.
     demand_in_level: bool,
@@ -125,6 +132,8 @@ pub(super) struct Variations {
     pub moves: Option<YearlyVariation>,
     pub agency: Option<YearlyVariation>,
     pub demand: Option<YearlyVariation>,
+    /// How funded posts' growth goes with the leaving and intake swings (zeros: not at all).
+    pub establishment_with: GrowthWithSwings,
     /// The demand swings move the level of open cases (`DemandSpec::level_swings`).
     pub demand_in_level: bool,
 }
@@ -142,6 +151,7 @@ impl Swings {
             establishment: swing(StreamId::ESTABLISHMENT_YEARLY_VARIATION, variations.establishment),
             moves: swing(StreamId::ESTABLISHMENT_MOVES_WITH_STAFF, variations.moves),
             agency: swing(StreamId::AGENCY_YEARLY_VARIATION, variations.agency),
+            establishment_with: variations.establishment_with,
             demand_in_level: variations.demand_in_level,
             demand_level: demand.and_then(|swing| swing.variation.start).unwrap_or(0.0),
             demand,
@@ -166,7 +176,11 @@ impl Swings {
         self.fill_multiplier = log(&mut self.fill).exp();
         self.intake_multiplier = log(&mut self.intake).exp();
         self.agency_multiplier = log(&mut self.agency).exp();
-        self.establishment_log_growth = log(&mut self.establishment);
+        let deviation = |swing: &Option<Swing>| swing.as_ref().map_or(0.0, Swing::deviation);
+        let with = self.establishment_with;
+        self.establishment_log_growth = log(&mut self.establishment)
+            + with.leaving * deviation(&self.leaving)
+            + with.intake * deviation(&self.intake);
         let demand = log(&mut self.demand);
         self.demand_log_growth = if self.demand_in_level {
             // This year's level less last year's: the growth that moves the level there.

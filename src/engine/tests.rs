@@ -628,3 +628,47 @@ fn the_nqsw_intake_swings_by_its_yearly_multiplier() {
         }
     }
 }
+
+#[test]
+fn funded_posts_grow_with_the_years_swings_of_leaving_and_intake() {
+    // 200 funded posts, no growth of their own. Leaving's swing is ln 1.5 in the first year
+    // and half that in the second, the intake's ln 2 and half that (starts of twice those,
+    // persistence 0.5, fresh parts of 1e-9). With posts growing -0.1 per unit of leaving's
+    // swing and +0.2 per unit of the intake's, posts stand at 200 x 1.5^-0.1 x 2^0.2 after
+    // a year and at that x 1.5^-0.05 x 2^0.1 after two; without the link, at 200.
+    let text = |with: &str| {
+        format!(
+            r#"
+            start = "2024-10"
+            [initial]
+            fte_in_post = 100
+            headcount = 100
+            vacancy_rate = 0.5
+            route_shares = {{ experienced = 1.0 }}
+            [establishment]
+            {with}
+            [retention]
+            band_edges_months = []
+            annual_leave_prob = {{ default = [0.1] }}
+            yearly_variation = {{ sd = 1e-9, persistence = 0.5, start = {leaving} }}
+            [routes.university]
+            annual_intake = 10
+            intake_months = [9]
+            intake_shares = [1.0]
+            yearly_variation = {{ sd = 1e-9, persistence = 0.5, start = {intake} }}
+            "#,
+            leaving = 2.0 * 1.5f64.ln(),
+            intake = 2.0 * 2.0f64.ln(),
+        )
+    };
+    let first = 200.0 * 1.5f64.powf(-0.1) * 2.0f64.powf(0.2);
+    let linked = "growth_with_swings = { leaving = -0.1, intake = 0.2 }";
+    for (with, expected) in [("", [200.0, 200.0]), (linked, [first, first * 1.5f64.powf(-0.05) * 2.0f64.powf(0.1)])] {
+        for rows in run(&text(with), 3, 24) {
+            for (month, expected) in [12, 24].into_iter().zip(expected) {
+                let posts = at(&rows, month, Metric::EstablishmentFte);
+                assert!((posts - expected).abs() < 1e-6, "{with:?} month {month}: {posts} against {expected}");
+            }
+        }
+    }
+}

@@ -12,7 +12,7 @@ use crate::dataset::{Area, Dataset, Field, Level};
 use crate::engine::metrics::Metric;
 use crate::run::{RunSettings, run_all};
 use crate::scenario::Scenario;
-use crate::scenario::schema::YearlyVariation;
+use crate::scenario::schema::{GrowthWithSwings, YearlyVariation};
 
 /// The parameters fitted for an area-year: everything but the scale on leaving, which
 /// [`scale_on_leaving`] finds by simulation.
@@ -338,6 +338,8 @@ pub(super) struct PanelBasis {
     pub establishment_growth: f64,
     pub establishment_variation: YearlyVariation,
     pub moves_variation: YearlyVariation,
+    /// How funded posts' growth goes with the leaving and intake swings.
+    pub posts_with_swings: GrowthWithSwings,
     pub demand_growth: f64,
     /// Swings of the level of open cases (scaled to the area).
     pub demand_variation: YearlyVariation,
@@ -452,6 +454,10 @@ impl PanelBasis {
                 fit.establishment_growth.size_slope,
             )),
             moves_variation: scaled(fit.moves_with_staff.variation),
+            posts_with_swings: GrowthWithSwings {
+                leaving: fit.posts_with_swings.leaving,
+                intake: fit.posts_with_swings.intake,
+            },
             demand_growth: fit.demand_growth.mean,
             demand_variation: scaled(sized(fit.open_cases.variation, fit.open_cases.size_slope)),
             caseload_level: fit.council(&area.code).and_then(|levels| levels.caseload),

@@ -279,6 +279,15 @@ fn establishment(edit: &mut Editor, figures: &Figures, fitted: &Fitted) -> Resul
             panel.label
         ),
     )?;
+    let with = panel.posts_with_swings;
+    edit.set(
+        "establishment.growth_with_swings",
+        inline([("leaving", float(with.leaving)), ("intake", float(with.intake))]),
+        &format!(
+            "posts grow less in a year when more staff leave than usual and more when more join (change in log growth per unit log swing), {}",
+            panel.label
+        ),
+    )?;
     edit.set("establishment.changes", Array::new(), "the council's own plans: none in the data")
 }
 

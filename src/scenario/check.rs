@@ -451,6 +451,11 @@ impl Checker<'_> {
         self.param_at_most("establishment.annual_growth", &establishment.annual_growth, MAX_GROWTH, growth);
         self.yearly_variation("establishment.yearly_variation", establishment.yearly_variation);
         self.yearly_variation("establishment.moves_with_staff", establishment.moves_with_staff);
+        if let Some(with) = establishment.growth_with_swings {
+            let expected = "a change in log growth per unit log swing from -1 to 1";
+            self.within("establishment.growth_with_swings.leaving", with.leaving, -1.0, 1.0, expected);
+            self.within("establishment.growth_with_swings.intake", with.intake, -1.0, 1.0, expected);
+        }
         let months: Vec<YearMonth> = establishment.changes.iter().map(|change| change.from).collect();
         self.dated_changes("establishment.changes", "from", &months);
         // Posts added, all together: the establishment never grows by more than this.

@@ -234,6 +234,24 @@ pub struct EstablishmentSpec {
     /// log amount with these swings, a twelfth each month. Absent, nothing moves.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub moves_with_staff: Option<YearlyVariation>,
+    /// How the year's growth of funded posts goes with the year's swings of leaving and of
+    /// the NQSW intake (`retention.yearly_variation`, `routes.university.yearly_variation`):
+    /// councils grow posts less in a year when more staff leave than usual and more in a
+    /// year when more join. Only the swings count, never a scenario's own changes, so an
+    /// option that recruits more makes no posts. Absent, posts ignore the swings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub growth_with_swings: Option<GrowthWithSwings>,
+}
+
+/// Change in funded posts' log growth over a year per unit of that year's log swing.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct GrowthWithSwings {
+    /// Per unit log swing of the leaving rate (around its level): -0.025 means posts grow
+    /// 0.25% less in a year when leaving runs 10% above its level.
+    pub leaving: f64,
+    /// Per unit log swing of the NQSW intake.
+    pub intake: f64,
 }
 
 impl StreamId {
@@ -250,6 +268,7 @@ impl Default for EstablishmentSpec {
             annual_growth: Param::fixed(0.0),
             yearly_variation: None,
             moves_with_staff: None,
+            growth_with_swings: None,
         }
     }
 }
