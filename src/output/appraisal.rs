@@ -168,11 +168,6 @@ impl OutputFile for BreakEvenCsv {
     }
 
     fn write(&self, out: &mut dyn Write) -> io::Result<()> {
-        let mut writer = csv::WriterBuilder::new().has_headers(false).from_writer(out);
-        writer.write_record(BreakEvenRow::COLUMNS)?;
-        for (scenario, outcome) in &self.rows {
-            writer.serialize(BreakEvenRow::new(scenario.clone(), *outcome))?;
-        }
-        writer.flush()
+        row::write_rows(out, self.rows.iter().map(|(scenario, outcome)| BreakEvenRow::new(scenario.clone(), *outcome)))
     }
 }

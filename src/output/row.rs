@@ -8,6 +8,7 @@
 //! writes it, and an empty cell (a value that was not a number) reads as NaN.
 
 use std::cell::RefCell;
+use std::io::{self, Write};
 
 use serde::de::{DeserializeOwned, Error as _};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -38,6 +39,20 @@ pub mod number {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<f64, D::Error> {
         Ok(Option::<f64>::deserialize(deserializer)?.unwrap_or(f64::NAN))
+    }
+}
+
+/// An optional number field (`#[serde(with = "optional_number")]`): `None` is an empty cell,
+/// and so reads back; a number is written as [`number`] writes it.
+pub mod optional_number {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(value: &Option<f64>, serializer: S) -> Result<S::Ok, S::Error> {
+        value.map(Number).serialize(serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<f64>, D::Error> {
+        Option::<f64>::deserialize(deserializer)
     }
 }
 
@@ -82,6 +97,17 @@ pub fn financial_year<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Stri
             "column `financial_year`: expected a financial year such as 2024-25, or total, got {label:?}"
         )))
     }
+}
+
+/// Writes a CSV result file: the header [`CsvRow::COLUMNS`], then each of `rows`.
+pub fn write_rows<R: CsvRow>(out: &mut dyn Write, rows: impl IntoIterator<Item = R>) -> io::Result<()> {
+    // The header is written from `COLUMNS`, the one list the reader checks.
+    let mut writer = csv::WriterBuilder::new().has_headers(false).from_writer(out);
+    writer.write_record(R::COLUMNS)?;
+    for row in rows {
+        writer.serialize(row)?;
+    }
+    writer.flush()
 }
 
 /// Why a result file's rows could not be read: the line (the header is line 1) and what is
@@ -143,17 +169,14 @@ mod tests {
     use crate::output::{ProbabilityRow, SeriesRow};
 
     /// `rows` as their file: the header, then each row.
-    fn write<R: CsvRow>(rows: &[R]) -> Vec<u8> {
-        let mut writer = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
-        writer.write_record(R::COLUMNS).unwrap();
-        for row in rows {
-            writer.serialize(row).unwrap();
-        }
-        writer.into_inner().unwrap()
+    fn write<R: CsvRow + Clone>(rows: &[R]) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        write_rows(&mut bytes, rows.iter().cloned()).unwrap();
+        bytes
     }
 
     /// Each row has one field per column, and reads back as written.
-    fn round_trip<R: CsvRow + PartialEq + std::fmt::Debug>(rows: Vec<R>) {
+    fn round_trip<R: CsvRow + Clone + PartialEq + std::fmt::Debug>(rows: Vec<R>) {
         let bytes = write(&rows);
         for line in String::from_utf8(bytes.clone()).unwrap().lines() {
             let fields = csv::ReaderBuilder::new().has_headers(false).from_reader(line.as_bytes()).records().next();
