@@ -10,11 +10,10 @@
 use std::cell::RefCell;
 use std::io::{self, Write};
 
-use serde::de::{DeserializeOwned, Error as _};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::FieldBuffer;
-use crate::appraisal::{TOTAL, financial_year_start};
 use crate::stats::Summary;
 
 /// The rows of one CSV result file.
@@ -86,19 +85,6 @@ impl<'de> Deserialize<'de> for Number {
     }
 }
 
-/// Reads the `financial_year` column (`#[serde(deserialize_with = "financial_year")]`):
-/// `2024-25` or `total`, anything else refused.
-pub fn financial_year<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
-    let label = String::deserialize(deserializer)?;
-    if label == TOTAL || financial_year_start(&label).is_some() {
-        Ok(label)
-    } else {
-        Err(D::Error::custom(format!(
-            "column `financial_year`: expected a financial year such as 2024-25, or total, got {label:?}"
-        )))
-    }
-}
-
 /// Writes a CSV result file: the header [`CsvRow::COLUMNS`], then each of `rows`.
 pub fn write_rows<R: CsvRow>(out: &mut dyn Write, rows: impl IntoIterator<Item = R>) -> io::Result<()> {
     // The header is written from `COLUMNS`, the one list the reader checks.
@@ -163,7 +149,7 @@ fn describe(error: &csv::Error, record: &csv::StringRecord, columns: &[&str]) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::appraisal::Measure;
+    use crate::appraisal::{Measure, Period};
     use crate::engine::metrics::Metric;
     use crate::output::{AnnualRow, AppraisalRow, AssumptionRow, BreakEvenRow, BreakEvenStatus, CostRow};
     use crate::output::{ProbabilityRow, SeriesRow};
@@ -226,7 +212,7 @@ mod tests {
         round_trip(vec![assumption]);
         let cost = CostRow {
             scenario: "a".into(),
-            financial_year: "2024-25".into(),
+            financial_year: "2024-25".parse().unwrap(),
             category: Metric::GrantIncomeGbp,
             mean: 1e9,
             p5: -2.5,
@@ -236,7 +222,7 @@ mod tests {
         round_trip(vec![cost]);
         let appraisal = AppraisalRow {
             scenario: "a".into(),
-            financial_year: "total".into(),
+            financial_year: Period::Total,
             measure: Measure::CostPerVacancyFteMonthAvoidedGbp,
             mean: 41_543.7,
             p5: 1.0,
@@ -270,7 +256,7 @@ mod tests {
         assert!(read[0].hazard_ratio == 0.0 && read[0].net_cost_gbp.is_nan());
         let cost = CostRow {
             scenario: "a".into(),
-            financial_year: "total".into(),
+            financial_year: Period::Total,
             category: Metric::CostAgencyGbp,
             mean: 1e-7,
             p5: 0.1 + 0.2,
