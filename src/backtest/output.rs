@@ -22,7 +22,7 @@ use crate::output::manifest::Provenance;
 use crate::output::row::{self, CsvRow};
 use crate::output::{BytesFile, OutputFile};
 use crate::plot::{self, CalibrationPlot, CalibrationSeries, PitPanel, PitPlot, PlotError};
-use crate::stats::QUANTILE_METHOD;
+use crate::stats::{QUANTILE_METHOD, Summary};
 
 pub const ROWS_FILE: &str = "backtest.csv";
 pub const SUMMARY_FILE: &str = "backtest_summary.csv";
@@ -30,13 +30,11 @@ pub const ENGLAND_FILE: &str = "backtest_england.csv";
 pub const CALIBRATION_STEM: &str = "charts/calibration";
 pub const PIT_STEM: &str = "charts/pit";
 
-/// One row of `backtest.csv`: a council's projection of one figure from one origin against
-/// what happened at one horizon, with the naive forecasts' errors and intervals. The
-/// naive-empirical columns are empty where the benchmark has no interval (NaN and `None`).
+/// The columns `backtest.csv` and `backtest_england.csv` share, in this order: a figure
+/// projected from an origin to a year, what happened, "no change" (the origin's figure), and
+/// the model's percentiles across replications.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ComparisonRow {
-    pub area: String,
-    pub code: String,
+pub struct ProjectionColumns {
     pub origin: i32,
     pub year: i32,
     pub horizon_years: i32,
@@ -55,6 +53,26 @@ pub struct ComparisonRow {
     pub p75: f64,
     #[serde(with = "row::number")]
     pub p95: f64,
+}
+
+impl ProjectionColumns {
+    pub const COLUMNS: [&'static str; 11] =
+        ["origin", "year", "horizon_years", "metric", "actual", "naive", "p5", "p25", "p50", "p75", "p95"];
+
+    fn new(origin: i32, year: i32, metric: Metric, actual: f64, naive: f64, projected: &Summary) -> Self {
+        let Summary { p5, p25, p50, p75, p95, .. } = *projected;
+        ProjectionColumns { origin, year, horizon_years: year - origin, metric, actual, naive, p5, p25, p50, p75, p95 }
+    }
+}
+
+/// One row of `backtest.csv`: a council's projection of one figure from one origin against
+/// what happened at one horizon, with the naive forecasts' errors and intervals. The
+/// naive-empirical columns are empty where the benchmark has no interval (NaN and `None`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ComparisonRow {
+    pub area: String,
+    pub code: String,
+    pub projection: ProjectionColumns,
     #[serde(with = "row::number")]
     pub pit: f64,
     #[serde(with = "row::number")]
@@ -80,55 +98,35 @@ pub struct ComparisonRow {
 }
 
 impl CsvRow for ComparisonRow {
-    const COLUMNS: &'static [&'static str] = &[
-        "area",
-        "code",
-        "origin",
-        "year",
-        "horizon_years",
-        "metric",
-        "actual",
-        "naive",
-        "p5",
-        "p25",
-        "p50",
-        "p75",
-        "p95",
-        "pit",
-        "error",
-        "naive_error",
-        "in_50",
-        "in_90",
-        "interval_score",
-        "naive_empirical_p5",
-        "naive_empirical_p25",
-        "naive_empirical_p75",
-        "naive_empirical_p95",
-        "naive_empirical_in_50",
-        "naive_empirical_in_90",
-        "naive_empirical_interval_score",
-    ];
+    const COLUMNS: &'static [&'static str] = &row::join::<26>(&[
+        &["area", "code"],
+        &ProjectionColumns::COLUMNS,
+        &[
+            "pit",
+            "error",
+            "naive_error",
+            "in_50",
+            "in_90",
+            "interval_score",
+            "naive_empirical_p5",
+            "naive_empirical_p25",
+            "naive_empirical_p75",
+            "naive_empirical_p95",
+            "naive_empirical_in_50",
+            "naive_empirical_in_90",
+            "naive_empirical_interval_score",
+        ],
+    ]);
 }
 
 impl From<&Comparison> for ComparisonRow {
     fn from(c: &Comparison) -> ComparisonRow {
-        let p = &c.projected;
         let b = c.benchmark.as_ref();
         let benchmark = |pick: fn(&Interval) -> f64| b.map_or(f64::NAN, pick);
         ComparisonRow {
             area: c.area.clone(),
             code: c.code.clone(),
-            origin: c.origin,
-            year: c.year,
-            horizon_years: c.horizon(),
-            metric: c.metric,
-            actual: c.actual,
-            naive: c.naive,
-            p5: p.p5,
-            p25: p.p25,
-            p50: p.p50,
-            p75: p.p75,
-            p95: p.p95,
+            projection: ProjectionColumns::new(c.origin, c.year, c.metric, c.actual, c.naive, &c.projected),
             pit: c.pit,
             error: c.error(),
             naive_error: c.naive_error(),
@@ -230,63 +228,21 @@ impl From<&Accuracy> for SummaryRow {
 /// the sum of the councils compared, against what happened at one horizon.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EnglandRow {
-    pub origin: i32,
-    pub year: i32,
-    pub horizon_years: i32,
-    pub metric: Metric,
-    #[serde(with = "row::number")]
-    pub actual: f64,
-    #[serde(with = "row::number")]
-    pub naive: f64,
-    #[serde(with = "row::number")]
-    pub p5: f64,
-    #[serde(with = "row::number")]
-    pub p25: f64,
-    #[serde(with = "row::number")]
-    pub p50: f64,
-    #[serde(with = "row::number")]
-    pub p75: f64,
-    #[serde(with = "row::number")]
-    pub p95: f64,
+    pub projection: ProjectionColumns,
     pub in_90: bool,
     pub councils: usize,
     pub actual_source: ActualSource,
 }
 
 impl CsvRow for EnglandRow {
-    const COLUMNS: &'static [&'static str] = &[
-        "origin",
-        "year",
-        "horizon_years",
-        "metric",
-        "actual",
-        "naive",
-        "p5",
-        "p25",
-        "p50",
-        "p75",
-        "p95",
-        "in_90",
-        "councils",
-        "actual_source",
-    ];
+    const COLUMNS: &'static [&'static str] =
+        &row::join::<14>(&[&ProjectionColumns::COLUMNS, &["in_90", "councils", "actual_source"]]);
 }
 
 impl From<&EnglandComparison> for EnglandRow {
     fn from(e: &EnglandComparison) -> EnglandRow {
-        let p = &e.projected;
         EnglandRow {
-            origin: e.origin,
-            year: e.year,
-            horizon_years: e.horizon(),
-            metric: e.metric,
-            actual: e.actual,
-            naive: e.naive,
-            p5: p.p5,
-            p25: p.p25,
-            p50: p.p50,
-            p75: p.p75,
-            p95: p.p95,
+            projection: ProjectionColumns::new(e.origin, e.year, e.metric, e.actual, e.naive, &e.projected),
             in_90: e.in_90(),
             councils: e.councils,
             actual_source: e.actual_source,
@@ -827,7 +783,6 @@ pub fn skipped_lines(backtest: &Backtest) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::stats::Summary;
 
     /// `rows` as their file's text.
     fn text<R: CsvRow>(rows: impl IntoIterator<Item = R>) -> String {

@@ -85,6 +85,23 @@ impl<'de> Deserialize<'de> for Number {
     }
 }
 
+/// The columns of `parts`, one after another, for a row that nests the columns of another
+/// type: `N` must be their number, or the constant does not compile.
+pub const fn join<const N: usize>(parts: &[&[&'static str]]) -> [&'static str; N] {
+    let mut columns = [""; N];
+    let (mut part, mut filled) = (0, 0);
+    while part < parts.len() {
+        let mut column = 0;
+        while column < parts[part].len() {
+            columns[filled] = parts[part][column];
+            (column, filled) = (column + 1, filled + 1);
+        }
+        part += 1;
+    }
+    assert!(filled == N, "N is not the number of columns");
+    columns
+}
+
 /// Writes a CSV result file: the header [`CsvRow::COLUMNS`], then each of `rows`.
 pub fn write_rows<R: CsvRow>(out: &mut dyn Write, rows: impl IntoIterator<Item = R>) -> io::Result<()> {
     // The header is written from `COLUMNS`, the one list the reader checks.
