@@ -2,8 +2,13 @@
 //! saves against the baseline on the same random draws, and, for retention allowances, the
 //! effect size at which the allowance pays for itself.
 
-use rayon::prelude::*;
+use std::fmt;
 
+use rayon::prelude::*;
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::calendar::FinancialYear;
 use crate::engine::metrics::{COUNT, Metric};
 use crate::engine::{Model, simulate};
 use crate::run::{RunSettings, ScenarioRun};
@@ -11,41 +16,57 @@ use crate::scenario::Scenario;
 use crate::scenario::param::Param;
 use crate::stats::{Summary, share_below, summarise};
 
-/// A financial year (April to March, named by its first year) or the whole horizon.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+/// A financial year or the whole horizon: the `financial_year` column of `costs.csv` and
+/// `appraisal.csv`, written `2024-25` or `total`. Ordered by time, the total last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Period {
-    FinancialYear(i32),
+    FinancialYear(FinancialYear),
     Total,
 }
 
-impl Period {
-    /// `2024-25`, or `total`.
-    pub fn label(self) -> String {
+/// The label of the whole horizon ([`Period::Total`]) in the `financial_year` column.
+const TOTAL: &str = "total";
+
+impl fmt::Display for Period {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Period::FinancialYear(year) => format!("{year}-{:02}", (year + 1) % 100),
-            Period::Total => TOTAL.to_string(),
+            Period::FinancialYear(year) => year.fmt(f),
+            Period::Total => f.write_str(TOTAL),
         }
     }
 }
 
-/// The label of the whole horizon ([`Period::Total`]) in the `financial_year` column.
-pub const TOTAL: &str = "total";
+impl std::str::FromStr for Period {
+    type Err = String;
 
-/// The first year of a financial-year label: `2024-25` is 2024 (April 2024 to March 2025).
-/// `None` for `total` or anything else.
-pub fn financial_year_start(label: &str) -> Option<i32> {
-    let (first, second) = label.split_once('-')?;
-    if first.len() != 4 || second.len() != 2 || !label.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
-        return None;
+    /// `2024-25` or `total`, anything else refused.
+    fn from_str(label: &str) -> Result<Self, Self::Err> {
+        if label == TOTAL {
+            return Ok(Period::Total);
+        }
+        label.parse().map(Period::FinancialYear).map_err(|_| {
+            format!("column `financial_year`: expected a financial year such as 2024-25, or total, got {label:?}")
+        })
     }
-    let year: i32 = first.parse().ok()?;
-    let next: i32 = second.parse().ok()?;
-    (next == (year + 1) % 100).then_some(year)
+}
+
+/// How serde writes a period: its label.
+impl Serialize for Period {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// How serde reads a period: by its label, in the `financial_year` column.
+impl<'de> Deserialize<'de> for Period {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer)?.parse().map_err(D::Error::custom)
+    }
 }
 
 /// The periods of a run: each financial year its simulated months touch, then the total.
 pub fn periods(run: &ScenarioRun) -> Vec<Period> {
-    let mut years: Vec<i32> = (1..=run.months as usize).map(|m| run.date(m).financial_year()).collect();
+    let mut years: Vec<FinancialYear> = (1..=run.months as usize).map(|m| run.date(m).financial_year()).collect();
     years.dedup();
     years.into_iter().map(Period::FinancialYear).chain([Period::Total]).collect()
 }
@@ -371,8 +392,13 @@ mod tests {
 
     #[test]
     fn financial_years_are_labelled_like_budgets() {
-        assert_eq!(Period::FinancialYear(2024).label(), "2024-25");
-        assert_eq!(Period::FinancialYear(2099).label(), "2099-00");
-        assert_eq!(Period::Total.label(), "total");
+        let year = |start_year| Period::FinancialYear(FinancialYear { start_year });
+        assert_eq!(year(2024).to_string(), "2024-25");
+        assert_eq!(year(2099).to_string(), "2099-00");
+        assert_eq!(Period::Total.to_string(), "total");
+        assert_eq!("2024-25".parse(), Ok(year(2024)));
+        assert_eq!("total".parse(), Ok(Period::Total));
+        assert!("2024".parse::<Period>().unwrap_err().contains("column `financial_year`"));
+        assert!(year(2099) < Period::Total);
     }
 }

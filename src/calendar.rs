@@ -1,5 +1,6 @@
-//! Calendar months. The engine steps one calendar month at a time; scenario files name months
-//! as `"YYYY-MM"` strings, and outputs date every row the same way.
+//! Calendar months and financial years. The engine steps one calendar month at a time;
+//! scenario files name months as `"YYYY-MM"` strings, and outputs date every row the same way.
+//! Costs are added up by financial year (April to March), written `2024-25`.
 
 use std::fmt;
 
@@ -43,10 +44,43 @@ impl YearMonth {
         self.index.saturating_sub(earlier.index)
     }
 
-    /// The financial year (April to March) this month falls in, named by its first year:
-    /// March 2025 is in 2024 (2024-25), April 2025 in 2025.
-    pub fn financial_year(self) -> i32 {
-        if self.month() >= 4 { self.year() } else { self.year() - 1 }
+    /// The financial year (April to March) this month falls in: March 2025 is in 2024-25,
+    /// April 2025 in 2025-26.
+    pub fn financial_year(self) -> FinancialYear {
+        FinancialYear { start_year: if self.month() >= 4 { self.year() } else { self.year() - 1 } }
+    }
+}
+
+/// A financial year, April to March, named as council budgets name it: `2024-25` is April
+/// 2024 to March 2025. Ordered by time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FinancialYear {
+    /// The year its April falls in: 2024 for 2024-25.
+    pub start_year: i32,
+}
+
+impl fmt::Display for FinancialYear {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}-{:02}", self.start_year, (self.start_year + 1).rem_euclid(100))
+    }
+}
+
+impl std::str::FromStr for FinancialYear {
+    type Err = String;
+
+    /// `2024-25`: four digits, a hyphen and the next year's last two; anything else refused.
+    fn from_str(label: &str) -> Result<Self, Self::Err> {
+        let expected = || format!("expected a financial year such as 2024-25, got {label:?}");
+        let (first, second) = label.split_once('-').ok_or_else(expected)?;
+        if first.len() != 4 || second.len() != 2 || !label.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
+            return Err(expected());
+        }
+        let start_year: i32 = first.parse().map_err(|_| expected())?;
+        let next: i32 = second.parse().map_err(|_| expected())?;
+        if next != (start_year + 1) % 100 {
+            return Err(expected());
+        }
+        Ok(FinancialYear { start_year })
     }
 }
 
@@ -143,10 +177,23 @@ mod tests {
         assert_eq!(october.plus(3).to_string(), "2025-01");
         assert_eq!(october.plus(-10).to_string(), "2023-12");
         assert_eq!(october.plus(15).months_since(october), 15);
-        assert_eq!("2025-03".parse::<YearMonth>().unwrap().financial_year(), 2024);
-        assert_eq!("2025-04".parse::<YearMonth>().unwrap().financial_year(), 2025);
+        assert_eq!("2025-03".parse::<YearMonth>().unwrap().financial_year().start_year, 2024);
+        assert_eq!("2025-04".parse::<YearMonth>().unwrap().financial_year().start_year, 2025);
         assert_eq!(october.long_label(), "October 2024");
         assert_eq!(october.plus(3).month_name(), "January");
+    }
+
+    #[test]
+    fn financial_years_are_written_and_read_like_budgets() {
+        let year = |start_year| FinancialYear { start_year };
+        assert_eq!(year(2024).to_string(), "2024-25");
+        assert_eq!(year(2099).to_string(), "2099-00");
+        assert_eq!("2024-25".parse(), Ok(year(2024)));
+        assert_eq!("2099-00".parse(), Ok(year(2099)));
+        for bad in ["2024-26", "total", "+024-25", "2024", "2024-2025", ""] {
+            assert!(bad.parse::<FinancialYear>().is_err(), "{bad} should be rejected");
+        }
+        assert!(year(2024) < year(2025));
     }
 
     #[test]

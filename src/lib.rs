@@ -2,14 +2,14 @@
 //! English councils.
 //!
 //! The pieces, in the order data flows through them:
-//! - [`calendar`]: calendar months (`YYYY-MM`);
+//! - [`calendar`]: calendar months (`YYYY-MM`) and financial years (`2024-25`);
 //! - [`route`]: routes of entry into post, one type for files, engine and fit;
 //! - [`scenario`]: the scenario file format, read and checked in stages;
 //! - [`engine`]: builds a model from a scenario and simulates one replication month by month;
 //! - [`run`]: runs scenarios × replications in parallel, reproducibly;
 //! - [`stats`]: quantiles and DfE-style annual figures;
 //! - [`appraisal`]: costs by financial year, options against the baseline, the break-even;
-//! - [`output`]: the result files, written atomically;
+//! - [`output`]: the result files, written atomically, each CSV file's rows one type ([`output::CsvRow`]);
 //! - [`plot`]: drawing charts to PNG and SVG, in one style for every command;
 //! - [`report`]: the charts, report and workbook, built from the result files;
 //! - [`pipeline`]: a run from checked scenarios to every file it writes, in memory;

@@ -11,14 +11,15 @@
 use std::io::{self, Write};
 
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::dataset::{Area, Dataset, Level};
 use crate::engine::metrics::Metric;
 use crate::engine::rng::{mix64, name_hash};
 use crate::init::{self, Calibration};
+use crate::output::OutputFile;
 use crate::output::manifest::Provenance;
-use crate::output::{OutputFile, format_number};
+use crate::output::row::{self, CsvRow};
 use crate::run::{RunSettings, ScenarioRun, simulate_keeping};
 use crate::stats::{QUANTILE_METHOD, Summary, annual_value, septembers, summarise};
 
@@ -287,7 +288,30 @@ fn england(councils: &[CouncilProjection]) -> Vec<Figure> {
     figures
 }
 
-/// `national.csv`: England first, then every council, at each 30 September.
+/// One row of `national.csv`: an area's figure at one 30 September, across replications.
+/// England's `region` is empty.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NationalRow {
+    pub area: String,
+    pub code: String,
+    pub region: String,
+    pub year: i32,
+    pub metric: Metric,
+    #[serde(with = "row::number")]
+    pub mean: f64,
+    #[serde(with = "row::number")]
+    pub p5: f64,
+    #[serde(with = "row::number")]
+    pub p50: f64,
+    #[serde(with = "row::number")]
+    pub p95: f64,
+}
+
+impl CsvRow for NationalRow {
+    const COLUMNS: &'static [&'static str] = &["area", "code", "region", "year", "metric", "mean", "p5", "p50", "p95"];
+}
+
+/// `national.csv` ([`NationalRow`]): England first, then every council, at each 30 September.
 pub struct NationalCsv<'a> {
     pub national: &'a National,
 }
@@ -301,25 +325,23 @@ impl OutputFile for NationalCsv<'_> {
     }
 
     fn write(&self, out: &mut dyn Write) -> io::Result<()> {
-        let mut writer = csv::Writer::from_writer(out);
-        writer.write_record(["area", "code", "region", "year", "metric", "mean", "p5", "p50", "p95"])?;
         let england = std::iter::once((ENGLAND.0, ENGLAND.1, "", &self.national.england));
         let councils =
             self.national.councils.iter().map(|c| (c.name.as_str(), c.code.as_str(), c.region.as_str(), &c.figures));
-        for (name, code, region, figures) in england.chain(councils) {
-            for figure in figures {
-                let mut record = vec![
-                    name.to_string(),
-                    code.to_string(),
-                    region.to_string(),
-                    figure.year.to_string(),
-                    figure.metric.name().to_string(),
-                ];
-                record.extend(figure.summary.short_columns().map(format_number));
-                writer.write_record(&record)?;
-            }
-        }
-        writer.flush()
+        let rows = england.chain(councils).flat_map(|(name, code, region, figures)| {
+            figures.iter().map(move |figure| NationalRow {
+                area: name.to_string(),
+                code: code.to_string(),
+                region: region.to_string(),
+                year: figure.year,
+                metric: figure.metric,
+                mean: figure.summary.mean,
+                p5: figure.summary.p5,
+                p50: figure.summary.p50,
+                p95: figure.summary.p95,
+            })
+        });
+        row::write_rows(out, rows)
     }
 }
 
@@ -386,6 +408,29 @@ impl OutputFile for NationalManifest {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn national_csv_has_the_columns_it_always_had() {
+        let row = NationalRow {
+            area: ENGLAND.0.into(),
+            code: ENGLAND.1.into(),
+            region: String::new(),
+            year: 2026,
+            metric: Metric::FteInPost,
+            mean: 33_000.25,
+            p5: 32_000.0,
+            p50: 33_000.0,
+            p95: 34_000.5,
+        };
+        let mut bytes = Vec::new();
+        row::write_rows(&mut bytes, [row.clone()]).unwrap();
+        assert_eq!(
+            String::from_utf8(bytes.clone()).unwrap(),
+            "area,code,region,year,metric,mean,p5,p50,p95\n\
+             England (sum of councils),E92000001,,2026,fte_in_post,33000.25,32000,33000,34000.5\n"
+        );
+        assert_eq!(row::read_rows::<NationalRow>(&bytes).unwrap(), [row]);
+    }
 
     fn totals(fte: f64, vacancy_fte: f64, leavers: f64) -> Totals {
         Totals {

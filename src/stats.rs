@@ -44,12 +44,6 @@ impl Summary {
     pub fn columns(&self) -> [f64; 8] {
         [self.mean, self.p5, self.p10, self.p25, self.p50, self.p75, self.p90, self.p95]
     }
-
-    /// The mean, median and 90% interval, in the order of the shorter tables
-    /// (`mean,p5,p50,p95`: costs, sweeps, the national run).
-    pub fn short_columns(&self) -> [f64; 4] {
-        [self.mean, self.p5, self.p50, self.p95]
-    }
 }
 
 /// Mean and percentiles of `values`. The mean is computed serially in the given order (see

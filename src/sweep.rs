@@ -15,13 +15,14 @@
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::appraisal::{Period, period_sums};
 use crate::calendar::YearMonth;
 use crate::engine::metrics::{self, Metric};
 use crate::format::{percent, pounds};
 use crate::output::manifest::Provenance;
+use crate::output::row::{self, CsvRow};
 use crate::output::{BytesFile, OutputFile, format_number};
 use crate::plot::{self, PlotError, SweepPanel, SweepPlot};
 use crate::run::{self, RunSettings, ScenarioRun};
@@ -37,9 +38,6 @@ pub const STEP_TOLERANCE: f64 = 1e-9;
 /// The memory the simulated months of one batch of runs may take; a long sweep runs in batches
 /// of about this size (the results do not depend on it).
 const BATCH_BYTES: usize = 1 << 30;
-
-/// The columns of `sweep.csv`.
-pub const CSV_HEADER: [&str; 7] = ["parameter", "value", "metric", "mean", "p5", "p50", "p95"];
 
 // ---------------------------------------------------------------------------------------------
 // The --param argument
@@ -320,7 +318,8 @@ fn kind(value: &toml::Value) -> &'static str {
 // Simulating and summarising
 
 /// What the sweep reports, one per value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "&'static str", try_from = "String")]
 pub enum SweepMetric {
     /// Vacancy rate at the last 30 September simulated (the last month if none).
     VacancyRate,
@@ -369,6 +368,25 @@ impl SweepMetric {
                  replication."
             }
         }
+    }
+}
+
+/// How serde writes a sweep metric: its name.
+impl From<SweepMetric> for &'static str {
+    fn from(metric: SweepMetric) -> &'static str {
+        metric.name()
+    }
+}
+
+/// How serde reads a sweep metric: by its name, in the `metric` column.
+impl TryFrom<String> for SweepMetric {
+    type Error = String;
+
+    fn try_from(name: String) -> Result<SweepMetric, String> {
+        SweepMetric::ALL
+            .into_iter()
+            .find(|metric| metric.name() == name)
+            .ok_or_else(|| format!("unknown sweep metric {name:?}"))
     }
 }
 
@@ -487,8 +505,29 @@ fn summarise_value(outcome: &Outcome, reference: &Outcome) -> [Summary; 5] {
 // ---------------------------------------------------------------------------------------------
 // Files
 
-/// `sweep.csv`: `parameter,value,metric,mean,p5,p50,p95`, value by value, metrics in
-/// [`SweepMetric::ALL`] order.
+/// One row of `sweep.csv`: one figure across replications at one value of the parameter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SweepRow {
+    /// The key path as given to `--param`.
+    pub parameter: String,
+    #[serde(with = "row::number")]
+    pub value: f64,
+    pub metric: SweepMetric,
+    #[serde(with = "row::number")]
+    pub mean: f64,
+    #[serde(with = "row::number")]
+    pub p5: f64,
+    #[serde(with = "row::number")]
+    pub p50: f64,
+    #[serde(with = "row::number")]
+    pub p95: f64,
+}
+
+impl CsvRow for SweepRow {
+    const COLUMNS: &'static [&'static str] = &["parameter", "value", "metric", "mean", "p5", "p50", "p95"];
+}
+
+/// `sweep.csv` ([`SweepRow`]): value by value, metrics in [`SweepMetric::ALL`] order.
 pub struct SweepCsv<'a> {
     pub results: &'a SweepResults,
 }
@@ -500,17 +539,21 @@ impl OutputFile for SweepCsv<'_> {
 
     fn write(&self, out: &mut dyn Write) -> io::Result<()> {
         let results = self.results;
-        let mut writer = csv::Writer::from_writer(out);
-        writer.write_record(CSV_HEADER)?;
-        for (index, &value) in results.sweep.values.iter().enumerate() {
-            for metric in SweepMetric::ALL {
+        let rows = results.sweep.values.iter().enumerate().flat_map(|(index, &value)| {
+            SweepMetric::ALL.into_iter().map(move |metric| {
                 let s = results.summary(index, metric);
-                let mut record = vec![results.sweep.path.clone(), format_number(value), metric.name().to_string()];
-                record.extend(s.short_columns().map(format_number));
-                writer.write_record(&record)?;
-            }
-        }
-        writer.flush()
+                SweepRow {
+                    parameter: results.sweep.path.clone(),
+                    value,
+                    metric,
+                    mean: s.mean,
+                    p5: s.p5,
+                    p50: s.p50,
+                    p95: s.p95,
+                }
+            })
+        });
+        row::write_rows(out, rows)
     }
 }
 
@@ -691,6 +734,27 @@ pub fn summary_lines(results: &SweepResults) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sweep_csv_has_the_columns_it_always_had() {
+        let row = SweepRow {
+            parameter: "retention.allowance.amount_gbp".into(),
+            value: 1500.0,
+            metric: SweepMetric::NetCostGbp,
+            mean: -0.0,
+            p5: -12.5,
+            p50: 0.3,
+            p95: f64::NAN,
+        };
+        let mut bytes = Vec::new();
+        row::write_rows(&mut bytes, [row.clone()]).unwrap();
+        assert_eq!(
+            String::from_utf8(bytes.clone()).unwrap(),
+            "parameter,value,metric,mean,p5,p50,p95\nretention.allowance.amount_gbp,1500,net_cost_gbp,0,-12.5,0.3,\n"
+        );
+        let read: Vec<SweepRow> = row::read_rows(&bytes).unwrap();
+        assert_eq!((read[0].metric, read[0].p50), (row.metric, row.p50));
+    }
 
     #[test]
     fn rounding_to_absurdly_many_decimals_is_the_value_itself() {

@@ -11,6 +11,7 @@ use wfsim::fit::{
     self, Bands, Date, FitError, FitOptions, Group, Ratio, Spell, kaplan_meier, kaplan_meier_with,
     piecewise_exponential, read_records,
 };
+use wfsim::output::CsvRow;
 use wfsim::route::Route;
 
 fn spell(entry: f64, exit: f64, event: bool) -> Spell {
@@ -299,10 +300,13 @@ fn cli_fits_simulated_returns_and_writes_a_retention_section_that_loads() {
         assert!(out.join(name).is_file(), "{name} not written");
     }
     let survival = std::fs::read_to_string(out.join("survival.csv")).unwrap();
-    assert!(survival.starts_with(&format!("{}\nall,0,1,1,1,", fit::output::SURVIVAL_HEADER)), "{survival}");
+    assert!(
+        survival.starts_with(&format!("{}\nall,0,1,1,1,", fit::output::SurvivalRow::COLUMNS.join(","))),
+        "{survival}"
+    );
     let hazards = std::fs::read_to_string(out.join("hazards.csv")).unwrap();
     let lines: Vec<&str> = hazards.lines().collect();
-    assert_eq!(lines[0], fit::output::HAZARDS_HEADER);
+    assert_eq!(lines[0], fit::output::HazardRow::COLUMNS.join(","));
     assert!(lines[1].starts_with("all,0-12,0,12,"), "{}", lines[1]);
     assert!(lines[4].starts_with("all,60+,60,,"), "{}", lines[4]);
     assert_eq!(lines.len(), 1 + 4 * 3, "all, university and experienced, 4 bands each");

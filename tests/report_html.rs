@@ -192,7 +192,7 @@ fn costs() -> Vec<CostRow> {
             ] {
                 rows.push(CostRow {
                     scenario: name.to_string(),
-                    financial_year: year.to_string(),
+                    financial_year: year.parse().unwrap(),
                     category: metric_of_category(category).unwrap(),
                     mean: p50 * scale + 0.5,
                     p5: p5 * scale,
@@ -236,7 +236,7 @@ fn appraisal() -> Vec<AppraisalRow> {
                     if measure.starts_with("cost_per") || measure.starts_with("probability") { 1.0 } else { share };
                 rows.push(AppraisalRow {
                     scenario: name.to_string(),
-                    financial_year: year.to_string(),
+                    financial_year: year.parse().unwrap(),
                     measure: Measure::from_name(measure).unwrap(),
                     mean: mean * share,
                     p5: p5 * share,

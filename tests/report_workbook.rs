@@ -200,7 +200,7 @@ fn costs() -> Vec<CostRow> {
                 let base = f64::from(months) * 1_141_926.524453748 / (c as f64 + 1.0) + s as f64 / 3.0;
                 rows.push(CostRow {
                     scenario: scenario.to_string(),
-                    financial_year: year.to_string(),
+                    financial_year: year.parse().unwrap(),
                     category: metric_of_category(category).unwrap(),
                     mean: base + 0.1 + 0.2,
                     p5: base * 0.97,
@@ -236,7 +236,7 @@ fn appraisal() -> Vec<AppraisalRow> {
         ] {
             rows.push(AppraisalRow {
                 scenario: HOSTILE.to_string(),
-                financial_year: year.to_string(),
+                financial_year: year.parse().unwrap(),
                 measure: Measure::from_name(measure).unwrap(),
                 mean,
                 p5,
@@ -324,7 +324,7 @@ fn check_costs(workbook: &mut Xlsx<std::io::BufReader<std::fs::File>>, results: 
         let row = index + 1;
         let context = format!("Costs, {} {} {}", expected.scenario, expected.financial_year, expected.category);
         assert_eq!(text(&range, row, 0), expected.scenario, "{context}");
-        assert_eq!(text(&range, row, 1), expected.financial_year, "{context}");
+        assert_eq!(text(&range, row, 1), expected.financial_year.to_string(), "{context}");
         assert_eq!(text(&range, row, 2), category(expected.category), "{context}");
         for (offset, value) in [expected.mean, expected.p5, expected.p50, expected.p95].into_iter().enumerate() {
             assert_number(&range, row, 3 + offset, value, &context);
@@ -338,7 +338,7 @@ fn check_costs(workbook: &mut Xlsx<std::io::BufReader<std::fs::File>>, results: 
         let row = index + 1;
         let context = format!("Appraisal, {} {} {}", expected.scenario, expected.financial_year, expected.measure);
         assert_eq!(text(&range, row, 0), expected.scenario, "{context}");
-        assert_eq!(text(&range, row, 1), expected.financial_year, "{context}");
+        assert_eq!(text(&range, row, 1), expected.financial_year.to_string(), "{context}");
         assert_eq!(text(&range, row, 2), expected.measure.name(), "{context}");
         for (offset, value) in [expected.mean, expected.p5, expected.p50, expected.p95].into_iter().enumerate() {
             assert_number(&range, row, 3 + offset, value, &context);
@@ -436,7 +436,7 @@ fn costs_sheets_mark_part_years_and_leave_missing_percentiles_empty() {
     let (_file, mut workbook) = open(&workbook::render(&results).unwrap());
     let range = workbook.worksheet_range("Costs").unwrap();
     for (index, expected) in results.costs.iter().enumerate() {
-        let months = FINANCIAL_YEARS.iter().find(|(year, _)| *year == expected.financial_year).unwrap().1;
+        let months = FINANCIAL_YEARS.iter().find(|(year, _)| *year == expected.financial_year.to_string()).unwrap().1;
         assert_eq!(number(&range, index + 1, 7), Some(f64::from(months)), "months simulated in the year");
     }
     let range = workbook.worksheet_range("Appraisal").unwrap();
@@ -452,7 +452,7 @@ fn costs_sheets_mark_part_years_and_leave_missing_percentiles_empty() {
     let row = 1 + results
         .appraisal
         .iter()
-        .position(|r| r.financial_year == "2024-25" && r.measure.name().starts_with("cost_per"))
+        .position(|r| r.financial_year.to_string() == "2024-25" && r.measure.name().starts_with("cost_per"))
         .unwrap();
     assert_eq!(cell(&range, row, 3), Data::Empty);
 }
@@ -519,13 +519,15 @@ fn summary_compares_every_scenario_with_the_baseline_first() {
         let difference = vacancy.p50 - annual(BASELINE, "vacancy_rate").p50;
         let header = "Vacancy rate, 30 Sep 2025: median minus baseline median (percentage points)";
         assert_eq!(number(&range, row, column(header)), Some(difference));
-        let total = results.costs.iter().find(|r| r.scenario == scenario && r.financial_year == "total");
+        let total = results.costs.iter().find(|r| r.scenario == scenario && r.financial_year.to_string() == "total");
         let total = total.filter(|r| r.category == Metric::CostTotalGbp).unwrap();
         assert_eq!(number(&range, row, column("Total cost over the projection (£): median")), Some(total.p50));
         let net = results
             .appraisal
             .iter()
-            .find(|r| r.scenario == scenario && r.financial_year == "total" && r.measure == Measure::NetCostGbp)
+            .find(|r| {
+                r.scenario == scenario && r.financial_year.to_string() == "total" && r.measure == Measure::NetCostGbp
+            })
             .map(|r| r.p50);
         assert_eq!(number(&range, row, column("Net cost against the baseline over the projection (£): median")), net);
     }
@@ -618,7 +620,7 @@ fn read_cost_rows(dir: &Path) -> (Vec<CostRow>, Vec<AppraisalRow>, Vec<BreakEven
             let record = record.unwrap();
             CostRow {
                 scenario: record[0].to_string(),
-                financial_year: record[1].to_string(),
+                financial_year: record[1].parse().unwrap(),
                 category: metric_of_category(&record[2]).unwrap(),
                 mean: csv_number(&record[3]),
                 p5: csv_number(&record[4]),
@@ -635,7 +637,7 @@ fn read_cost_rows(dir: &Path) -> (Vec<CostRow>, Vec<AppraisalRow>, Vec<BreakEven
             let record = record.unwrap();
             AppraisalRow {
                 scenario: record[0].to_string(),
-                financial_year: record[1].to_string(),
+                financial_year: record[1].parse().unwrap(),
                 measure: Measure::from_name(&record[2]).unwrap(),
                 mean: csv_number(&record[3]),
                 p5: csv_number(&record[4]),

@@ -36,7 +36,8 @@ use crate::national::{Totals, add_replications};
 use crate::stats::{Summary, summarise};
 
 /// What a figure of England's is compared with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(into = "&'static str", try_from = "String")]
 pub enum ActualSource {
     /// England's published DfE figure (rates).
     England,
@@ -67,6 +68,24 @@ impl ActualSource {
             ActualSource::England => "against England's DfE figure",
             ActualSource::SameCouncils => "against the same councils' DfE figures added up",
         }
+    }
+}
+
+/// How serde writes a source: its name.
+impl From<ActualSource> for &'static str {
+    fn from(source: ActualSource) -> &'static str {
+        source.name()
+    }
+}
+
+/// How serde reads a source: by its name, in the `actual_source` column.
+impl TryFrom<String> for ActualSource {
+    type Error = String;
+
+    fn try_from(name: String) -> Result<ActualSource, String> {
+        [ActualSource::England, ActualSource::SameCouncils].into_iter().find(|source| source.name() == name).ok_or_else(
+            || format!("column `actual_source`: expected dfe_england or sum_of_councils_compared, got {name:?}"),
+        )
     }
 }
 

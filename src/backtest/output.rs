@@ -15,14 +15,14 @@ use serde::{Deserialize, Serialize};
 
 use super::drift::{DRIFT_FIGURES, OutsideCount};
 use super::england::{self, ActualSource, EnglandComparison};
-use super::scores::{self, PIT_BINS};
+use super::scores::{self, Interval, PIT_BINS};
 use super::{Accuracy, Backtest, COMPARED, Comparison, HORIZONS, SkipReason};
 use crate::engine::metrics::Metric;
 use crate::output::manifest::Provenance;
 use crate::output::row::{self, CsvRow};
-use crate::output::{BytesFile, FieldBuffer, OutputFile};
+use crate::output::{BytesFile, OutputFile};
 use crate::plot::{self, CalibrationPlot, CalibrationSeries, PitPanel, PitPlot, PlotError};
-use crate::stats::QUANTILE_METHOD;
+use crate::stats::{QUANTILE_METHOD, Summary};
 
 pub const ROWS_FILE: &str = "backtest.csv";
 pub const SUMMARY_FILE: &str = "backtest_summary.csv";
@@ -30,35 +30,119 @@ pub const ENGLAND_FILE: &str = "backtest_england.csv";
 pub const CALIBRATION_STEM: &str = "charts/calibration";
 pub const PIT_STEM: &str = "charts/pit";
 
-/// The columns of `backtest.csv`.
-pub const ROWS_HEADER: [&str; 26] = [
-    "area",
-    "code",
-    "origin",
-    "year",
-    "horizon_years",
-    "metric",
-    "actual",
-    "naive",
-    "p5",
-    "p25",
-    "p50",
-    "p75",
-    "p95",
-    "pit",
-    "error",
-    "naive_error",
-    "in_50",
-    "in_90",
-    "interval_score",
-    "naive_empirical_p5",
-    "naive_empirical_p25",
-    "naive_empirical_p75",
-    "naive_empirical_p95",
-    "naive_empirical_in_50",
-    "naive_empirical_in_90",
-    "naive_empirical_interval_score",
-];
+/// The columns `backtest.csv` and `backtest_england.csv` share, in this order: a figure
+/// projected from an origin to a year, what happened, "no change" (the origin's figure), and
+/// the model's percentiles across replications.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProjectionColumns {
+    pub origin: i32,
+    pub year: i32,
+    pub horizon_years: i32,
+    pub metric: Metric,
+    #[serde(with = "row::number")]
+    pub actual: f64,
+    #[serde(with = "row::number")]
+    pub naive: f64,
+    #[serde(with = "row::number")]
+    pub p5: f64,
+    #[serde(with = "row::number")]
+    pub p25: f64,
+    #[serde(with = "row::number")]
+    pub p50: f64,
+    #[serde(with = "row::number")]
+    pub p75: f64,
+    #[serde(with = "row::number")]
+    pub p95: f64,
+}
+
+impl ProjectionColumns {
+    pub const COLUMNS: [&'static str; 11] =
+        ["origin", "year", "horizon_years", "metric", "actual", "naive", "p5", "p25", "p50", "p75", "p95"];
+
+    fn new(origin: i32, year: i32, metric: Metric, actual: f64, naive: f64, projected: &Summary) -> Self {
+        let Summary { p5, p25, p50, p75, p95, .. } = *projected;
+        ProjectionColumns { origin, year, horizon_years: year - origin, metric, actual, naive, p5, p25, p50, p75, p95 }
+    }
+}
+
+/// One row of `backtest.csv`: a council's projection of one figure from one origin against
+/// what happened at one horizon, with the naive forecasts' errors and intervals. The
+/// naive-empirical columns are empty where the benchmark has no interval (NaN and `None`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ComparisonRow {
+    pub area: String,
+    pub code: String,
+    pub projection: ProjectionColumns,
+    #[serde(with = "row::number")]
+    pub pit: f64,
+    #[serde(with = "row::number")]
+    pub error: f64,
+    #[serde(with = "row::number")]
+    pub naive_error: f64,
+    pub in_50: bool,
+    pub in_90: bool,
+    #[serde(with = "row::number")]
+    pub interval_score: f64,
+    #[serde(with = "row::number")]
+    pub naive_empirical_p5: f64,
+    #[serde(with = "row::number")]
+    pub naive_empirical_p25: f64,
+    #[serde(with = "row::number")]
+    pub naive_empirical_p75: f64,
+    #[serde(with = "row::number")]
+    pub naive_empirical_p95: f64,
+    pub naive_empirical_in_50: Option<bool>,
+    pub naive_empirical_in_90: Option<bool>,
+    #[serde(with = "row::number")]
+    pub naive_empirical_interval_score: f64,
+}
+
+impl CsvRow for ComparisonRow {
+    const COLUMNS: &'static [&'static str] = &row::join::<26>(&[
+        &["area", "code"],
+        &ProjectionColumns::COLUMNS,
+        &[
+            "pit",
+            "error",
+            "naive_error",
+            "in_50",
+            "in_90",
+            "interval_score",
+            "naive_empirical_p5",
+            "naive_empirical_p25",
+            "naive_empirical_p75",
+            "naive_empirical_p95",
+            "naive_empirical_in_50",
+            "naive_empirical_in_90",
+            "naive_empirical_interval_score",
+        ],
+    ]);
+}
+
+impl From<&Comparison> for ComparisonRow {
+    fn from(c: &Comparison) -> ComparisonRow {
+        let b = c.benchmark.as_ref();
+        let benchmark = |pick: fn(&Interval) -> f64| b.map_or(f64::NAN, pick);
+        ComparisonRow {
+            area: c.area.clone(),
+            code: c.code.clone(),
+            projection: ProjectionColumns::new(c.origin, c.year, c.metric, c.actual, c.naive, &c.projected),
+            pit: c.pit,
+            error: c.error(),
+            naive_error: c.naive_error(),
+            in_50: c.in_50(),
+            in_90: c.in_90(),
+            interval_score: c.interval_score(),
+            naive_empirical_p5: benchmark(|b| b.p5),
+            naive_empirical_p25: benchmark(|b| b.p25),
+            naive_empirical_p75: benchmark(|b| b.p75),
+            naive_empirical_p95: benchmark(|b| b.p95),
+            naive_empirical_in_50: b.map(|b| b.in_50(c.actual)),
+            naive_empirical_in_90: b.map(|b| b.in_90(c.actual)),
+            naive_empirical_interval_score: b.map_or(f64::NAN, |b| b.interval_score(c.actual)),
+        }
+    }
+}
 
 /// One row of `backtest_summary.csv`: a figure's scores at one horizon. `wfsim backtest`
 /// writes it and the report's "how far to trust" section reads the shipped copy, so the two
@@ -140,23 +224,31 @@ impl From<&Accuracy> for SummaryRow {
     }
 }
 
-/// The columns of `backtest_england.csv`.
-pub const ENGLAND_HEADER: [&str; 14] = [
-    "origin",
-    "year",
-    "horizon_years",
-    "metric",
-    "actual",
-    "naive",
-    "p5",
-    "p25",
-    "p50",
-    "p75",
-    "p95",
-    "in_90",
-    "councils",
-    "actual_source",
-];
+/// One row of `backtest_england.csv`: England's projection of one figure from one origin, as
+/// the sum of the councils compared, against what happened at one horizon.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EnglandRow {
+    pub projection: ProjectionColumns,
+    pub in_90: bool,
+    pub councils: usize,
+    pub actual_source: ActualSource,
+}
+
+impl CsvRow for EnglandRow {
+    const COLUMNS: &'static [&'static str] =
+        &row::join::<14>(&[&ProjectionColumns::COLUMNS, &["in_90", "councils", "actual_source"]]);
+}
+
+impl From<&EnglandComparison> for EnglandRow {
+    fn from(e: &EnglandComparison) -> EnglandRow {
+        EnglandRow {
+            projection: ProjectionColumns::new(e.origin, e.year, e.metric, e.actual, e.naive, &e.projected),
+            in_90: e.in_90(),
+            councils: e.councils,
+            actual_source: e.actual_source,
+        }
+    }
+}
 
 /// `backtest.csv`: one row per council, origin, horizon and figure. The naive-empirical
 /// columns are empty where the benchmark has no interval.
@@ -170,39 +262,7 @@ impl OutputFile for RowsCsv<'_> {
     }
 
     fn write(&self, out: &mut dyn Write) -> io::Result<()> {
-        let mut writer = csv::Writer::from_writer(out);
-        writer.write_record(ROWS_HEADER)?;
-        let mut field = FieldBuffer::default();
-        let mut record = csv::StringRecord::new();
-        for c in self.comparisons {
-            let p = &c.projected;
-            record.clear();
-            record.push_field(&c.area);
-            record.push_field(&c.code);
-            record.push_field(field.display(c.origin));
-            record.push_field(field.display(c.year));
-            record.push_field(field.display(c.horizon()));
-            record.push_field(c.metric.name());
-            for value in [c.actual, c.naive, p.p5, p.p25, p.p50, p.p75, p.p95, c.pit, c.error(), c.naive_error()] {
-                record.push_field(field.number(value));
-            }
-            record.push_field(field.display(c.in_50()));
-            record.push_field(field.display(c.in_90()));
-            record.push_field(field.number(c.interval_score()));
-            match &c.benchmark {
-                Some(b) => {
-                    for value in [b.p5, b.p25, b.p75, b.p95] {
-                        record.push_field(field.number(value));
-                    }
-                    record.push_field(field.display(b.in_50(c.actual)));
-                    record.push_field(field.display(b.in_90(c.actual)));
-                    record.push_field(field.number(b.interval_score(c.actual)));
-                }
-                None => (0..7).for_each(|_| record.push_field("")),
-            }
-            writer.write_record(&record)?;
-        }
-        writer.flush()
+        row::write_rows(out, self.comparisons.iter().map(ComparisonRow::from))
     }
 }
 
@@ -219,13 +279,7 @@ impl OutputFile for SummaryCsv<'_> {
     }
 
     fn write(&self, out: &mut dyn Write) -> io::Result<()> {
-        // The header is written from `COLUMNS`, the one list the reader checks.
-        let mut writer = csv::WriterBuilder::new().has_headers(false).from_writer(out);
-        writer.write_record(SummaryRow::COLUMNS)?;
-        for row in self.rows {
-            writer.serialize(SummaryRow::from(row))?;
-        }
-        writer.flush()
+        row::write_rows(out, self.rows.iter().map(SummaryRow::from))
     }
 }
 
@@ -242,26 +296,7 @@ impl OutputFile for EnglandCsv<'_> {
     }
 
     fn write(&self, out: &mut dyn Write) -> io::Result<()> {
-        let mut writer = csv::Writer::from_writer(out);
-        writer.write_record(ENGLAND_HEADER)?;
-        let mut field = FieldBuffer::default();
-        let mut record = csv::StringRecord::new();
-        for row in self.rows {
-            let p = &row.projected;
-            record.clear();
-            record.push_field(field.display(row.origin));
-            record.push_field(field.display(row.year));
-            record.push_field(field.display(row.horizon()));
-            record.push_field(row.metric.name());
-            for value in [row.actual, row.naive, p.p5, p.p25, p.p50, p.p75, p.p95] {
-                record.push_field(field.number(value));
-            }
-            record.push_field(field.display(row.in_90()));
-            record.push_field(field.display(row.councils));
-            record.push_field(row.actual_source.name());
-            writer.write_record(&record)?;
-        }
-        writer.flush()
+        row::write_rows(out, self.rows.iter().map(EnglandRow::from))
     }
 }
 
@@ -743,4 +778,78 @@ pub fn skipped_lines(backtest: &Backtest) -> Vec<String> {
         lines.push(format!("Skipped {} ({}) from {}", group[0].area, group[0].code, reasons.join(" and from ")));
     }
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `rows` as their file's text.
+    fn text<R: CsvRow>(rows: impl IntoIterator<Item = R>) -> String {
+        let mut bytes = Vec::new();
+        row::write_rows(&mut bytes, rows).unwrap();
+        String::from_utf8(bytes).unwrap()
+    }
+
+    fn projected() -> Summary {
+        Summary { mean: 0.2, p5: 0.1, p10: 0.12, p25: 0.15, p50: 0.2, p75: 0.25, p90: 0.28, p95: 0.3 }
+    }
+
+    #[test]
+    fn backtest_csv_has_the_columns_it_always_had_and_empty_cells_without_a_benchmark() {
+        let mut comparison = Comparison {
+            area: "Bristol, City of".into(),
+            code: "E06000023".into(),
+            origin: 2019,
+            year: 2021,
+            metric: Metric::VacancyRate,
+            actual: 0.25,
+            naive: 0.5,
+            projected: projected(),
+            pit: 0.625,
+            benchmark: None,
+            outside_observed_range: None,
+        };
+        let without = text([ComparisonRow::from(&comparison)]);
+        comparison.benchmark = Some(Interval { p5: 0.0, p25: 0.125, p75: 0.375, p95: 0.5 });
+        let with = text([ComparisonRow::from(&comparison)]);
+        let header = "area,code,origin,year,horizon_years,metric,actual,naive,p5,p25,p50,p75,p95,pit,error,\
+                      naive_error,in_50,in_90,interval_score,naive_empirical_p5,naive_empirical_p25,\
+                      naive_empirical_p75,naive_empirical_p95,naive_empirical_in_50,naive_empirical_in_90,\
+                      naive_empirical_interval_score";
+        let start = "\"Bristol, City of\",E06000023,2019,2021,2,vacancy_rate,0.25,0.5,0.1,0.15,0.2,0.25,0.3,0.625,";
+        let lines: Vec<&str> = without.lines().collect();
+        assert_eq!(lines[0], header);
+        assert!(lines[1].starts_with(start) && lines[1].ends_with(",,,,,,,"), "{}", lines[1]);
+        let with_line = with.lines().nth(1).unwrap();
+        assert!(with_line.ends_with(",0,0.125,0.375,0.5,true,true,0.5"), "{with_line}");
+        assert_eq!(read_rows_of(&without)[0].naive_empirical_in_50, None);
+        assert_eq!(read_rows_of(&with)[0], ComparisonRow::from(&comparison));
+    }
+
+    fn read_rows_of(text: &str) -> Vec<ComparisonRow> {
+        row::read_rows(text.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn backtest_england_csv_has_the_columns_it_always_had() {
+        let comparison = EnglandComparison {
+            origin: 2019,
+            year: 2020,
+            metric: Metric::FteInPost,
+            actual: 31_000.5,
+            actual_source: ActualSource::SameCouncils,
+            naive: 30_000.0,
+            projected: projected(),
+            councils: 150,
+        };
+        let written = text([EnglandRow::from(&comparison)]);
+        assert_eq!(
+            written,
+            "origin,year,horizon_years,metric,actual,naive,p5,p25,p50,p75,p95,in_90,councils,actual_source\n\
+             2019,2020,1,fte_in_post,31000.5,30000,0.1,0.15,0.2,0.25,0.3,false,150,sum_of_councils_compared\n"
+        );
+        let read: Vec<EnglandRow> = row::read_rows(written.as_bytes()).unwrap();
+        assert_eq!(read, [EnglandRow::from(&comparison)]);
+    }
 }

@@ -318,7 +318,7 @@ fn costs_by_financial_year_match_a_hand_calculation_to_the_penny() {
     let first_date = YearMonth::new(2024, 12).expect("valid month");
     let fy_total = |metric: Metric, financial_year: i32| -> f64 {
         (1..=15)
-            .filter(|&m| first_date.plus(m as i32).financial_year() == financial_year)
+            .filter(|&m| first_date.plus(m as i32).financial_year().start_year == financial_year)
             .map(|m| at(rows, m, metric))
             .sum()
     };

@@ -18,7 +18,10 @@ use std::fmt::Write as _;
 use super::{Fit, Group, MIN_ROUTE_EVENTS, RetentionValue};
 use crate::fit::records::Date;
 use crate::format::percent;
-use crate::output::{BytesFile, format_number};
+use serde::{Deserialize, Serialize};
+
+use crate::output::BytesFile;
+use crate::output::row::{self, CsvRow};
 use crate::plot::{self, PlotError, SurvivalPlot, SurvivalSeries};
 
 pub const RETENTION_FILE: &str = "retention.toml";
@@ -26,9 +29,74 @@ pub const SURVIVAL_FILE: &str = "survival.csv";
 pub const HAZARDS_FILE: &str = "hazards.csv";
 pub const CHART_STEM: &str = "charts/survival";
 
-pub const SURVIVAL_HEADER: &str = "route,months,survival,lower,upper,at_risk,events";
-pub const HAZARDS_HEADER: &str = "route,band,from_months,to_months,events,exposure_months,monthly_hazard,lower,upper,\
-annual_leave_prob,annual_lower,annual_upper";
+/// One row of `survival.csv`: a step of one group's Kaplan-Meier curve.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SurvivalRow {
+    /// `all`, a route key, or `other`.
+    pub route: String,
+    /// Months with the council; the survival holds from here until the next row.
+    #[serde(with = "row::number")]
+    pub months: f64,
+    #[serde(with = "row::number")]
+    pub survival: f64,
+    /// The 95% log(−log) interval.
+    #[serde(with = "row::number")]
+    pub lower: f64,
+    #[serde(with = "row::number")]
+    pub upper: f64,
+    pub at_risk: u64,
+    pub events: u64,
+}
+
+impl CsvRow for SurvivalRow {
+    const COLUMNS: &'static [&'static str] = &["route", "months", "survival", "lower", "upper", "at_risk", "events"];
+}
+
+/// One row of `hazards.csv`: one group's leaving hazard in one band of months with the
+/// council. `to_months` is empty for the open last band; the estimates are empty (NaN) for a
+/// band with no months at risk.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HazardRow {
+    pub route: String,
+    /// `0-12`, or `60+` for the last.
+    pub band: String,
+    #[serde(with = "row::number")]
+    pub from_months: f64,
+    #[serde(with = "row::optional_number")]
+    pub to_months: Option<f64>,
+    pub events: u64,
+    #[serde(with = "row::number")]
+    pub exposure_months: f64,
+    #[serde(with = "row::number")]
+    pub monthly_hazard: f64,
+    #[serde(with = "row::number")]
+    pub lower: f64,
+    #[serde(with = "row::number")]
+    pub upper: f64,
+    #[serde(with = "row::number")]
+    pub annual_leave_prob: f64,
+    #[serde(with = "row::number")]
+    pub annual_lower: f64,
+    #[serde(with = "row::number")]
+    pub annual_upper: f64,
+}
+
+impl CsvRow for HazardRow {
+    const COLUMNS: &'static [&'static str] = &[
+        "route",
+        "band",
+        "from_months",
+        "to_months",
+        "events",
+        "exposure_months",
+        "monthly_hazard",
+        "lower",
+        "upper",
+        "annual_leave_prob",
+        "annual_lower",
+        "annual_upper",
+    ];
+}
 
 /// Every file, in the order written: `retention.toml`, `survival.csv`, `hazards.csv`,
 /// `charts/survival.png`, `charts/survival.svg`.
@@ -170,54 +238,50 @@ fn write_array(out: &mut String, key: &str, values: &[RetentionValue], fit: &Fit
     let _ = writeln!(out, "]");
 }
 
-/// `survival.csv`.
+/// `survival.csv` ([`SurvivalRow`]): each group's curve, `all` first.
 pub fn survival_csv(fit: &Fit) -> String {
-    let mut out = String::from(SURVIVAL_HEADER);
-    out.push('\n');
-    for group in &fit.groups {
-        for point in &group.curve {
-            let _ = writeln!(
-                out,
-                "{},{},{},{},{},{},{}",
-                group.group.key(),
-                format_number(point.time),
-                format_number(point.survival),
-                format_number(point.lower),
-                format_number(point.upper),
-                point.at_risk,
-                point.events
-            );
-        }
-    }
-    out
+    let rows = fit.groups.iter().flat_map(|group| {
+        group.curve.iter().map(|point| SurvivalRow {
+            route: group.group.key().to_string(),
+            months: point.time,
+            survival: point.survival,
+            lower: point.lower,
+            upper: point.upper,
+            at_risk: point.at_risk,
+            events: point.events,
+        })
+    });
+    csv_text(rows)
 }
 
-/// `hazards.csv`.
+/// `hazards.csv` ([`HazardRow`]): each group's bands, `all` first.
 pub fn hazards_csv(fit: &Fit) -> String {
     let bands = &fit.options.bands;
-    let mut out = String::from(HAZARDS_HEADER);
-    out.push('\n');
-    for group in &fit.groups {
-        for hazard in &group.hazards {
-            let _ = writeln!(
-                out,
-                "{},{},{},{},{},{},{},{},{},{},{},{}",
-                group.group.key(),
-                bands.label(hazard.band),
-                format_number(hazard.from_months),
-                hazard.to_months.map(format_number).unwrap_or_default(),
-                hazard.events,
-                format_number(hazard.exposure_months),
-                format_number(hazard.monthly_hazard),
-                format_number(hazard.lower),
-                format_number(hazard.upper),
-                format_number(hazard.annual_leave_prob),
-                format_number(hazard.annual_lower),
-                format_number(hazard.annual_upper)
-            );
-        }
-    }
-    out
+    let rows = fit.groups.iter().flat_map(|group| {
+        group.hazards.iter().map(|hazard| HazardRow {
+            route: group.group.key().to_string(),
+            band: bands.label(hazard.band),
+            from_months: hazard.from_months,
+            to_months: hazard.to_months,
+            events: hazard.events,
+            exposure_months: hazard.exposure_months,
+            monthly_hazard: hazard.monthly_hazard,
+            lower: hazard.lower,
+            upper: hazard.upper,
+            annual_leave_prob: hazard.annual_leave_prob,
+            annual_lower: hazard.annual_lower,
+            annual_upper: hazard.annual_upper,
+        })
+    });
+    csv_text(rows)
+}
+
+/// `rows` as the text of their CSV file.
+fn csv_text<R: CsvRow>(rows: impl IntoIterator<Item = R>) -> String {
+    let mut bytes = Vec::new();
+    // Writing into memory cannot fail, and the fields are UTF-8.
+    let _ = row::write_rows(&mut bytes, rows);
+    String::from_utf8(bytes).unwrap_or_default()
 }
 
 /// The survival chart (PNG, SVG): all workers, and each route with at least
@@ -278,4 +342,52 @@ pub fn summary_lines(fit: &Fit) -> Vec<String> {
         lines.push(format!("Note: {note}"));
     }
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn survival_and_hazards_csv_have_the_columns_they_always_had() {
+        let survival = SurvivalRow {
+            route: "all".into(),
+            months: 0.0,
+            survival: 1.0,
+            lower: 1.0,
+            upper: 1.0,
+            at_risk: 90,
+            events: 0,
+        };
+        assert_eq!(
+            csv_text([survival.clone()]),
+            "route,months,survival,lower,upper,at_risk,events\nall,0,1,1,1,90,0\n"
+        );
+        assert_eq!(row::read_rows::<SurvivalRow>(csv_text([survival.clone()]).as_bytes()).unwrap(), [survival]);
+        let open_band = HazardRow {
+            route: "university".into(),
+            band: "60+".into(),
+            from_months: 60.0,
+            to_months: None,
+            events: 3,
+            exposure_months: 250.5,
+            monthly_hazard: 0.012,
+            lower: f64::NAN,
+            upper: 0.03,
+            annual_leave_prob: 0.135,
+            annual_lower: 0.01,
+            annual_upper: 0.3,
+        };
+        let closed_band =
+            HazardRow { band: "0-12".into(), from_months: 0.0, to_months: Some(12.0), ..open_band.clone() };
+        assert_eq!(
+            csv_text([open_band.clone(), closed_band.clone()]),
+            "route,band,from_months,to_months,events,exposure_months,monthly_hazard,lower,upper,annual_leave_prob,\
+             annual_lower,annual_upper\n\
+             university,60+,60,,3,250.5,0.012,,0.03,0.135,0.01,0.3\n\
+             university,0-12,0,12,3,250.5,0.012,,0.03,0.135,0.01,0.3\n"
+        );
+        let read = row::read_rows::<HazardRow>(csv_text([open_band, closed_band]).as_bytes()).unwrap();
+        assert_eq!((read[0].to_months, read[1].to_months), (None, Some(12.0)));
+    }
 }

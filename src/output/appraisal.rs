@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::OutputFile;
 use super::row::{self, CsvRow, number};
 use super::table::ScenarioTable;
-use crate::appraisal::{BreakEven, Measure, appraise};
+use crate::appraisal::{BreakEven, Measure, Period, appraise};
 use crate::run::ScenarioRun;
 
 /// One row of `appraisal.csv`: a measure of an option against the baseline over a financial
@@ -23,8 +23,7 @@ use crate::run::ScenarioRun;
 pub struct AppraisalRow {
     pub scenario: String,
     /// `2024-25` or `total`.
-    #[serde(deserialize_with = "row::financial_year")]
-    pub financial_year: String,
+    pub financial_year: Period,
     pub measure: Measure,
     #[serde(with = "number")]
     pub mean: f64,
@@ -64,7 +63,7 @@ impl ScenarioTable for AppraisalCsv {
             let spread = |pick: fn(&crate::stats::Summary) -> f64| row.spread.as_ref().map_or(f64::NAN, pick);
             out.serialize(AppraisalRow {
                 scenario: option.name.clone(),
-                financial_year: row.period.label(),
+                financial_year: row.period,
                 measure: row.measure,
                 mean: row.mean,
                 p5: spread(|s| s.p5),
@@ -168,11 +167,6 @@ impl OutputFile for BreakEvenCsv {
     }
 
     fn write(&self, out: &mut dyn Write) -> io::Result<()> {
-        let mut writer = csv::WriterBuilder::new().has_headers(false).from_writer(out);
-        writer.write_record(BreakEvenRow::COLUMNS)?;
-        for (scenario, outcome) in &self.rows {
-            writer.serialize(BreakEvenRow::new(scenario.clone(), *outcome))?;
-        }
-        writer.flush()
+        row::write_rows(out, self.rows.iter().map(|(scenario, outcome)| BreakEvenRow::new(scenario.clone(), *outcome)))
     }
 }

@@ -7,9 +7,9 @@ use std::io;
 
 use serde::{Deserialize, Serialize};
 
-use super::row::{self, CsvRow, number};
+use super::row::{CsvRow, number};
 use super::table::ScenarioTable;
-use crate::appraisal::{period_sums, periods};
+use crate::appraisal::{Period, period_sums, periods};
 use crate::engine::metrics::{COSTS, Metric};
 use crate::run::ScenarioRun;
 use crate::stats::summarise;
@@ -21,8 +21,7 @@ use crate::stats::summarise;
 pub struct CostRow {
     pub scenario: String,
     /// `2024-25` (April 2024 to March 2025) or `total` (the whole horizon).
-    #[serde(deserialize_with = "row::financial_year")]
-    pub financial_year: String,
+    pub financial_year: Period,
     /// One of [`COSTS`], written as its [`category`] name (`total`, `salary`, ...,
     /// `grant_income`).
     #[serde(with = "category_column")]
@@ -87,7 +86,7 @@ impl ScenarioTable for CostsCsv {
                 let summary = summarise(&period_sums(run, period, metric));
                 out.serialize(CostRow {
                     scenario: run.name.clone(),
-                    financial_year: period.label(),
+                    financial_year: period,
                     category: metric,
                     mean: summary.mean,
                     p5: summary.p5,

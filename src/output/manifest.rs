@@ -10,7 +10,7 @@ use std::io::{self, Write};
 use serde::{Deserialize, Serialize};
 
 use super::OutputFile;
-use crate::calendar::YearMonth;
+use crate::calendar::{FinancialYear, YearMonth};
 use crate::engine::metrics::{Kind, Metric};
 use crate::run::{RunSettings, ScenarioRun};
 use crate::stats::QUANTILE_METHOD;
@@ -67,8 +67,8 @@ pub struct MetricEntry {
 
 impl ScenarioEntry {
     /// The simulated months (`start` to `start + months - 1`) that fall in the financial year
-    /// starting in April of `year`, in order.
-    pub fn months_in_financial_year(&self, year: i32) -> Vec<YearMonth> {
+    /// `year`, in order.
+    pub fn months_in_financial_year(&self, year: FinancialYear) -> Vec<YearMonth> {
         (0..self.months as i32).map(|m| self.start.plus(m)).filter(|month| month.financial_year() == year).collect()
     }
 

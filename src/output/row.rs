@@ -8,12 +8,12 @@
 //! writes it, and an empty cell (a value that was not a number) reads as NaN.
 
 use std::cell::RefCell;
+use std::io::{self, Write};
 
-use serde::de::{DeserializeOwned, Error as _};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::FieldBuffer;
-use crate::appraisal::{TOTAL, financial_year_start};
 use crate::stats::Summary;
 
 /// The rows of one CSV result file.
@@ -38,6 +38,20 @@ pub mod number {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<f64, D::Error> {
         Ok(Option::<f64>::deserialize(deserializer)?.unwrap_or(f64::NAN))
+    }
+}
+
+/// An optional number field (`#[serde(with = "optional_number")]`): `None` is an empty cell,
+/// and so reads back; a number is written as [`number`] writes it.
+pub mod optional_number {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(value: &Option<f64>, serializer: S) -> Result<S::Ok, S::Error> {
+        value.map(Number).serialize(serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<f64>, D::Error> {
+        Option::<f64>::deserialize(deserializer)
     }
 }
 
@@ -71,17 +85,32 @@ impl<'de> Deserialize<'de> for Number {
     }
 }
 
-/// Reads the `financial_year` column (`#[serde(deserialize_with = "financial_year")]`):
-/// `2024-25` or `total`, anything else refused.
-pub fn financial_year<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
-    let label = String::deserialize(deserializer)?;
-    if label == TOTAL || financial_year_start(&label).is_some() {
-        Ok(label)
-    } else {
-        Err(D::Error::custom(format!(
-            "column `financial_year`: expected a financial year such as 2024-25, or total, got {label:?}"
-        )))
+/// The columns of `parts`, one after another, for a row that nests the columns of another
+/// type: `N` must be their number, or the constant does not compile.
+pub const fn join<const N: usize>(parts: &[&[&'static str]]) -> [&'static str; N] {
+    let mut columns = [""; N];
+    let (mut part, mut filled) = (0, 0);
+    while part < parts.len() {
+        let mut column = 0;
+        while column < parts[part].len() {
+            columns[filled] = parts[part][column];
+            (column, filled) = (column + 1, filled + 1);
+        }
+        part += 1;
     }
+    assert!(filled == N, "N is not the number of columns");
+    columns
+}
+
+/// Writes a CSV result file: the header [`CsvRow::COLUMNS`], then each of `rows`.
+pub fn write_rows<R: CsvRow>(out: &mut dyn Write, rows: impl IntoIterator<Item = R>) -> io::Result<()> {
+    // The header is written from `COLUMNS`, the one list the reader checks.
+    let mut writer = csv::WriterBuilder::new().has_headers(false).from_writer(out);
+    writer.write_record(R::COLUMNS)?;
+    for row in rows {
+        writer.serialize(row)?;
+    }
+    writer.flush()
 }
 
 /// Why a result file's rows could not be read: the line (the header is line 1) and what is
@@ -137,23 +166,20 @@ fn describe(error: &csv::Error, record: &csv::StringRecord, columns: &[&str]) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::appraisal::Measure;
+    use crate::appraisal::{Measure, Period};
     use crate::engine::metrics::Metric;
     use crate::output::{AnnualRow, AppraisalRow, AssumptionRow, BreakEvenRow, BreakEvenStatus, CostRow};
     use crate::output::{ProbabilityRow, SeriesRow};
 
     /// `rows` as their file: the header, then each row.
-    fn write<R: CsvRow>(rows: &[R]) -> Vec<u8> {
-        let mut writer = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
-        writer.write_record(R::COLUMNS).unwrap();
-        for row in rows {
-            writer.serialize(row).unwrap();
-        }
-        writer.into_inner().unwrap()
+    fn write<R: CsvRow + Clone>(rows: &[R]) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        write_rows(&mut bytes, rows.iter().cloned()).unwrap();
+        bytes
     }
 
     /// Each row has one field per column, and reads back as written.
-    fn round_trip<R: CsvRow + PartialEq + std::fmt::Debug>(rows: Vec<R>) {
+    fn round_trip<R: CsvRow + Clone + PartialEq + std::fmt::Debug>(rows: Vec<R>) {
         let bytes = write(&rows);
         for line in String::from_utf8(bytes.clone()).unwrap().lines() {
             let fields = csv::ReaderBuilder::new().has_headers(false).from_reader(line.as_bytes()).records().next();
@@ -203,7 +229,7 @@ mod tests {
         round_trip(vec![assumption]);
         let cost = CostRow {
             scenario: "a".into(),
-            financial_year: "2024-25".into(),
+            financial_year: "2024-25".parse().unwrap(),
             category: Metric::GrantIncomeGbp,
             mean: 1e9,
             p5: -2.5,
@@ -213,7 +239,7 @@ mod tests {
         round_trip(vec![cost]);
         let appraisal = AppraisalRow {
             scenario: "a".into(),
-            financial_year: "total".into(),
+            financial_year: Period::Total,
             measure: Measure::CostPerVacancyFteMonthAvoidedGbp,
             mean: 41_543.7,
             p5: 1.0,
@@ -247,7 +273,7 @@ mod tests {
         assert!(read[0].hazard_ratio == 0.0 && read[0].net_cost_gbp.is_nan());
         let cost = CostRow {
             scenario: "a".into(),
-            financial_year: "total".into(),
+            financial_year: Period::Total,
             category: Metric::CostAgencyGbp,
             mean: 1e-7,
             p5: 0.1 + 0.2,

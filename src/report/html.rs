@@ -18,7 +18,7 @@ use std::fmt::Write as _;
 
 use super::results::{AppraisalRow, AssumptionRow, BreakEvenRow, BreakEvenStatus, CostRow, ScenarioEntry};
 use super::{Chart, ChartKind, Results};
-use crate::appraisal::{Measure, TOTAL, financial_year_start};
+use crate::appraisal::{Measure, Period};
 use crate::calendar::YearMonth;
 use crate::engine::metrics::Metric;
 use crate::format::{percent_half_away, percent_tenths, pounds_short, tenths_as_decimal, thousands};
@@ -162,13 +162,14 @@ pub fn scenario_sentences(results: &Results, scenario: &str) -> Vec<String> {
 /// that cannot be paired with it): its total cost and the agency spend within it.
 pub fn cost_sentences(results: &Results, scenario: &str) -> Vec<String> {
     let over = format!("Over {}", horizon(results, scenario));
-    let appraisal = |measure: Measure| results.appraisal(scenario, TOTAL, measure);
+    let appraisal = |measure: Measure| results.appraisal(scenario, Period::Total, measure);
     let Some(net) = appraisal(Measure::NetCostGbp) else {
-        let Some(total) = results.cost(scenario, TOTAL, Metric::CostTotalGbp).filter(|r| r.p50.is_finite()) else {
+        let Some(total) = results.cost(scenario, Period::Total, Metric::CostTotalGbp).filter(|r| r.p50.is_finite())
+        else {
             return Vec::new();
         };
         let agency = results
-            .cost(scenario, TOTAL, Metric::CostAgencyGbp)
+            .cost(scenario, Period::Total, Metric::CostAgencyGbp)
             .filter(|r| r.p50.is_finite())
             .map(|r| format!(", including {} on agency staff", pounds_short(r.p50)))
             .unwrap_or_default();
@@ -741,8 +742,9 @@ fn short_month(month: YearMonth) -> String {
 /// The months of a financial year (`2024-25`) that a scenario simulates, if it simulates
 /// some but not all 12: "Oct–Mar", or "Oct" for a single month. `None` for a full year, a year
 /// the scenario does not reach, or `total`.
-fn part_year(scenario: &ScenarioEntry, label: &str) -> Option<String> {
-    let months = scenario.months_in_financial_year(financial_year_start(label)?);
+fn part_year(scenario: &ScenarioEntry, period: Period) -> Option<String> {
+    let Period::FinancialYear(year) = period else { return None };
+    let months = scenario.months_in_financial_year(year);
     let (first, last) = (months.first()?, months.last()?);
     if months.len() >= 12 {
         return None;
@@ -764,31 +766,33 @@ fn simulated_period(scenario: &ScenarioEntry) -> String {
 
 /// The header cell of a financial-year column, marked when the reference scenario covers only
 /// part of the year; the `total` column names the period covered.
-fn year_header(reference: Option<&ScenarioEntry>, label: &str) -> String {
-    if label == TOTAL {
+fn year_header(reference: Option<&ScenarioEntry>, period: Period) -> String {
+    if period == Period::Total {
         let period =
             reference.map(|r| format!("<span class=\"interval\">{}</span>", simulated_period(r))).unwrap_or_default();
         return format!("<th scope=\"col\" class=\"num\">Whole projection{period}</th>");
     }
     let part = reference
-        .and_then(|r| part_year(r, label))
+        .and_then(|r| part_year(r, period))
         .map(|months| format!("<span class=\"interval\">part-year: {months}</span>"))
         .unwrap_or_default();
-    format!("<th scope=\"col\" class=\"num\">{}{part}</th>", escape(label))
+    format!("<th scope=\"col\" class=\"num\">{}{part}</th>", escape(&period.to_string()))
 }
 
 /// A note for a cell whose scenario covers a different part of the year (or a different
 /// period in total) from the reference that the column header describes; "" otherwise.
-fn coverage_note(scenario: &ScenarioEntry, reference: Option<&ScenarioEntry>, label: &str) -> String {
+fn coverage_note(scenario: &ScenarioEntry, reference: Option<&ScenarioEntry>, period: Period) -> String {
     let Some(reference) = reference else { return String::new() };
-    match financial_year_start(label) {
-        Some(year) if scenario.months_in_financial_year(year) != reference.months_in_financial_year(year) => {
-            match part_year(scenario, label) {
+    match period {
+        Period::FinancialYear(year)
+            if scenario.months_in_financial_year(year) != reference.months_in_financial_year(year) =>
+        {
+            match part_year(scenario, period) {
                 Some(months) => format!("<span class=\"interval\">part-year: {months}</span>"),
                 None => "<span class=\"interval\">full year</span>".to_string(),
             }
         }
-        None if label == TOTAL && (scenario.start, scenario.months) != (reference.start, reference.months) => {
+        Period::Total if (scenario.start, scenario.months) != (reference.start, reference.months) => {
             format!("<span class=\"interval\">{}</span>", simulated_period(scenario))
         }
         _ => String::new(),
@@ -872,8 +876,8 @@ fn total_cost_table(out: &mut String, results: &Results, reference: Option<&Scen
     out.push_str("<div class=\"table-wrap\">\n<table class=\"sticky\" id=\"total-cost\">\n");
     out.push_str("<caption>Total cost by financial year: median, 90% interval beneath</caption>\n");
     out.push_str("<thead><tr><th scope=\"col\">Scenario</th>");
-    for label in &years {
-        out.push_str(&year_header(reference, label));
+    for &period in &years {
+        out.push_str(&year_header(reference, period));
     }
     out.push_str("</tr></thead>\n<tbody>\n");
     for scenario in ordered_scenarios(results) {
@@ -884,9 +888,9 @@ fn total_cost_table(out: &mut String, results: &Results, reference: Option<&Scen
             if is_baseline { " class=\"baseline\"" } else { "" },
             scenario_heading(results, scenario)
         );
-        for label in &years {
-            let cost = results.cost(&scenario.name, label, Metric::CostTotalGbp).map(spread_of_cost);
-            out.push_str(&spread_cell(cost, pounds_short, &coverage_note(scenario, reference, label)));
+        for &period in &years {
+            let cost = results.cost(&scenario.name, period, Metric::CostTotalGbp).map(spread_of_cost);
+            out.push_str(&spread_cell(cost, pounds_short, &coverage_note(scenario, reference, period)));
         }
         out.push_str("</tr>\n");
     }
@@ -903,7 +907,7 @@ fn appraisal_tables(out: &mut String, results: &Results, reference: Option<&Scen
         return;
     }
     let (compared, apart): (Vec<&ScenarioEntry>, Vec<&ScenarioEntry>) =
-        options.into_iter().partition(|s| results.appraisal(&s.name, TOTAL, Measure::NetCostGbp).is_some());
+        options.into_iter().partition(|s| results.appraisal(&s.name, Period::Total, Measure::NetCostGbp).is_some());
     if !compared.is_empty() {
         out.push_str("<h3>Each option against the baseline</h3>\n");
         out.push_str("<div class=\"table-wrap\">\n<table class=\"sticky\" id=\"options-cost\">\n");
@@ -923,7 +927,7 @@ fn appraisal_tables(out: &mut String, results: &Results, reference: Option<&Scen
         );
         for scenario in &compared {
             let name = scenario.name.as_str();
-            let measure = |measure: Measure| results.appraisal(name, TOTAL, measure);
+            let measure = |measure: Measure| results.appraisal(name, Period::Total, measure);
             let _ = write!(out, "<tr><th scope=\"row\">{}</th>", scenario_heading(results, scenario));
             for (which, format) in [
                 (Measure::ExtraCostGbp, pounds_short as fn(f64) -> String),
@@ -951,20 +955,20 @@ fn appraisal_tables(out: &mut String, results: &Results, reference: Option<&Scen
              total cost than the baseline on the same luck.</p>\n",
         );
 
-        let years: Vec<&str> = baseline.map(|b| results.financial_years_of(b)).unwrap_or_default();
+        let years: Vec<Period> = baseline.map(|b| results.financial_years_of(b)).unwrap_or_default();
         out.push_str("<div class=\"table-wrap\">\n<table class=\"sticky\" id=\"net-cost-by-year\">\n");
         out.push_str(
             "<caption>Net cost against the baseline by financial year: median, 90% interval beneath</caption>\n",
         );
         out.push_str("<thead><tr><th scope=\"col\">Option</th>");
-        for label in &years {
-            out.push_str(&year_header(reference, label));
+        for &period in &years {
+            out.push_str(&year_header(reference, period));
         }
         out.push_str("</tr></thead>\n<tbody>\n");
         for scenario in &compared {
             let _ = write!(out, "<tr><th scope=\"row\">{}</th>", scenario_heading(results, scenario));
-            for label in &years {
-                let net = results.appraisal(&scenario.name, label, Measure::NetCostGbp).map(spread_of_appraisal);
+            for &period in &years {
+                let net = results.appraisal(&scenario.name, period, Measure::NetCostGbp).map(spread_of_appraisal);
                 out.push_str(&spread_cell(net, pounds_short, ""));
             }
             out.push_str("</tr>\n");
@@ -1396,13 +1400,13 @@ mod tests {
             start: "2024-10".parse().unwrap(),
             months: 60,
         };
-        assert_eq!(part_year(&scenario, "2024-25").as_deref(), Some("Oct\u{2013}Mar"));
-        assert_eq!(part_year(&scenario, "2025-26"), None);
-        assert_eq!(part_year(&scenario, "2029-30").as_deref(), Some("Apr\u{2013}Sep"));
-        assert_eq!(part_year(&scenario, "2030-31"), None);
-        assert_eq!(part_year(&scenario, "total"), None);
+        assert_eq!(part_year(&scenario, "2024-25".parse().unwrap()).as_deref(), Some("Oct\u{2013}Mar"));
+        assert_eq!(part_year(&scenario, "2025-26".parse().unwrap()), None);
+        assert_eq!(part_year(&scenario, "2029-30".parse().unwrap()).as_deref(), Some("Apr\u{2013}Sep"));
+        assert_eq!(part_year(&scenario, "2030-31".parse().unwrap()), None);
+        assert_eq!(part_year(&scenario, "total".parse().unwrap()), None);
         let one_month = ScenarioEntry { start: "2025-03".parse().unwrap(), months: 1, ..scenario };
-        assert_eq!(part_year(&one_month, "2024-25").as_deref(), Some("Mar"));
+        assert_eq!(part_year(&one_month, "2024-25".parse().unwrap()).as_deref(), Some("Mar"));
         assert_eq!(simulated_period(&one_month), "Mar 2025 to Mar 2025");
     }
 }

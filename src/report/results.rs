@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::ReportError;
-use crate::appraisal::{Measure, TOTAL, financial_year_start};
+use crate::appraisal::{Measure, Period};
 use crate::engine::metrics::Metric;
 pub use crate::output::manifest::{Manifest, ScenarioEntry};
 // The rows of each file, defined beside its writer: one definition for writing and reading.
@@ -149,17 +149,13 @@ impl Results {
 
     /// One scenario's cost in one category (a metric of [`COSTS`](crate::engine::metrics::COSTS))
     /// over a financial year (`2024-25`) or `total`.
-    pub fn cost(&self, scenario: &str, financial_year: &str, category: Metric) -> Option<&CostRow> {
-        self.costs
-            .iter()
-            .find(|r| r.scenario == scenario && r.financial_year == financial_year && r.category == category)
+    pub fn cost(&self, scenario: &str, period: Period, category: Metric) -> Option<&CostRow> {
+        self.costs.iter().find(|r| r.scenario == scenario && r.financial_year == period && r.category == category)
     }
 
     /// One measure of an option against the baseline over a financial year or `total`.
-    pub fn appraisal(&self, scenario: &str, financial_year: &str, measure: Measure) -> Option<&AppraisalRow> {
-        self.appraisal
-            .iter()
-            .find(|r| r.scenario == scenario && r.financial_year == financial_year && r.measure == measure)
+    pub fn appraisal(&self, scenario: &str, period: Period, measure: Measure) -> Option<&AppraisalRow> {
+        self.appraisal.iter().find(|r| r.scenario == scenario && r.financial_year == period && r.measure == measure)
     }
 
     /// The break-even search for one scenario's retention allowance, if it has one.
@@ -168,13 +164,13 @@ impl Results {
     }
 
     /// The financial years of `costs.csv`, in order, with `total` last.
-    pub fn financial_years(&self) -> Vec<&str> {
-        sorted_years(self.costs.iter().map(|r| r.financial_year.as_str()))
+    pub fn financial_years(&self) -> Vec<Period> {
+        sorted_years(self.costs.iter().map(|r| r.financial_year))
     }
 
     /// The financial years of one scenario's costs, in order, with `total` last.
-    pub fn financial_years_of(&self, scenario: &str) -> Vec<&str> {
-        sorted_years(self.costs.iter().filter(|r| r.scenario == scenario).map(|r| r.financial_year.as_str()))
+    pub fn financial_years_of(&self, scenario: &str) -> Vec<Period> {
+        sorted_years(self.costs.iter().filter(|r| r.scenario == scenario).map(|r| r.financial_year))
     }
 
     /// The description of each metric, by name.
@@ -183,10 +179,10 @@ impl Results {
     }
 }
 
-/// Distinct financial-year labels in time order, `total` last.
-fn sorted_years<'a>(labels: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
-    let mut years: Vec<&str> = labels.collect();
-    years.sort_by_key(|label| (*label == TOTAL, financial_year_start(label), *label));
+/// Distinct financial years in time order, `total` last.
+fn sorted_years(periods: impl Iterator<Item = Period>) -> Vec<Period> {
+    let mut years: Vec<Period> = periods.collect();
+    years.sort();
     years.dedup();
     years
 }
@@ -200,15 +196,19 @@ fn read_rows<R: CsvRow>((path, bytes): (PathBuf, Vec<u8>)) -> Result<Vec<R>, Rep
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::calendar::FinancialYear;
 
     #[test]
     fn financial_year_labels_parse() {
-        assert_eq!(financial_year_start("2024-25"), Some(2024));
-        assert_eq!(financial_year_start("2099-00"), Some(2099));
-        assert_eq!(financial_year_start("2024-26"), None);
-        assert_eq!(financial_year_start("total"), None);
-        assert_eq!(financial_year_start("+024-25"), None);
-        let years = sorted_years(["total", "2025-26", "2024-25", "total", "2099-00", "2100-01"].into_iter());
+        let start = |label: &str| label.parse::<FinancialYear>().ok().map(|year| year.start_year);
+        assert_eq!(start("2024-25"), Some(2024));
+        assert_eq!(start("2099-00"), Some(2099));
+        assert_eq!(start("2024-26"), None);
+        assert_eq!(start("total"), None);
+        assert_eq!(start("+024-25"), None);
+        let labels = ["total", "2025-26", "2024-25", "total", "2099-00", "2100-01"];
+        let years = sorted_years(labels.into_iter().map(|label| label.parse().unwrap()));
+        let years: Vec<String> = years.iter().map(ToString::to_string).collect();
         assert_eq!(years, ["2024-25", "2025-26", "2099-00", "2100-01", "total"]);
     }
 
@@ -246,7 +246,13 @@ mod tests {
             start: "2024-10".parse().unwrap(),
             months: 60,
         };
-        let months = |year| scenario.months_in_financial_year(year).iter().map(ToString::to_string).collect::<Vec<_>>();
+        let months = |start_year| {
+            scenario
+                .months_in_financial_year(FinancialYear { start_year })
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+        };
         assert_eq!(months(2024), ["2024-10", "2024-11", "2024-12", "2025-01", "2025-02", "2025-03"]);
         assert_eq!(months(2025).len(), 12);
         assert_eq!(months(2029).first().map(String::as_str), Some("2029-04"));

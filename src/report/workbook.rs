@@ -37,7 +37,7 @@ use rust_xlsxwriter::{
 
 use super::ReportError;
 use super::results::{AnnualRow, AppraisalRow, AssumptionRow, BreakEvenRow, BreakEvenStatus, CostRow, Results};
-use crate::appraisal::{Measure, TOTAL, financial_year_start};
+use crate::appraisal::{Measure, Period};
 use crate::calendar::YearMonth;
 use crate::engine::metrics::{Metric, Unit};
 use crate::output::CsvRow;
@@ -345,13 +345,15 @@ fn summary_sheet(sheet: &mut Worksheet, results: &Results, formats: &Formats) ->
     }
     columns.push(SummaryColumn {
         header: "Total cost over the projection (£): median".to_string(),
-        value: Box::new(|scenario: &str| results.cost(scenario, TOTAL, Metric::CostTotalGbp).map(|r| r.p50)),
+        value: Box::new(|scenario: &str| results.cost(scenario, Period::Total, Metric::CostTotalGbp).map(|r| r.p50)),
         format: &formats.money,
     });
     if baseline.is_some() {
         columns.push(SummaryColumn {
             header: "Net cost against the baseline over the projection (£): median".to_string(),
-            value: Box::new(|scenario: &str| results.appraisal(scenario, TOTAL, Measure::NetCostGbp).map(|r| r.p50)),
+            value: Box::new(|scenario: &str| {
+                results.appraisal(scenario, Period::Total, Measure::NetCostGbp).map(|r| r.p50)
+            }),
             format: &formats.money,
         });
     }
@@ -464,13 +466,12 @@ fn annual_sheet(sheet: &mut Worksheet, results: &Results, formats: &Formats) -> 
 
 /// The number of months a scenario simulates in a financial year (`2024-25`), or in all
 /// (`total`): 12 for a full year, fewer for a part-year.
-fn months_in(results: &Results, scenario: &str, financial_year: &str) -> Option<f64> {
+fn months_in(results: &Results, scenario: &str, period: Period) -> Option<f64> {
     let scenario = results.scenario(scenario)?;
-    if financial_year == TOTAL {
-        return Some(f64::from(scenario.months));
-    }
-    let year = financial_year_start(financial_year)?;
-    Some(scenario.months_in_financial_year(year).len() as f64)
+    Some(match period {
+        Period::FinancialYear(year) => scenario.months_in_financial_year(year).len() as f64,
+        Period::Total => f64::from(scenario.months),
+    })
 }
 
 /// The column the Costs and Appraisal sheets add to the CSV file's: the months simulated.
@@ -485,12 +486,12 @@ fn costs_sheet(sheet: &mut Worksheet, results: &Results, formats: &Formats) -> R
     for cost in &results.costs {
         row += 1;
         write_text(sheet, row, 0, &cost.scenario, &formats.text)?;
-        write_text(sheet, row, 1, &cost.financial_year, &formats.text)?;
+        write_text(sheet, row, 1, &cost.financial_year.to_string(), &formats.text)?;
         write_text(sheet, row, 2, category(cost.category), &formats.text)?;
         for (offset, value) in [cost.mean, cost.p5, cost.p50, cost.p95].into_iter().enumerate() {
             write_number(sheet, row, 3 + offset as ColNum, value, &formats.money)?;
         }
-        if let Some(months) = months_in(results, &cost.scenario, &cost.financial_year) {
+        if let Some(months) = months_in(results, &cost.scenario, cost.financial_year) {
             write_number(sheet, row, 7, months, &formats.integer)?;
         }
     }
@@ -526,13 +527,13 @@ fn appraisal_sheet(sheet: &mut Worksheet, results: &Results, formats: &Formats) 
     for appraisal in &results.appraisal {
         row += 1;
         write_text(sheet, row, 0, &appraisal.scenario, &formats.text)?;
-        write_text(sheet, row, 1, &appraisal.financial_year, &formats.text)?;
+        write_text(sheet, row, 1, &appraisal.financial_year.to_string(), &formats.text)?;
         write_text(sheet, row, 2, appraisal.measure.name(), &formats.text)?;
         let format = appraisal_format(formats, appraisal.measure);
         for (offset, value) in [appraisal.mean, appraisal.p5, appraisal.p50, appraisal.p95].into_iter().enumerate() {
             write_number(sheet, row, 3 + offset as ColNum, value, format)?;
         }
-        if let Some(months) = months_in(results, &appraisal.scenario, &appraisal.financial_year) {
+        if let Some(months) = months_in(results, &appraisal.scenario, appraisal.financial_year) {
             write_number(sheet, row, 7, months, &formats.integer)?;
         }
     }
