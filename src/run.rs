@@ -85,6 +85,13 @@ pub fn baseline(runs: &[ScenarioRun]) -> Option<&ScenarioRun> {
     runs.iter().find(|run| run.name == BASELINE_NAME).or(runs.first())
 }
 
+/// The scenario the others are compared with, and its position: the one named `baseline`, or
+/// else the first (as [`baseline`] finds among runs).
+pub fn baseline_scenario(scenarios: &[Scenario]) -> Option<(usize, &Scenario)> {
+    let position = scenarios.iter().position(|scenario| scenario.name == BASELINE_NAME).unwrap_or(0);
+    scenarios.get(position).map(|scenario| (position, scenario))
+}
+
 /// The name that marks the baseline scenario.
 pub const BASELINE_NAME: &str = "baseline";
 
@@ -155,8 +162,7 @@ pub fn run_each<E>(
     settings: &RunSettings,
     mut visit: impl FnMut(usize, &ScenarioRun, &ScenarioRun) -> Result<(), E>,
 ) -> Result<(), E> {
-    let baseline_position = scenarios.iter().position(|scenario| scenario.name == BASELINE_NAME).unwrap_or(0);
-    let Some(baseline_scenario) = scenarios.get(baseline_position) else { return Ok(()) };
+    let Some((baseline_position, baseline_scenario)) = baseline_scenario(scenarios) else { return Ok(()) };
     let bar = progress_bar(settings, scenarios.len() as u64 * settings.replications as u64);
     let mut buffers = Buffers::default();
     let baseline = simulate_scenario(baseline_scenario, settings, &bar, &mut buffers);
