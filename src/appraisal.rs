@@ -351,21 +351,23 @@ pub struct Spend {
 pub fn break_even_spend(model: &Model, settings: &RunSettings, months: u32) -> Vec<Spend> {
     (0..settings.replications)
         .into_par_iter()
-        .map(|rep| {
-            let mut out = vec![0.0; (months as usize + 1) * COUNT];
-            simulate(model, settings.seed, u64::from(rep), months, &mut out);
-            let mut spend = Spend { total_gbp: 0.0, without_allowance_gbp: 0.0 };
-            for month in 1..=months as usize {
-                for metric in BREAK_EVEN_COSTS {
-                    let cost = out[month * COUNT + metric.index()];
-                    spend.total_gbp += cost;
-                    if metric != Metric::CostAllowanceGbp {
-                        spend.without_allowance_gbp += cost;
+        .map_init(
+            || vec![0.0; (months as usize + 1) * COUNT],
+            |out, rep| {
+                simulate(model, settings.seed, u64::from(rep), months, out);
+                let mut spend = Spend { total_gbp: 0.0, without_allowance_gbp: 0.0 };
+                for month in 1..=months as usize {
+                    for metric in BREAK_EVEN_COSTS {
+                        let cost = out[month * COUNT + metric.index()];
+                        spend.total_gbp += cost;
+                        if metric != Metric::CostAllowanceGbp {
+                            spend.without_allowance_gbp += cost;
+                        }
                     }
                 }
-            }
-            spend
-        })
+                spend
+            },
+        )
         .collect()
 }
 

@@ -90,19 +90,25 @@ pub fn run(scenarios: &[Scenario], settings: &RunSettings, with_report: bool) ->
     let mut table_set = TableSet::new(tables.to_vec(), scenarios.len());
     let mut entries: Vec<Option<ScenarioEntry>> = scenarios.iter().map(|_| None).collect();
     let mut headlines: Vec<Option<ScenarioHeadline>> = scenarios.iter().map(|_| None).collect();
-    let mut baseline_name = None;
-    run::run_each(scenarios, settings, |position, run, baseline| {
-        table_set.add(position, run, baseline)?;
-        if let (Some(entry), Some(headline)) = (entries.get_mut(position), headlines.get_mut(position)) {
-            *entry = Some(ScenarioEntry::of(run));
-            *headline = Some(ScenarioHeadline::of(run));
-        }
-        baseline_name = Some(baseline.name.clone());
-        Ok::<(), std::io::Error>(())
-    })?;
+    let baseline_name = run::baseline_scenario(scenarios).map(|(_, scenario)| scenario.name.clone());
+    // The break-even searches need nothing from the runs: they are simulated beside them, and
+    // keep the cores busy while the last run's tables are made.
+    let (simulated, break_even) = rayon::join(
+        || {
+            run::run_each(scenarios, settings, |position, run, baseline| {
+                table_set.add(position, run, baseline)?;
+                if let (Some(entry), Some(headline)) = (entries.get_mut(position), headlines.get_mut(position)) {
+                    *entry = Some(ScenarioEntry::of(run));
+                    *headline = Some(ScenarioHeadline::of(run));
+                }
+                Ok::<(), std::io::Error>(())
+            })
+        },
+        || BreakEvenCsv { rows: break_even_rows(scenarios, baseline_name.as_deref(), settings) },
+    );
+    simulated?;
 
-    let manifest = Manifest::new(entries.into_iter().flatten().collect(), baseline_name.clone(), settings);
-    let break_even = BreakEvenCsv { rows: break_even_rows(scenarios, baseline_name.as_deref(), settings) };
+    let manifest = Manifest::new(entries.into_iter().flatten().collect(), baseline_name, settings);
     let mut files = table_set.into_files()?;
     for file in [&break_even as &dyn OutputFile, &manifest] {
         files.push(BytesFile::of(file)?);

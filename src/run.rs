@@ -85,6 +85,13 @@ pub fn baseline(runs: &[ScenarioRun]) -> Option<&ScenarioRun> {
     runs.iter().find(|run| run.name == BASELINE_NAME).or(runs.first())
 }
 
+/// The scenario the others are compared with, and its position: the one named `baseline`, or
+/// else the first (as [`baseline`] finds among runs).
+pub fn baseline_scenario(scenarios: &[Scenario]) -> Option<(usize, &Scenario)> {
+    let position = scenarios.iter().position(|scenario| scenario.name == BASELINE_NAME).unwrap_or(0);
+    scenarios.get(position).map(|scenario| (position, scenario))
+}
+
 /// The name that marks the baseline scenario.
 pub const BASELINE_NAME: &str = "baseline";
 
@@ -146,23 +153,42 @@ pub fn simulate_keeping<T: Send>(
 
 /// Simulates the scenarios one at a time, the baseline first, and hands each finished run to
 /// `visit(position, run, baseline)` (`position` in `scenarios`; the baseline's `run` is the
-/// baseline itself) before dropping it. Only the baseline's replications are kept, for the
-/// paired comparisons: memory holds two scenarios' worth, however many scenarios there are.
+/// baseline itself) before dropping it. Each run is visited while the next is simulated, so
+/// that the cores are kept busy through the serial parts of a visit. Only the baseline's
+/// replications are kept, for the paired comparisons: memory holds three scenarios' worth (the
+/// baseline, the run visited and the one simulated), however many scenarios there are.
 pub fn run_each<E>(
     scenarios: &[Scenario],
     settings: &RunSettings,
     mut visit: impl FnMut(usize, &ScenarioRun, &ScenarioRun) -> Result<(), E>,
 ) -> Result<(), E> {
-    let baseline_position = scenarios.iter().position(|scenario| scenario.name == BASELINE_NAME).unwrap_or(0);
-    let Some(baseline_scenario) = scenarios.get(baseline_position) else { return Ok(()) };
+    let Some((baseline_position, baseline_scenario)) = baseline_scenario(scenarios) else { return Ok(()) };
     let bar = progress_bar(settings, scenarios.len() as u64 * settings.replications as u64);
     let mut buffers = Buffers::default();
     let baseline = simulate_scenario(baseline_scenario, settings, &bar, &mut buffers);
-    visit(baseline_position, &baseline, &baseline)?;
-    for (position, scenario) in scenarios.iter().enumerate().filter(|(position, _)| *position != baseline_position) {
-        let run = simulate_scenario(scenario, settings, &bar, &mut buffers);
-        visit(position, &run, &baseline)?;
-        buffers.values = run.values;
+    let mut options = scenarios.iter().enumerate().filter(|(position, _)| *position != baseline_position);
+    // The run to visit next (`None`: the baseline).
+    let mut visiting: (usize, Option<ScenarioRun>) = (baseline_position, None);
+    loop {
+        let next = options.next();
+        let mut simulated = None;
+        let visited = rayon::in_place_scope(|scope| {
+            if let Some((position, scenario)) = next {
+                let (simulated, buffers, bar) = (&mut simulated, &mut buffers, &bar);
+                scope
+                    .spawn(move |_| *simulated = Some((position, simulate_scenario(scenario, settings, bar, buffers))));
+            }
+            let (position, run) = (visiting.0, visiting.1.as_ref().unwrap_or(&baseline));
+            visit(position, run, &baseline)
+        });
+        visited?;
+        if let Some(run) = visiting.1 {
+            buffers.values = run.values;
+        }
+        match simulated {
+            Some((position, run)) => visiting = (position, Some(run)),
+            None => break,
+        }
     }
     bar.finish_and_clear();
     Ok(())

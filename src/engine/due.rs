@@ -17,12 +17,24 @@ pub struct DueList {
 }
 
 impl DueList {
+    #[cfg(test)]
     pub fn new(workers: &[Worker]) -> DueList {
         let mut due = DueList::default();
-        for worker in workers {
-            due.push(worker);
-        }
+        due.fill(workers);
         due
+    }
+
+    /// Empties the list, keeping its memory.
+    pub fn clear(&mut self) {
+        self.leaving_exposure.clear();
+        self.event_month.clear();
+    }
+
+    /// Adds `workers` at the end.
+    pub fn fill(&mut self, workers: &[Worker]) {
+        for worker in workers {
+            self.push(worker);
+        }
     }
 
     #[cfg(test)]

@@ -15,10 +15,44 @@ use super::{Destination, Route};
 /// `(months + 1) * metrics::COUNT` values.
 pub fn simulate(model: &Model, seed: u64, replication: u64, months: u32, out: &mut [f64]) {
     assert_eq!(out.len(), (months as usize + 1) * COUNT, "output buffer has the wrong length");
-    let mut rep = Replication::start(model, seed, replication);
-    rep.record(0, &Flows::default(), &mut out[..COUNT]);
-    for month in 1..=months as i32 {
-        rep.month(month, &mut out[month as usize * COUNT..(month as usize + 1) * COUNT]);
+    MEMORY.with_borrow_mut(|memory| {
+        let mut rep = Replication::start(model, seed, replication, std::mem::take(memory));
+        rep.record(0, &Flows::default(), &mut out[..COUNT]);
+        for month in 1..=months as i32 {
+            rep.month(month, &mut out[month as usize * COUNT..(month as usize + 1) * COUNT]);
+        }
+        *memory = rep.into_memory();
+    });
+}
+
+thread_local! {
+    /// Each thread's replication memory, handed from one replication to the next: allocating
+    /// and growing the lists afresh for each of thousands of replications cost several percent.
+    static MEMORY: std::cell::RefCell<Memory> = std::cell::RefCell::new(Memory::default());
+}
+
+/// The lists a replication fills, kept between replications. Nothing carries over but their
+/// capacity: [`Replication::start`] empties each before use.
+#[derive(Default)]
+struct Memory {
+    workers: Vec<Worker>,
+    careers: Careers,
+    due: DueList,
+    due_now: Vec<usize>,
+    leaver_positions: Vec<usize>,
+    trainees: Vec<Trainee>,
+    recent_caseloads: Vec<f64>,
+}
+
+impl Memory {
+    fn clear(&mut self) {
+        self.workers.clear();
+        self.careers.clear();
+        self.due.clear();
+        self.due_now.clear();
+        self.leaver_positions.clear();
+        self.trainees.clear();
+        self.recent_caseloads.clear();
     }
 }
 
@@ -26,7 +60,7 @@ pub fn simulate(model: &Model, seed: u64, replication: u64, months: u32, out: &m
 /// census counted afresh.
 #[cfg(test)]
 pub(super) fn simulate_recounting(model: &Model, seed: u64, replication: u64, months: u32) {
-    let mut rep = Replication::start(model, seed, replication);
+    let mut rep = Replication::start(model, seed, replication, Memory::default());
     let mut row = vec![0.0; COUNT];
     for month in 1..=months as i32 {
         rep.month(month, &mut row);
@@ -117,7 +151,10 @@ struct Replication<'a> {
 }
 
 impl<'a> Replication<'a> {
-    fn start(model: &'a Model, seed: u64, replication: u64) -> Replication<'a> {
+    fn start(model: &'a Model, seed: u64, replication: u64, mut memory: Memory) -> Replication<'a> {
+        memory.clear();
+        let Memory { mut workers, mut careers, mut due, due_now, leaver_positions, trainees, recent_caseloads } =
+            memory;
         let key = Key::replication(seed, replication);
         let params = RepParams::draw(model, key);
         let national = Key::replication(model.national_seed.unwrap_or(seed), replication);
@@ -127,38 +164,30 @@ impl<'a> Replication<'a> {
             model.retention.as_ref().and_then(|r| r.allowance.as_ref()).map_or(0.0, |a| a.eligible_share);
         let absence = AbsenceTiming::new(&params);
         let rules = StandingRules::new(model, &params);
-        let mut careers = Careers::default();
-        let workers: Vec<Worker> = model
-            .stock
-            .workers
-            .iter()
-            .enumerate()
-            .map(|(i, template)| {
-                let worker_key = stock_key.child(i as u64);
-                let mut worker = Worker::new(
-                    worker_key,
-                    template.route,
-                    template.fte,
-                    -(template.tenure_months as i32),
-                    -(template.months_qualified as i32),
-                );
-                worker.manager = template.manager;
-                let eligible = worker_key.child(ALLOWANCE_DRAW).uniform(0) < eligible_share;
-                worker.allowance_from = model.allowance_from(eligible, worker.joined);
-                if template.absent {
-                    worker.absent = true;
-                    worker.absent_until = absence.length(worker.key, 0) - 1;
-                }
-                enter_post(&mut worker, 0, &rules, &mut careers, 0.0, &absence);
-                worker
-            })
-            .collect();
+        workers.extend(model.stock.workers.iter().enumerate().map(|(i, template)| {
+            let worker_key = stock_key.child(i as u64);
+            let mut worker = Worker::new(
+                worker_key,
+                template.route,
+                template.fte,
+                -(template.tenure_months as i32),
+                -(template.months_qualified as i32),
+            );
+            worker.manager = template.manager;
+            let eligible = worker_key.child(ALLOWANCE_DRAW).uniform(0) < eligible_share;
+            worker.allowance_from = model.allowance_from(eligible, worker.joined);
+            if template.absent {
+                worker.absent = true;
+                worker.absent_until = absence.length(worker.key, 0) - 1;
+            }
+            enter_post(&mut worker, 0, &rules, &mut careers, 0.0, &absence);
+            worker
+        }));
         let mut census = Census::default();
         for worker in &workers {
             census.add(worker);
         }
-        let due = DueList::new(&workers);
-        let averaging = model.retention.as_ref().and_then(|r| r.pressure.as_ref()).map_or(1, |p| p.averaging_months);
+        due.fill(&workers);
         let mut rep = Replication {
             model,
             params,
@@ -171,9 +200,9 @@ impl<'a> Replication<'a> {
             census,
             exposure: 0.0,
             exposure_before: 0.0,
-            due_now: Vec::new(),
-            leaver_positions: Vec::new(),
-            trainees: Vec::new(),
+            due_now,
+            leaver_positions,
+            trainees,
             next_cohort: 0,
             scheduled_establishment: model.initial.establishment_fte,
             cap_posts: 0.0,
@@ -182,7 +211,7 @@ impl<'a> Replication<'a> {
             cover_share_multiplier: 1.0,
             leavers_window: [model.initial.leavers_fte_per_month; 12],
             attrition_window: [0.0; 12],
-            recent_caseloads: Vec::with_capacity(averaging),
+            recent_caseloads,
             hire_carry: 0.0,
             moves_fte_per_month: 0.0,
             moves_carry: 0.0,
@@ -196,6 +225,19 @@ impl<'a> Replication<'a> {
             rep.case_holding_share = rep.census.case_holding_fte / rep.census.fte;
         }
         rep
+    }
+
+    /// The lists, for the next replication.
+    fn into_memory(self) -> Memory {
+        Memory {
+            workers: self.workers,
+            careers: self.careers,
+            due: self.due,
+            due_now: self.due_now,
+            leaver_positions: self.leaver_positions,
+            trainees: self.trainees,
+            recent_caseloads: self.recent_caseloads,
+        }
     }
 
     /// One month's processes, in order, then the month's row of metrics into `row`.

@@ -207,6 +207,12 @@ pub const NO_CAREER: u32 = u32::MAX;
 const FOR_GOOD: i32 = i32::MAX - 1;
 
 impl Careers {
+    /// Forgets every kind, keeping the memory (for the next replication).
+    pub fn clear(&mut self) {
+        self.kinds.clear();
+        self.stages.clear();
+    }
+
     /// Sets `worker`'s standing on entering post in `month`: from their career if they join
     /// during the run (worked out now if they are the first of their kind), afresh if they
     /// are in the starting stock.

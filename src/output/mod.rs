@@ -29,6 +29,8 @@ pub mod timeseries;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 pub use annual::{AnnualCsv, AnnualRow};
 pub use appraisal::{AppraisalCsv, AppraisalRow, BreakEvenCsv, BreakEvenRow, BreakEvenStatus};
 pub use assumptions::{AssumptionRow, AssumptionsCsv};
@@ -41,7 +43,7 @@ pub use table::{ScenarioTable, TableSet};
 pub use timeseries::{SeriesRow, TimeseriesCsv};
 
 /// One result file: its name in the output directory and how to write its bytes.
-pub trait OutputFile {
+pub trait OutputFile: Sync {
     fn file_name(&self) -> &str;
     fn write(&self, out: &mut dyn Write) -> io::Result<()>;
 }
@@ -81,7 +83,13 @@ pub fn write_all(dir: &Path, files: &[&dyn OutputFile]) -> Result<Vec<PathBuf>, 
         let folder = path.parent().unwrap_or(staging.path());
         std::fs::create_dir_all(folder)
             .map_err(|source| OutputError::CreateDir { path: folder.to_path_buf(), source })?;
-        write_file(&path, *file).map_err(|source| OutputError::Write { path: shown.join(file.file_name()), source })?;
+    }
+    // In parallel: each file waits for its own sync to disk, and a run writes a hundred or more.
+    // The first failure in the files' order is the one reported.
+    let written: Vec<io::Result<()>> =
+        files.par_iter().map(|file| write_file(&staging.path().join(file.file_name()), *file)).collect();
+    for (file, result) in files.iter().zip(written) {
+        result.map_err(|source| OutputError::Write { path: shown.join(file.file_name()), source })?;
     }
 
     // 2. The commit: from here on the new results win, even if this process dies.

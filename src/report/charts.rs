@@ -5,6 +5,8 @@
 //!
 //! Rendering is deterministic: the same [`Results`] give byte-identical PNG and SVG.
 
+use rayon::prelude::*;
+
 use super::results::SeriesRow;
 use super::{Chart, ChartKind, ReportError, Results};
 use crate::calendar::YearMonth;
@@ -35,27 +37,32 @@ pub fn render_all(results: &Results) -> Result<Vec<Chart>, ReportError> {
     let has_metric = |metric: &Metric| results.timeseries.iter().any(|r| r.metric == *metric);
     let baseline = results.baseline().filter(|b| scenarios.contains(b));
 
-    let mut charts = Vec::new();
+    // Described in order here, then drawn in parallel: drawing is nearly all the time, and
+    // each chart's bytes depend on its plot alone.
+    let mut plots = Vec::new();
     for (scenario, slug) in scenarios.iter().zip(&slugs) {
         for metric in FAN_METRICS.into_iter().filter(|m| has_metric(m)) {
             let name = format!("fan_{}_{slug}", metric.name());
-            charts.push(render(name, ChartKind::Fan, metric, Some(scenario), fan_plot(results, scenario, metric))?);
+            plots.push((name, ChartKind::Fan, metric, Some(*scenario), fan_plot(results, scenario, metric)));
         }
     }
     for metric in COMPARISON_METRICS.into_iter().filter(|m| has_metric(m)) {
         let name = format!("compare_{}", metric.name());
-        charts.push(render(name, ChartKind::Comparison, metric, None, comparison_plot(results, metric))?);
+        plots.push((name, ChartKind::Comparison, metric, None, comparison_plot(results, metric)));
     }
     if let Some(baseline) = baseline {
         for (option, slug) in scenarios.iter().zip(&slugs).filter(|(s, _)| **s != baseline) {
             for metric in COMPARISON_METRICS.into_iter().filter(|m| has_metric(m)) {
                 let name = format!("difference_{}_{slug}", metric.name());
                 let plot = difference_plot(results, option, baseline, metric);
-                charts.push(render(name, ChartKind::Difference, metric, Some(option), plot)?);
+                plots.push((name, ChartKind::Difference, metric, Some(*option), plot));
             }
         }
     }
-    Ok(charts)
+    plots
+        .into_par_iter()
+        .map(|(name, kind, metric, scenario, plot)| render(name, kind, metric, scenario, plot))
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -17,10 +17,12 @@ use crate::output::BytesFile;
 /// Builds every reader-facing file from a finished run's results: `charts/NAME.png` and
 /// `charts/NAME.svg` for each chart, `report.html` and `results.xlsx`.
 pub fn render(results: &Results) -> Result<Vec<BytesFile>, ReportError> {
-    let charts = charts::render_all(results)?;
+    // The workbook does not need the charts: it is built while they are drawn.
+    let (charts, workbook) = rayon::join(|| charts::render_all(results), || workbook::render(results));
+    let (charts, workbook) = (charts?, workbook?);
     let mut files = Vec::with_capacity(2 * charts.len() + 2);
     files.push(BytesFile { name: "report.html".into(), bytes: html::render(results, &charts).into_bytes() });
-    files.push(BytesFile { name: "results.xlsx".into(), bytes: workbook::render(results)? });
+    files.push(BytesFile { name: "results.xlsx".into(), bytes: workbook });
     for chart in charts {
         files.push(BytesFile { name: format!("charts/{}.svg", chart.name), bytes: chart.svg.into_bytes() });
         files.push(BytesFile { name: format!("charts/{}.png", chart.name), bytes: chart.png });
