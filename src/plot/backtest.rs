@@ -5,9 +5,9 @@
 use plotters::prelude::*;
 
 use super::{
-    Area, BASELINE_COLOUR, Dash, DrawResult, Drawable, GRID_BOLD, GRID_LIGHT, LEGEND_CHARS, LEGEND_ROW, OI_BLUE,
-    PlotError, Stroke, Swatch, TEXT, bold_font, clean_text, draw_legend, draw_line, draw_note, draw_twice, fit_title,
-    font, format_tick, layout_legend, option_stroke, register_fonts, shorten, tick_decimals,
+    Area, BASELINE_COLOUR, Dash, DrawResult, Drawable, LEGEND_CHARS, LEGEND_ROW, OI_BLUE, PlotError, Stroke, Swatch,
+    TEXT, bold_font, clean_text, draw_legend, draw_line, draw_note, draw_twice, fit_title, format_tick, house_mesh,
+    layout_legend, option_stroke, register_fonts, shorten, tick_decimals,
 };
 
 /// Height of the calibration chart (a little taller than the others: both axes are 0-100%).
@@ -112,8 +112,8 @@ fn draw_calibration<DB: DrawingBackend>(root: &Area<DB>, plot: &CalibrationPlot)
         .y_label_area_size(64)
         .build_cartesian_2d(0.0..100.0, 0.0..100.0)?;
     let format = |v: &f64| format_tick(*v, 0);
-    chart
-        .configure_mesh()
+    let mut mesh = chart.configure_mesh();
+    house_mesh(&mut mesh, 13.0, 15.0)
         .x_labels(11)
         .y_labels(11)
         .x_max_light_lines(1)
@@ -122,11 +122,6 @@ fn draw_calibration<DB: DrawingBackend>(root: &Area<DB>, plot: &CalibrationPlot)
         .y_label_formatter(&format)
         .x_desc("Nominal coverage of the model's central interval (%)")
         .y_desc("Actual values inside it (%)")
-        .label_style(font(13.0).color(&TEXT))
-        .axis_desc_style(font(15.0).color(&TEXT))
-        .bold_line_style(GRID_BOLD)
-        .light_line_style(GRID_LIGHT)
-        .axis_style(TEXT)
         .draw()?;
     draw_line(chart.plotting_area(), &[(0.0, 0.0), (100.0, 100.0)], DIAGONAL)?;
     for (i, series) in plot.series.iter().enumerate() {
@@ -186,8 +181,8 @@ fn draw_pit_panel<DB: DrawingBackend>(area: &Area<DB>, panel: &PitPanel, y_max: 
     let y_decimals = tick_decimals(0.0..y_max, 5);
     let x_format = |x: &f64| format_tick(*x, 1);
     let y_format = |y: &f64| format!("{}%", format_tick(*y, y_decimals));
-    chart
-        .configure_mesh()
+    let mut mesh = chart.configure_mesh();
+    house_mesh(&mut mesh, 12.0, 13.0)
         .x_labels(3)
         .y_labels(5)
         .x_max_light_lines(1)
@@ -195,11 +190,6 @@ fn draw_pit_panel<DB: DrawingBackend>(area: &Area<DB>, panel: &PitPanel, y_max: 
         .x_label_formatter(&x_format)
         .y_label_formatter(&y_format)
         .x_desc("PIT")
-        .label_style(font(12.0).color(&TEXT))
-        .axis_desc_style(font(13.0).color(&TEXT))
-        .bold_line_style(GRID_BOLD)
-        .light_line_style(GRID_LIGHT)
-        .axis_style(TEXT)
         .draw()?;
     let width = 1.0 / bins as f64;
     for (bin, share) in panel.shares.iter().enumerate().filter(|(_, s)| s.is_finite()) {

@@ -15,6 +15,7 @@ use std::collections::BTreeSet;
 use std::ops::Range;
 use std::sync::OnceLock;
 
+use plotters::chart::MeshStyle;
 use plotters::coord::Shift;
 use plotters::coord::ranged1d::{BoldPoints, DefaultFormatting, KeyPointHint};
 use plotters::coord::types::RangedCoordf64;
@@ -342,6 +343,21 @@ fn bold_font(size: f64) -> FontDesc<'static> {
     FontDesc::new(FontFamily::Name(FONT), size, FontStyle::Bold)
 }
 
+/// A chart's grid in the house style, which every chart shares: tick labels of `label_size`
+/// and axis titles of `title_size` points in the text colour, the grid's two line weights,
+/// axes in the text colour. The caller adds its own ticks, formats and titles.
+fn house_mesh<'m, 'a, 'b, X: Ranged, Y: Ranged, DB: DrawingBackend>(
+    mesh: &'m mut MeshStyle<'a, 'b, X, Y, DB>,
+    label_size: f64,
+    title_size: f64,
+) -> &'m mut MeshStyle<'a, 'b, X, Y, DB> {
+    mesh.label_style(font(label_size).color(&TEXT))
+        .axis_desc_style(font(title_size).color(&TEXT))
+        .bold_line_style(GRID_BOLD)
+        .light_line_style(GRID_LIGHT)
+        .axis_style(TEXT)
+}
+
 /// Draws a whole chart: title, axes, data and the legend strip below.
 fn draw<DB: DrawingBackend>(root: &Area<DB>, plot: &Plot) -> DrawResult<DB> {
     root.fill(&WHITE)?;
@@ -372,8 +388,8 @@ fn draw<DB: DrawingBackend>(root: &Area<DB>, plot: &Plot) -> DrawResult<DB> {
     let x_format = |x: &f64| month_label(frame.start.plus(x.round() as i32));
     let decimals = tick_decimals(y_lo..y_hi, Y_LABELS);
     let y_format = |y: &f64| format_tick(*y, decimals);
-    chart
-        .configure_mesh()
+    let mut mesh = chart.configure_mesh();
+    house_mesh(&mut mesh, 13.0, 15.0)
         .x_labels(9)
         .y_labels(Y_LABELS)
         .y_max_light_lines(2)
@@ -381,11 +397,6 @@ fn draw<DB: DrawingBackend>(root: &Area<DB>, plot: &Plot) -> DrawResult<DB> {
         .y_label_formatter(&y_format)
         .x_desc("Month")
         .y_desc(plot.y_label.as_str())
-        .label_style(font(13.0).color(&TEXT))
-        .axis_desc_style(font(15.0).color(&TEXT))
-        .bold_line_style(GRID_BOLD)
-        .light_line_style(GRID_LIGHT)
-        .axis_style(TEXT)
         .draw()?;
 
     // 30 September markers behind the data: the DfE census date, where the annual figures are.
@@ -728,8 +739,8 @@ fn draw_sweep_panel<DB: DrawingBackend>(area: &Area<DB>, plot: &SweepPlot, panel
     let x_format = |x: &f64| format_tick(*x, x_decimals);
     let y_format = |y: &f64| format_tick(*y, y_decimals);
     let x_label = clean_text(&plot.x_label);
-    chart
-        .configure_mesh()
+    let mut mesh = chart.configure_mesh();
+    house_mesh(&mut mesh, 13.0, 15.0)
         .x_labels(SWEEP_X_LABELS)
         .y_labels(SWEEP_Y_LABELS)
         .x_max_light_lines(1)
@@ -738,11 +749,6 @@ fn draw_sweep_panel<DB: DrawingBackend>(area: &Area<DB>, plot: &SweepPlot, panel
         .y_label_formatter(&y_format)
         .x_desc(x_label.as_str())
         .y_desc(clean_text(&panel.y_label))
-        .label_style(font(13.0).color(&TEXT))
-        .axis_desc_style(font(15.0).color(&TEXT))
-        .bold_line_style(GRID_BOLD)
-        .light_line_style(GRID_LIGHT)
-        .axis_style(TEXT)
         .draw()?;
 
     if let Some(reference) = plot.reference.filter(|r| r.is_finite()) {
@@ -860,8 +866,8 @@ fn draw_survival<DB: DrawingBackend>(root: &Area<DB>, plot: &SurvivalPlot) -> Dr
         .build_cartesian_2d(x_axis, 0.0..100.0)?;
     let x_format = |x: &f64| format!("{}", x.round() as i64);
     let y_format = |y: &f64| format_tick(*y, 0);
-    chart
-        .configure_mesh()
+    let mut mesh = chart.configure_mesh();
+    house_mesh(&mut mesh, 13.0, 15.0)
         .x_labels(12)
         .y_labels(11)
         .y_max_light_lines(1)
@@ -869,11 +875,6 @@ fn draw_survival<DB: DrawingBackend>(root: &Area<DB>, plot: &SurvivalPlot) -> Dr
         .y_label_formatter(&y_format)
         .x_desc("Months with the council")
         .y_desc("Still in post (%)")
-        .label_style(font(13.0).color(&TEXT))
-        .axis_desc_style(font(15.0).color(&TEXT))
-        .bold_line_style(GRID_BOLD)
-        .light_line_style(GRID_LIGHT)
-        .axis_style(TEXT)
         .draw()?;
 
     for (series, stroke) in plot.series.iter().zip(&strokes) {
