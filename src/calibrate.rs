@@ -49,6 +49,8 @@ pub struct PanelFit {
     /// swings in a generated baseline).
     pub starters: LevelFit,
     pub vacancy_rate: LevelFit,
+    /// How low a council's vacancy rate goes against its own level.
+    pub vacancy_floor: VacancyFloorFit,
     /// Agency FTE per vacant FTE at a council's own vacancy level, in logs: how agency use
     /// swings from year to year.
     pub agency_cover: LevelFit,
@@ -255,6 +257,44 @@ pub struct MovesFit {
     pub variation: YearlyVariation,
     /// Council-year pairs used.
     pub observations: usize,
+}
+
+/// How low vacancies go: some posts are always between holders, so a council's vacancy rate
+/// seldom falls far below its own level. Read as the 2.5th percentile, over every council-year,
+/// of the vacancy rate over the council's own mean rate (councils with three years or more,
+/// with vacancies on average); 0 with none.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VacancyFloorFit {
+    pub what: String,
+    /// The 2.5th percentile of a year's vacancy rate over the council's own mean.
+    pub share_of_level: f64,
+    /// Council-years used.
+    pub observations: usize,
+}
+
+/// The percentile of councils' vacancy rates over their own level that the NQSW intake
+/// leaves vacant. The engine keeps the floor whenever the intake is capped, so it sits
+/// below the lower edge of a 90% interval (the 5th percentile): half that tail falls below.
+const FLOOR_PERCENTILE: f64 = 0.025;
+
+impl VacancyFloorFit {
+    fn fit(vacancy: &Panel) -> VacancyFloorFit {
+        let ratios: Vec<f64> = vacancy
+            .series
+            .iter()
+            // A year over a mean of itself and one other says little: three years at least.
+            .filter(|(_, values)| values.len() >= 3)
+            .flat_map(|(_, values)| {
+                let own = mean(&values.iter().map(|(_, v)| *v).collect::<Vec<_>>());
+                values.iter().filter(move |_| own > 0.0).map(move |(_, v)| v / own)
+            })
+            .collect();
+        VacancyFloorFit {
+            what: "a year's vacancy rate over the council's own mean: its 2.5th percentile".to_string(),
+            share_of_level: if ratios.is_empty() { 0.0 } else { round(percentile(&ratios, FLOOR_PERCENTILE)) },
+            observations: ratios.len(),
+        }
+    }
 }
 
 /// Funded posts follow staff: in a year when more leave than usual councils grow posts less
@@ -465,6 +505,7 @@ impl PanelFit {
         let turnover_fit = turnover.levels(leaving_luck);
         let vacancy_fit = vacancy.levels(0.0);
         let starters_fit = starters.levels(0.0);
+        let vacancy_floor = VacancyFloorFit::fit(&vacancy);
         let vacancy_levels = vacancy_fit.shrunk_by_council(&councils, |level| level.clamp(0.0, 0.9));
 
         // Agency FTE per funded post; the log of the vacancy rate.
@@ -644,6 +685,7 @@ impl PanelFit {
                 size_slope: vacancy_fit.size_slope,
                 observations: vacancy.observations(),
             },
+            vacancy_floor,
             agency_cover: LevelFit {
                 what: "agency FTE per vacant FTE at the council's own vacancy level; swings in logs of agency FTE per funded post plus the swing offset".to_string(),
                 england_level: round(agency_fit.england.exp()),

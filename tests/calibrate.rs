@@ -356,3 +356,24 @@ fn posts_that_follow_the_years_leavers_and_starters_are_fitted_back() {
     assert!((fit.leaving - leaving).abs() < 0.015, "leaving {} against {leaving}", fit.leaving);
     assert!((fit.intake - intake).abs() < 0.015, "intake {} against {intake}", fit.intake);
 }
+
+#[test]
+fn how_low_vacancies_go_against_a_councils_level_is_read_from_its_years() {
+    // 300 councils, each with its own level (10% to 40%); over 8 years their vacancy rates
+    // are the level times 0.1, 0.6, 0.8, 1, 1, 1.2, 1.4 and 1.9 (in some order; mean 1). An
+    // eighth of the council-years sit at a tenth of their level, so the 2.5th percentile of
+    // rate over level is 0.1.
+    let ratios = [1.0, 0.1, 1.9, 0.6, 1.2, 0.8, 1.4, 1.0];
+    let header = dataset::CSV.lines().next().expect("a header");
+    let mut csv = format!("{header}\n");
+    for council in 0..300 {
+        let level = 0.1 + 0.3 * council as f64 / 299.0;
+        for (i, year) in (2017..=2024).enumerate() {
+            let rate = level * ratios[(i + council) % ratios.len()];
+            csv.push_str(&row(year, council, 200.0 * (1.0 - rate), 200.0 * rate, 10.0));
+        }
+    }
+    let fit = PanelFit::fit(&Dataset::parse(&csv).expect("parses"), 2024).expect("fits").vacancy_floor;
+    assert!((fit.share_of_level - 0.1).abs() < 1e-4, "share of level {}", fit.share_of_level);
+    assert_eq!(fit.observations, 2400);
+}

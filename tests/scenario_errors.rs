@@ -740,3 +740,20 @@ fn posts_following_the_swings_out_of_range_is_an_error_at_its_place() {
         "expected a change in log growth per unit log swing from -1 to 1, got -2",
     );
 }
+
+#[test]
+fn a_frictional_vacancy_rate_out_of_range_is_an_error_at_its_place() {
+    let dir = TempDir::new().expect("temp dir");
+    let text = format!("{MINIMAL}[routes.university]\ncap_at_vacancies = true\nfrictional_vacancy_rate = 0.8\n");
+    let path = write(&dir, "bad.toml", &text);
+    let errors = errors(&path);
+    assert_eq!(errors.len(), 1, "{}", render(&errors));
+    assert_error(
+        &errors[0],
+        &path,
+        5,
+        27,
+        "routes.university.frictional_vacancy_rate",
+        "expected a share of funded posts from 0 to 0.5, got 0.8",
+    );
+}

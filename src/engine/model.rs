@@ -133,6 +133,8 @@ pub(super) struct UniversityModel {
     /// (calendar month, share of the year's intake).
     pub intake: Vec<(u32, f64)>,
     pub cap_at_vacancies: bool,
+    /// Share of funded posts the capped intake leaves vacant.
+    pub frictional_vacancy_rate: f64,
     pub fte: f64,
 }
 
@@ -413,6 +415,7 @@ impl From<&schema::UniversitySpec> for UniversityModel {
             annual_intake: u.annual_intake,
             intake: u.intake_months.iter().copied().zip(u.intake_shares.iter().copied()).collect(),
             cap_at_vacancies: u.cap_at_vacancies,
+            frictional_vacancy_rate: u.frictional_vacancy_rate,
             fte: u.fte,
         }
     }

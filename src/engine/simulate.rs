@@ -540,8 +540,9 @@ impl<'a> Replication<'a> {
             let year = (self.params.university_annual_intake * self.swings.intake_multiplier).round() as u32;
             let mut intake = split_by_shares(year, university.intake.iter().map(|(_, share)| *share))[slot];
             if university.cap_at_vacancies {
-                let vacant_posts =
-                    ((self.establishment_fte() - self.census.fte) / university.fte + 1e-9).floor().max(0.0);
+                // Into vacant posts, less those always between holders.
+                let fillable = self.establishment_fte() * (1.0 - university.frictional_vacancy_rate);
+                let vacant_posts = ((fillable - self.census.fte) / university.fte + 1e-9).floor().max(0.0);
                 intake = intake.min(vacant_posts as u32);
             }
             for i in 0..intake {

@@ -672,3 +672,33 @@ fn funded_posts_grow_with_the_years_swings_of_leaving_and_intake() {
         }
     }
 }
+
+#[test]
+fn the_capped_intake_leaves_the_frictional_posts_vacant() {
+    // 100 in post against 200 funded posts, nobody leaves, no other hires; 150 NQSWs wanted
+    // in September, capped at the vacancies. With no frictional vacancies all 100 vacant
+    // posts are filled; with 10% of posts kept between holders, 200 x 0.9 - 100 = 80.
+    let text = |rate: f64| {
+        format!(
+            r#"
+            start = "2024-10"
+            [initial]
+            fte_in_post = 100
+            headcount = 100
+            vacancy_rate = 0.5
+            route_shares = {{ experienced = 1.0 }}
+            [routes.university]
+            annual_intake = 150
+            intake_months = [9]
+            intake_shares = [1.0]
+            cap_at_vacancies = true
+            frictional_vacancy_rate = {rate}
+            "#
+        )
+    };
+    for (rate, expected) in [(0.0, 100.0), (0.1, 80.0)] {
+        for rows in run(&text(rate), 2, 12) {
+            assert_eq!(at(&rows, 12, Metric::StartersUniversityFte), expected, "rate {rate}");
+        }
+    }
+}

@@ -340,6 +340,8 @@ pub(super) struct PanelBasis {
     pub moves_variation: YearlyVariation,
     /// How funded posts' growth goes with the leaving and intake swings.
     pub posts_with_swings: GrowthWithSwings,
+    /// How low a council's vacancy rate goes, as a share of its own level.
+    pub vacancy_floor_share: f64,
     pub demand_growth: f64,
     /// Swings of the level of open cases (scaled to the area).
     pub demand_variation: YearlyVariation,
@@ -454,6 +456,7 @@ impl PanelBasis {
                 fit.establishment_growth.size_slope,
             )),
             moves_variation: scaled(fit.moves_with_staff.variation),
+            vacancy_floor_share: fit.vacancy_floor.share_of_level,
             posts_with_swings: GrowthWithSwings {
                 leaving: fit.posts_with_swings.leaving,
                 intake: fit.posts_with_swings.intake,

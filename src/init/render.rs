@@ -352,6 +352,17 @@ fn routes(edit: &mut Editor, figures: &Figures, fitted: &Fitted) -> Result<(), M
             panel.label, panel.size_note
         ),
     )?;
+    let level = fitted.equilibrium.vacancy_level;
+    edit.set(
+        "routes.university.frictional_vacancy_rate",
+        float(round_to((panel.vacancy_floor_share * level).min(MAX_FRICTIONAL_VACANCY_RATE), 4)),
+        &format!(
+            "posts the intake leaves vacant, always between holders: {} of the vacancy level {} (councils' rates fall below that share of their own level in one year in forty), {}",
+            fnum(panel.vacancy_floor_share),
+            percent(level),
+            panel.label
+        ),
+    )?;
 
     // Training routes keep their national parameters, without Durham's cohorts, and without
     // the FTE of trainees, which files written by `wfsim init` have always left at its default.
@@ -897,6 +908,10 @@ fn wrapped(out: &mut String, text: &str, first: &str, rest: &str) {
     out.push_str(line.trim_end());
     out.push('\n');
 }
+
+/// The most of funded posts a generated baseline's intake leaves vacant (the scenario
+/// format's limit).
+const MAX_FRICTIONAL_VACANCY_RATE: f64 = 0.5;
 
 #[cfg(test)]
 mod tests {

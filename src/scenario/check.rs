@@ -546,6 +546,13 @@ impl Checker<'_> {
     }
 
     fn university(&mut self, university: &UniversitySpec) {
+        self.within(
+            "routes.university.frictional_vacancy_rate",
+            university.frictional_vacancy_rate,
+            0.0,
+            0.5,
+            "a share of funded posts from 0 to 0.5",
+        );
         let months = &university.intake_months;
         for (i, &month) in months.iter().enumerate() {
             let field = format!("routes.university.intake_months[{i}]");

@@ -537,6 +537,11 @@ pub struct UniversitySpec {
     pub intake_shares: Vec<f64>,
     /// Recruit no more than the vacant posts (councils recruit NQSWs into vacancies).
     pub cap_at_vacancies: bool,
+    /// With `cap_at_vacancies`, the share of funded posts the intake leaves vacant: some
+    /// posts are always between holders (notice served, a post being advertised), so a
+    /// council never fills every one at once: councils' vacancy rates fall below a seventh of
+    /// their own level in one year in forty (`wfsim init` sets it so).
+    pub frictional_vacancy_rate: f64,
     pub fte: f64,
     /// How each year's intake swings around `annual_intake` (a log multiplier a year):
     /// councils' starters swing by about a third from one year to the next around their own
@@ -557,6 +562,7 @@ impl Default for UniversitySpec {
             intake_months: vec![9],
             intake_shares: vec![1.0],
             cap_at_vacancies: false,
+            frictional_vacancy_rate: 0.0,
             fte: 1.0,
             yearly_variation: None,
         }
