@@ -328,7 +328,7 @@ impl PostsWithSwingsFit {
             .iter()
             .filter_map(|(key, &growth)| Some([growth, *turnover.get(key)?, *starters.get(key)?]))
             .collect();
-        let (leaving, intake) = if rows.len() >= MIN_REGRESSION_YEARS { two_regressors(&rows) } else { (0.0, 0.0) };
+        let (leaving, intake) = if rows.len() >= MIN_REGRESSION_YEARS { two_slopes(&rows) } else { (0.0, 0.0) };
         PostsWithSwingsFit {
             what: "funded posts' growth (in logs) per unit log swing of turnover and of starters in the same year"
                 .to_string(),
@@ -337,22 +337,6 @@ impl PostsWithSwingsFit {
             observations: rows.len(),
         }
     }
-}
-
-/// Least squares of y on x1 and x2 with an intercept, rows [y, x1, x2]: (b1, b2), or zeros
-/// when x1 and x2 do not vary independently.
-fn two_regressors(rows: &[[f64; 3]]) -> (f64, f64) {
-    let n = rows.len() as f64;
-    let mean = |i: usize| rows.iter().map(|r| r[i]).sum::<f64>() / n;
-    let (my, m1, m2) = (mean(0), mean(1), mean(2));
-    let co = |i: usize, mi: f64, j: usize, mj: f64| rows.iter().map(|r| (r[i] - mi) * (r[j] - mj)).sum::<f64>();
-    let (s11, s22, s12) = (co(1, m1, 1, m1), co(2, m2, 2, m2), co(1, m1, 2, m2));
-    let (s1y, s2y) = (co(1, m1, 0, my), co(2, m2, 0, my));
-    let determinant = s11 * s22 - s12 * s12;
-    if determinant <= 1e-12 * s11 * s22 || determinant <= 0.0 {
-        return (0.0, 0.0);
-    }
-    ((s22 * s1y - s12 * s2y) / determinant, (s11 * s2y - s12 * s1y) / determinant)
 }
 
 /// One council's own levels.
@@ -819,8 +803,6 @@ impl<'a> Panel<'a> {
         self.series.iter().map(|(_, values)| values.len()).sum()
     }
 
-    /// The mean across councils of each year's deviations from the councils' own means: the
-    /// national swing of the year.
     /// Each council-year's deviation from the council's own mean (`demeaned`) or the common
     /// mean, less the year's national effect, by (code, year).
     fn deviations(&self, demeaned: bool) -> BTreeMap<(String, i32), f64> {
@@ -842,6 +824,8 @@ impl<'a> Panel<'a> {
         deviations
     }
 
+    /// The mean across councils of each year's deviations from the councils' own means: the
+    /// national swing of the year.
     fn year_effects(&self, centre: impl Fn(&str) -> f64) -> BTreeMap<i32, (f64, usize)> {
         let mut sums: BTreeMap<i32, (f64, usize)> = BTreeMap::new();
         for (code, values) in &self.series {
@@ -1058,24 +1042,16 @@ fn blip_variance(series: &[(String, Vec<(i32, f64)>)], deviation: impl Fn(&str, 
     if points.len() < 2 {
         return 0.0;
     }
-    let (slope, intercept) = line(&points);
+    let horizon_variance = covariance(&points, 0, 0);
+    let slope = covariance(&points, 0, 1) / horizon_variance;
+    let intercept = mean(&points.iter().map(|p| p[1]).collect::<Vec<_>>())
+        - slope * mean(&points.iter().map(|p| p[0]).collect::<Vec<_>>());
     let one_year = points[0][1];
     if slope <= 0.0 { 0.0 } else { intercept.clamp(0.0, one_year) }
 }
 
 /// Horizons (years) whose summed growths `blip_variance` reads.
 const MAX_BLIP_HORIZON: usize = 5;
-
-/// The least-squares line through points (x, y): (slope, intercept).
-fn line(points: &[[f64; 2]]) -> (f64, f64) {
-    let n = points.len() as f64;
-    let mx = points.iter().map(|p| p[0]).sum::<f64>() / n;
-    let my = points.iter().map(|p| p[1]).sum::<f64>() / n;
-    let sxx: f64 = points.iter().map(|p| (p[0] - mx) * (p[0] - mx)).sum();
-    let sxy: f64 = points.iter().map(|p| (p[0] - mx) * (p[1] - my)).sum();
-    let slope = if sxx > 0.0 { sxy / sxx } else { 0.0 };
-    (slope, my - slope * mx)
-}
 
 /// The year-to-year correlation of swings when the panel has fewer than three years in a row
 /// (assumption: halfway between swings that pass in a year and swings that last).

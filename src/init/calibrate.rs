@@ -284,7 +284,7 @@ pub(super) fn scale_on_leaving(
                 values.sort_by(f64::total_cmp);
                 crate::stats::quantile_sorted(&values, 0.5)
             }
-            TurnoverStatistic::Mean => values.iter().sum::<f64>() / values.len() as f64,
+            TurnoverStatistic::Mean => crate::stats::mean(&values),
         };
         simulated = Some(turnover);
         if (turnover - target).abs() <= calibration.tolerance * target {
