@@ -574,7 +574,7 @@ impl PanelFit {
                 })
                 .collect()
         });
-        let caseload_fit = caseload.levels(0.0);
+        let caseload_fit = caseload.levels_at_latest_year(0.0);
         let caseload_levels = caseload_fit.shrunk_by_council(&councils, f64::exp);
         // The swings as the engine needs them: its case holders follow FTE in post, so open
         // cases swing by what the caseload's year-to-year changes leave beyond FTE's (cases
@@ -692,7 +692,7 @@ impl PanelFit {
                 observations: cases.observations(),
             },
             caseload: LevelFit {
-                what: "caseload, open cases per case-holding FTE (agency included); swings in logs".to_string(),
+                what: "caseload, open cases per case-holding FTE (agency included), levels at the latest year's national level; swings in logs".to_string(),
                 england_level: round(caseload_fit.england.exp()),
                 between_sd: round(caseload_fit.between_sd),
                 variation: caseload_fit.variation,
@@ -734,6 +734,8 @@ struct Panel<'a> {
 struct Residuals {
     own_variance: f64,
     national_variance: f64,
+    /// How many national year effects `national_variance` was read from.
+    national_years: u32,
     persistence: f64,
     /// The weight of the tails (`tail_weight`).
     tail: f64,
@@ -839,6 +841,26 @@ impl<'a> Panel<'a> {
         sums.into_iter().map(|(year, (sum, n))| (year, (sum / n as f64, n))).collect()
     }
 
+    /// Council levels (`levels`) moved to the panel's latest year: each council's own mean,
+    /// less the mean of the national year effects over its years, plus the latest year's.
+    /// For a figure whose national level moves for good, a mean of past years is a level
+    /// already left behind: England's caseload fell in five of the seven years to 2024, as
+    /// staff grew with funded posts and open cases did not, so councils' caseloads would be
+    /// pulled back up toward where they all were.
+    fn levels_at_latest_year(&self, simulated_variance: f64) -> Levels {
+        let mut levels = self.levels(simulated_variance);
+        let years = self.year_effects(|code| levels.own[code].mean);
+        let Some(&(latest, _)) = years.values().next_back() else { return levels };
+        for (code, values) in &self.series {
+            if let Some(own) = levels.own.get_mut(code) {
+                let seen = values.iter().map(|(year, _)| years[year].0).sum::<f64>() / values.len() as f64;
+                own.mean += latest - seen;
+            }
+        }
+        levels.england = mean(&levels.own.values().map(|own| own.mean).collect::<Vec<_>>());
+        levels
+    }
+
     /// Council levels and swings; `simulated_variance` is the part of a year's own variance
     /// that the engine makes itself, left out of the swings (but not of how far a single year
     /// is trusted).
@@ -865,12 +887,7 @@ impl<'a> Panel<'a> {
             england,
             between_sd,
             within_variance,
-            variation: variation(
-                (own_variance - simulated_variance).max(own_variance * 0.1),
-                national_variance,
-                residuals.persistence,
-                residuals.tail,
-            ),
+            variation: variation((own_variance - simulated_variance).max(own_variance * 0.1), &residuals),
             size_slope: round(residuals.size_slope),
         }
     }
@@ -887,12 +904,7 @@ impl<'a> Panel<'a> {
         GrowthFit {
             what: what.to_string(),
             mean: round(centre.exp() - 1.0),
-            variation: variation(
-                residuals.own_variance,
-                residuals.national_variance,
-                residuals.persistence,
-                residuals.tail,
-            ),
+            variation: variation(residuals.own_variance, &residuals),
             size_slope: round(residuals.size_slope),
             observations: all.len(),
         }
@@ -1001,6 +1013,7 @@ impl<'a> Panel<'a> {
         Residuals {
             own_variance,
             national_variance,
+            national_years: effects.len() as u32,
             persistence,
             tail: tail_weight(if at_one_size.is_empty() { &residuals } else { &at_one_size }),
             size_slope,
@@ -1072,21 +1085,26 @@ impl MovesFit {
                 start: None,
                 level_sd: 0.0,
                 tail: 0.0,
+                national_years: 0,
             },
             observations: pairs.len(),
         }
     }
 }
 
-fn variation(own_variance: f64, national_variance: f64, persistence: f64, tail: f64) -> YearlyVariation {
-    let total = own_variance + national_variance;
+/// A variation from its own and national variances; the national share carries the number
+/// of years it was read from (`residuals.national_years`), which says how far it is known.
+fn variation(own_variance: f64, residuals: &Residuals) -> YearlyVariation {
+    let total = own_variance + residuals.national_variance;
+    let national_share = if total > 0.0 { round(residuals.national_variance / total) } else { 0.0 };
     YearlyVariation {
         start: None,
         level_sd: 0.0,
-        tail: round(tail),
+        tail: round(residuals.tail),
         sd: round(total.sqrt()),
-        persistence: round(persistence),
-        national_share: if total > 0.0 { round(national_variance / total) } else { 0.0 },
+        persistence: round(residuals.persistence),
+        national_share,
+        national_years: if national_share > 0.0 { residuals.national_years } else { 0 },
     }
 }
 

@@ -15,5 +15,9 @@ pub const MAX_REPLICATIONS_PER_COUNCIL: u32 = 100_000;
 /// is infinite.
 pub const MAX_TAIL: f64 = 0.45;
 
+/// The most years a national share may be read from: the engine draws that many normals
+/// per swing and replication, and beyond a century the share is as good as known.
+pub const MAX_NATIONAL_YEARS: u32 = 100;
+
 /// Worker threads.
 pub const MAX_THREADS: u32 = 1024;

@@ -377,3 +377,44 @@ fn how_low_vacancies_go_against_a_councils_level_is_read_from_its_years() {
     assert!((fit.share_of_level - 0.1).abs() < 1e-4, "share of level {}", fit.share_of_level);
     assert_eq!(fit.observations, 2400);
 }
+
+#[test]
+fn caseload_levels_are_read_at_the_latest_years_national_level() {
+    // 300 councils over 8 years whose log caseloads are a council level, plus a national
+    // level falling 0.03 a year (as England's did), plus their own noise. A council's level
+    // is where it stands against the latest year, not the mean of years already left behind
+    // (0.105 higher).
+    let (england, between_sd, own_sd, fall) = (17.0f64.ln(), 0.1, 0.08, 0.03);
+    let mut normals = Normals(20_261_204);
+    let header = dataset::CSV.lines().next().expect("a header");
+    let mut csv = format!("{header}\n");
+    let mut levels = Vec::new();
+    for council in 0..300 {
+        let region = council % 3;
+        let level = england + between_sd * normals.next();
+        levels.push(level);
+        for year in 2017..=2024 {
+            let caseload = (level - fall * f64::from(year - 2017) + own_sd * normals.next()).exp();
+            let cases = (100.0 * caseload).round();
+            csv.push_str(&format!(
+                "{year},Reporting year,Local authority,E92000001,England,R{region},Region {region},{council},C{council},Council {council},100,100,15,15,15,15,x,x,5,5,x,x,5,x,15,x,x,100,{cases},x,x,x\n",
+            ));
+        }
+    }
+    let data = Dataset::parse(&csv).expect("the simulated panel parses");
+    let fit = PanelFit::fit(&data, 2024).expect("fits");
+    let latest = -fall * 7.0;
+    let errors: Vec<f64> = levels
+        .iter()
+        .enumerate()
+        .map(|(council, level)| {
+            let fitted = fit.council(&format!("C{council}")).and_then(|c| c.caseload).expect("each council's caseload");
+            fitted.ln() - (level + latest)
+        })
+        .collect();
+    let bias = errors.iter().sum::<f64>() / errors.len() as f64;
+    // The standard error of the mean error is under 0.003.
+    assert!(bias.abs() < 0.01, "levels sit {bias} in logs from the latest year's");
+    let england_level = fit.caseload.england_level.ln();
+    assert!((england_level - (england + latest)).abs() < 0.02, "England's level {england_level}");
+}

@@ -757,3 +757,22 @@ fn a_frictional_vacancy_rate_out_of_range_is_an_error_at_its_place() {
         "expected a share of funded posts from 0 to 0.5, got 0.8",
     );
 }
+
+#[test]
+fn a_national_share_read_from_one_year_is_an_error_at_its_place() {
+    let dir = TempDir::new().expect("temp dir");
+    let text = format!(
+        "{MINIMAL}[agency]\ncover_share = 0.8\nyearly_variation = {{ sd = 0.2, national_share = 0.1, national_years = 1 }}\n"
+    );
+    let path = write(&dir, "bad.toml", &text);
+    let errors = errors(&path);
+    assert_eq!(errors.len(), 1, "{}", render(&errors));
+    assert_error(
+        &errors[0],
+        &path,
+        5,
+        71,
+        "agency.yearly_variation.national_years",
+        "expected 0 (the national share known) or the years it was read from, 2 to 100, got 1",
+    );
+}

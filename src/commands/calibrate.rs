@@ -46,9 +46,11 @@ pub fn execute(args: &Args) -> Result<(), Failure> {
         (format!("open cases growth {} a year, level", fit.demand_growth.mean), fit.open_cases.variation),
     ];
     for (what, v) in lines {
+        let read_from =
+            if v.national_years > 0 { format!(" (read from {} years)", v.national_years) } else { String::new() };
         let _ = writeln!(
             stdout,
-            "{what}, swings sd {}, persistence {}, national share {}",
+            "{what}, swings sd {}, persistence {}, national share {}{read_from}",
             v.sd, v.persistence, v.national_share
         );
     }

@@ -433,6 +433,7 @@ impl PanelBasis {
                 start: None,
                 level_sd: 0.0,
                 tail: v.tail,
+                national_years: v.national_years,
             }
         };
         Ok(PanelBasis {
@@ -519,8 +520,15 @@ fn seasonal_agency_factor(profile: &[f64], elasticity: f64, adjustment_months: u
 /// 0.09 in logs; 2022: -0.15), and experienced hires, about half of starters, must carry
 /// most of that; with a fifth national, England's FTE in post fell inside its 90% interval
 /// in 8 of 15 backtest years, with half in 10, councils' own scores unchanged.
-const FILL_VARIATION: YearlyVariation =
-    YearlyVariation { sd: 0.3, persistence: 0.5, national_share: 0.5, start: None, level_sd: 0.0, tail: 0.0 };
+const FILL_VARIATION: YearlyVariation = YearlyVariation {
+    sd: 0.3,
+    persistence: 0.5,
+    national_share: 0.5,
+    start: None,
+    level_sd: 0.0,
+    tail: 0.0,
+    national_years: 0,
+};
 /// At most this share of experienced hires go into non-case-holding posts (assumption).
 pub(super) const MAX_MANAGER_SHARE: f64 = 0.9;
 /// Hiring responds to vacancies at least this much (assumption): with none, a council with
@@ -535,7 +543,15 @@ mod tests {
     use super::*;
 
     fn swings(sd: f64) -> YearlyVariation {
-        YearlyVariation { sd, persistence: 0.0, national_share: 0.0, start: None, level_sd: 0.0, tail: 0.0 }
+        YearlyVariation {
+            sd,
+            persistence: 0.0,
+            national_share: 0.0,
+            start: None,
+            level_sd: 0.0,
+            tail: 0.0,
+            national_years: 0,
+        }
     }
 
     #[test]

@@ -700,8 +700,8 @@ fn inline<const N: usize>(entries: [(&str, Value); N]) -> Value {
     Value::InlineTable(table)
 }
 
-/// `{ sd = 0.2, persistence = 0.5, national_share = 0.1 }`, with `start`, `level_sd` and `tail`
-/// where set.
+/// `{ sd = 0.2, persistence = 0.5, national_share = 0.1 }`, with `start`, `level_sd`, `tail`
+/// and `national_years` where set.
 fn variation(v: &YearlyVariation) -> Value {
     let mut table = InlineTable::new();
     table.insert("sd", float(v.sd));
@@ -715,6 +715,9 @@ fn variation(v: &YearlyVariation) -> Value {
     }
     if v.tail > 0.0 {
         table.insert("tail", float(v.tail));
+    }
+    if v.national_years > 0 {
+        table.insert("national_years", Value::from(i64::from(v.national_years)));
     }
     Value::InlineTable(table)
 }

@@ -13,7 +13,7 @@ use super::schema::{
 use crate::calendar::YearMonth;
 use crate::route::Route;
 // Durations, tenures, periods and horizons: at most 100 years, the longest run.
-use crate::limits::{MAX_MONTHS, MAX_TAIL};
+use crate::limits::{MAX_MONTHS, MAX_NATIONAL_YEARS, MAX_TAIL};
 
 /// Tenure band edges when the scenario has no `retention` section.
 const DEFAULT_BAND_EDGES: [u32; 3] = [12, 24, 60];
@@ -240,6 +240,15 @@ impl Checker<'_> {
             MAX_TAIL,
             &format!("a tail weight (Tukey's h) from 0 to {MAX_TAIL}"),
         );
+        let years = variation.national_years;
+        if years == 1 || years > MAX_NATIONAL_YEARS {
+            self.fail(
+                &format!("{field}.national_years"),
+                format!(
+                    "expected 0 (the national share known) or the years it was read from, 2 to {MAX_NATIONAL_YEARS}, got {years}"
+                ),
+            );
+        }
     }
 
     fn at_least_one_month(&mut self, field: &str, months: u32) {

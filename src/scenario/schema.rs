@@ -309,6 +309,13 @@ pub struct YearlyVariation {
     /// and keeps the 90% range.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub tail: f64,
+    /// How many years `national_share` was read from (0: take it as known). A variance read
+    /// from n years has n - 1 degrees of freedom, and from the DfE's few years the national
+    /// part is far from known, so each replication draws its own share, `national_share`
+    /// times (n - 1) / chi-square(n - 1), at most the whole variance. England's interval
+    /// then carries the chance of a national year larger than any yet seen.
+    #[serde(default, skip_serializing_if = "is_zero_years")]
+    pub national_years: u32,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -801,6 +808,10 @@ fn is_zero(value: &f64) -> bool {
     *value == 0.0
 }
 
+fn is_zero_years(years: &u32) -> bool {
+    *years == 0
+}
+
 impl Default for AgencySpec {
     fn default() -> Self {
         AgencySpec {
@@ -1080,6 +1091,7 @@ mod tests {
             start: None,
             level_sd: 0.0,
             tail: 0.0,
+            national_years: 0,
         });
         let bands = vec![Param::fixed(0.1)];
         let mut retention = RetentionSpec {
