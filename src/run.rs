@@ -95,6 +95,53 @@ pub fn baseline_scenario(scenarios: &[Scenario]) -> Option<(usize, &Scenario)> {
 /// The name that marks the baseline scenario.
 pub const BASELINE_NAME: &str = "baseline";
 
+/// Scenarios compared with one another: a council's baseline and its options. A run's
+/// scenarios are grouped by the root of their `extends` chain and their first month, so an
+/// option is compared only with its own council's baseline from the same month, and a second
+/// council initialised into the same folder forms a group of its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    /// Positions of its scenarios in the run's list: the baseline first (the one named
+    /// `baseline`, else the root file itself, else the first listed), then the rest in order.
+    pub members: Vec<usize>,
+}
+
+impl Group {
+    /// The position of the group's baseline in the run's list.
+    pub fn baseline(&self) -> usize {
+        self.members[0]
+    }
+}
+
+/// The run's groups, in the order of their first scenario.
+pub fn groups(scenarios: &[Scenario]) -> Vec<Group> {
+    let mut keys: Vec<(&std::path::Path, YearMonth)> = Vec::new();
+    let mut members: Vec<Vec<usize>> = Vec::new();
+    for (position, scenario) in scenarios.iter().enumerate() {
+        let key = (scenario.root.as_path(), scenario.start);
+        match keys.iter().position(|known| *known == key) {
+            Some(group) => members[group].push(position),
+            None => {
+                keys.push(key);
+                members.push(vec![position]);
+            }
+        }
+    }
+    members
+        .into_iter()
+        .map(|mut positions| {
+            let chosen = positions
+                .iter()
+                .position(|&p| scenarios[p].name == BASELINE_NAME)
+                .or_else(|| positions.iter().position(|&p| scenarios[p].is_root))
+                .unwrap_or(0);
+            let baseline = positions.remove(chosen);
+            positions.insert(0, baseline);
+            Group { members: positions }
+        })
+        .collect()
+}
+
 /// Simulates every scenario; scenarios and replications share one pool of work. Holds every
 /// replication of every scenario: for a few scenarios, or when all are needed at once.
 pub fn run_all(scenarios: &[Scenario], settings: &RunSettings) -> Vec<ScenarioRun> {
@@ -341,5 +388,58 @@ mod tests {
         let reused = simulate_scenario(&scenario, &settings, &ProgressBar::hidden(), &mut dirty);
         let bits = |values: &[f64]| values.iter().map(|value| value.to_bits()).collect::<Vec<_>>();
         assert_eq!(bits(&reused.values), bits(&fresh.values));
+    }
+
+    /// Scenarios in temporary files: (file name, text).
+    fn written(files: &[(&str, &str)]) -> (tempfile::TempDir, Vec<Scenario>) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for (name, text) in files {
+            std::fs::write(dir.path().join(name), text).expect("write");
+        }
+        let paths: Vec<PathBuf> = files.iter().map(|(name, _)| dir.path().join(name)).collect();
+        let scenarios = crate::scenario::load_all(&paths).expect("the scenarios load");
+        (dir, scenarios)
+    }
+
+    /// One group per root of an `extends` chain and first month, the baseline first: the
+    /// scenario named `baseline`, else the root file itself, else the first listed.
+    #[test]
+    fn scenarios_are_grouped_by_the_root_of_their_chain_and_their_first_month() {
+        let root = "start = \"2024-10\"\nhorizon_months = 12\n";
+        let option = "extends = \"a.toml\"\n";
+        let later = "extends = \"a.toml\"\nstart = \"2025-04\"\n";
+        let (_dir, scenarios) = written(&[
+            ("opt.toml", option),
+            ("b.toml", root),
+            ("a.toml", root),
+            ("later.toml", later),
+            ("opt2.toml", "extends = \"opt.toml\"\n"),
+        ]);
+        let names = |group: &Group| group.members.iter().map(|&p| scenarios[p].name.as_str()).collect::<Vec<_>>();
+        let found = groups(&scenarios);
+        let listed: Vec<Vec<&str>> = found.iter().map(names).collect();
+        assert_eq!(listed, [vec!["a", "opt", "opt2"], vec!["b"], vec!["later"]]);
+        assert_eq!(scenarios[found[0].baseline()].name, "a");
+
+        // A scenario named `baseline` leads its group, root or not.
+        let named = "extends = \"a.toml\"\nname = \"baseline\"\n";
+        let (_dir, scenarios) = written(&[("a.toml", root), ("x.toml", named)]);
+        let found = groups(&scenarios);
+        assert_eq!(found.len(), 1);
+        assert_eq!(scenarios[found[0].baseline()].name, "baseline");
+
+        // The shipped scenarios are one council's: one group, the baseline first.
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .expect("scenarios/")
+            .map(|entry| entry.expect("an entry").path())
+            .filter(|path| path.extension().is_some_and(|e| e == "toml"))
+            .collect();
+        paths.sort();
+        let shipped = crate::scenario::load_all(&paths).expect("the shipped scenarios load");
+        let found = groups(&shipped);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].members.len(), shipped.len());
+        assert_eq!(shipped[found[0].baseline()].name, BASELINE_NAME);
     }
 }

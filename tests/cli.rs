@@ -302,7 +302,8 @@ fn run_without_files_takes_scenarios_dir_with_baseline_first() {
     let cwd = tempfile::tempdir().unwrap();
     let dir = cwd.path().join("scenarios");
     std::fs::create_dir(&dir).unwrap();
-    std::fs::write(dir.join("mini.toml"), MINI.replace("Mini, \\\"test\\\" council", "zz")).unwrap();
+    // One council: mini.toml extends the baseline, option.toml extends mini.toml.
+    std::fs::write(dir.join("mini.toml"), "extends = \"baseline.toml\"\nname = \"zz\"\n").unwrap();
     std::fs::write(dir.join("baseline.toml"), MINI.replace("Mini, \\\"test\\\" council", "base")).unwrap();
     std::fs::write(dir.join("option.toml"), MINI_OPTION).unwrap();
     std::fs::write(dir.join("notes.md"), "not a scenario").unwrap();
@@ -452,4 +453,42 @@ fn a_very_long_scenario_name_is_summarised_not_a_panic() {
         text(&output.stdout).contains(&format!("  {long}  30 September 2024: vacancy rate")),
         "the name is printed in full"
     );
+}
+
+// ---- groups ------------------------------------------------------------------------------------
+
+/// A second council initialised into the same folder forms a group of its own: each group's
+/// files hold only its own scenarios, options are compared with their own baseline only, and
+/// the second group's files are in a folder named after its baseline.
+#[test]
+fn a_second_council_in_the_folder_forms_its_own_group_and_is_never_compared() {
+    let dir = mini_scenarios();
+    assert_status(&wfsim(&["init", "--la", "Rutland", "--out", "rutland.toml"], dir.path()), 0);
+    let files = ["mini.toml", "rutland.toml", "option.toml"];
+    let (_keep, out, output) =
+        run_into(&[&["run", "--reps", "20", "--months", "14"][..], &files[..]].concat(), dir.path());
+    assert_status(&output, 0);
+    let stdout = text(&output.stdout);
+    assert!(stdout.contains("so they form 2 groups, each compared only within itself"), "{stdout}");
+
+    let mini = ["Mini, \"test\" council", "Mini option"];
+    let second = out.join("rutland_2024");
+    for (folder, names) in [(out.clone(), &mini[..]), (second.clone(), &["rutland_2024"][..])] {
+        assert_eq!(scenario_names(&read_manifest(&folder)), names, "{}", folder.display());
+        for file in ["timeseries.csv", "annual.csv", "assumptions.csv", "costs.csv"] {
+            let (_, rows) = read_csv(&folder.join(file));
+            let in_rows: BTreeSet<&str> = rows.iter().map(|row| &row[0]).collect();
+            assert_eq!(in_rows, names.iter().copied().collect(), "{} {file}", folder.display());
+        }
+        // Paired comparisons: each option against its own baseline, and nothing else.
+        for file in ["differences.csv", "appraisal.csv"] {
+            let (_, rows) = read_csv(&folder.join(file));
+            let in_rows: BTreeSet<&str> = rows.iter().map(|row| &row[0]).collect();
+            assert_eq!(in_rows, names[1..].iter().copied().collect(), "{} {file}", folder.display());
+        }
+        let report = std::fs::read_to_string(folder.join("report.html")).unwrap();
+        assert!(!report.contains(if names.len() == 1 { "Mini option" } else { "rutland" }), "{}", folder.display());
+    }
+    assert_eq!(read_manifest(&out)["baseline"], "Mini, \"test\" council");
+    assert_eq!(read_manifest(&second)["baseline"], "rutland_2024");
 }

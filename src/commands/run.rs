@@ -10,9 +10,10 @@ use clap::Args as ClapArgs;
 use super::{Failure, SCENARIO_DIR, WorkerPool, error_lines, write};
 use crate::format::percent;
 use crate::limits;
+use crate::output::BytesFile;
 use crate::pipeline::{self, ScenarioHeadline};
-use crate::run::RunSettings;
-use crate::scenario;
+use crate::run::{self, Group, RunSettings};
+use crate::scenario::{self, Scenario};
 use crate::stats::Summary;
 
 /// The scenario listed (and reported) first when running every scenario in `scenarios/`.
@@ -59,15 +60,70 @@ pub fn execute(args: &Args) -> Result<(), Failure> {
         progress: true,
         national_seed: None,
     };
+    let groups = run::groups(&scenarios);
     let simulate_and_write = || -> Result<(Vec<ScenarioHeadline>, Vec<PathBuf>), Failure> {
-        let output = pipeline::run(&scenarios, &settings, !args.no_report).map_err(Failure::other)?;
-        // One write: every result, chart and report file is in place, or none is.
-        let written = write(&args.out, &output.files)?;
-        Ok((output.headlines, written))
+        let (mut headlines, mut files) = (Vec::new(), Vec::new());
+        for (group, folder) in groups.iter().zip(group_folders(&groups, &scenarios)) {
+            let members: Vec<Scenario> = group.members.iter().map(|&p| scenarios[p].clone()).collect();
+            let output = pipeline::run(&members, &settings, !args.no_report).map_err(Failure::other)?;
+            headlines.extend(output.headlines);
+            files.extend(output.files.into_iter().map(|file| match &folder {
+                Some(folder) => BytesFile { name: format!("{folder}/{}", file.name), ..file },
+                None => file,
+            }));
+        }
+        // One write: every result, chart and report file of every group is in place, or none is.
+        let written = write(&args.out, &files)?;
+        Ok((headlines, written))
     };
     let (headlines, written) = args.pool.install(simulate_and_write)??;
+    print_groups(&groups, &scenarios, &args.out);
     print_summary(&headlines, &settings, scenarios.len(), &written);
     Ok(())
+}
+
+/// Where each group's files go, inside the output directory: the group holding the scenario
+/// named `baseline` (else the first) at the top, as a run of one group writes them; each other
+/// group in a folder named after its baseline (scenario names are unique, so folders are).
+fn group_folders(groups: &[Group], scenarios: &[Scenario]) -> Vec<Option<String>> {
+    let main = groups.iter().position(|group| scenarios[group.baseline()].name == run::BASELINE_NAME).unwrap_or(0);
+    groups
+        .iter()
+        .enumerate()
+        .map(|(index, group)| (index != main).then(|| scenarios[group.baseline()].name.clone()))
+        .collect()
+}
+
+/// With more than one group, says which scenarios were compared with which baseline, and where
+/// each group's files are: scenarios from different councils or months are never compared.
+fn print_groups(groups: &[Group], scenarios: &[Scenario], out: &Path) {
+    if groups.len() < 2 {
+        return;
+    }
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(
+        stdout,
+        "The scenarios come from {} different baselines (councils or first months), so they form {} groups, each compared only within itself:",
+        groups.len(),
+        groups.len()
+    );
+    for (group, folder) in groups.iter().zip(group_folders(groups, scenarios)) {
+        let baseline = &scenarios[group.baseline()];
+        let options: Vec<&str> = group.members[1..].iter().map(|&p| scenarios[p].name.as_str()).collect();
+        let compared = if options.is_empty() { "no options".to_string() } else { options.join(", ") };
+        let dir = folder.map_or_else(|| out.to_path_buf(), |folder| out.join(folder));
+        let _ = writeln!(
+            stdout,
+            "  {} ({}, from {}): {compared}; files in {}",
+            baseline.name,
+            baseline
+                .root
+                .file_name()
+                .map_or_else(|| baseline.root.display().to_string(), |n| n.to_string_lossy().into_owned()),
+            baseline.start,
+            dir.display()
+        );
+    }
 }
 
 /// Every `*.toml` file in `dir`, sorted by file name, with `baseline.toml` first.
@@ -129,9 +185,16 @@ fn print_summary(headlines: &[ScenarioHeadline], settings: &RunSettings, scenari
     for path in written.iter().filter(|path| !is_chart(path)) {
         let _ = writeln!(stdout, "Wrote {}", path.display());
     }
-    let charts: Vec<&PathBuf> = written.iter().filter(is_chart).collect();
-    if let Some(folder) = charts.first().and_then(|path| path.parent()) {
-        let _ = writeln!(stdout, "Wrote {} chart files (PNG and SVG) in {}", charts.len(), folder.display());
+    // A line per charts folder (one per group).
+    let mut folders: Vec<(&Path, usize)> = Vec::new();
+    for folder in written.iter().filter(is_chart).filter_map(|path| path.parent()) {
+        match folders.iter_mut().find(|(known, _)| *known == folder) {
+            Some((_, count)) => *count += 1,
+            None => folders.push((folder, 1)),
+        }
+    }
+    for (folder, count) in folders {
+        let _ = writeln!(stdout, "Wrote {count} chart files (PNG and SVG) in {}", folder.display());
     }
 }
 

@@ -13,6 +13,8 @@ fn scenario(text: &str) -> Scenario {
     Scenario {
         name: "test".into(),
         file: "test.toml".into(),
+        root: "test.toml".into(),
+        is_root: true,
         spec,
         start,
         resolved_toml: String::new(),

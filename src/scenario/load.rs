@@ -99,6 +99,9 @@ pub fn load_resolved(text: &str, file: &Path) -> Result<Scenario, LoadErrors> {
 /// Stage 1's end and stage 2 for a merged scenario: name, provenance, schema, checks.
 fn check_merged(path: &Path, files: Vec<SourceFile>, merged: Table) -> Result<Loaded, LoadErrors> {
     let name = scenario_name(&merged, path);
+    let root = files.last().map_or(path, |file| file.path.as_path());
+    let root = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let is_root = files.len() <= 1;
     let provenance = Provenance::new(path, files, &merged);
     let assumptions = provenance.assumptions(&merged, &name);
 
@@ -117,7 +120,8 @@ fn check_merged(path: &Path, files: Vec<SourceFile>, merged: Table) -> Result<Lo
         .ok_or_else(|| provenance.error("start", "`start` is required: expected a month like \"2024-10\""))?;
     let name_position = provenance.key_error("name", String::new());
     let sha256 = sha256_hex(&resolved_toml);
-    let scenario = Scenario { name, file: path.to_path_buf(), spec, start, resolved_toml, sha256, assumptions };
+    let scenario =
+        Scenario { name, file: path.to_path_buf(), root, is_root, spec, start, resolved_toml, sha256, assumptions };
     Ok(Loaded { scenario, name_position })
 }
 

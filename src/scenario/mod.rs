@@ -30,6 +30,11 @@ pub struct Scenario {
     pub name: String,
     /// The file as given on the command line (or found in `scenarios/`).
     pub file: PathBuf,
+    /// The file at the root of its `extends` chain (canonical where it can be): its council's
+    /// baseline. A run compares a scenario only with those of the same root and first month.
+    pub root: PathBuf,
+    /// It extends no other file: it is the root of its own chain.
+    pub is_root: bool,
     /// The merged specification, child over parent.
     pub spec: ScenarioSpec,
     /// First simulated month (checked to be present).
