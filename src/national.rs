@@ -21,7 +21,7 @@ use crate::output::OutputFile;
 use crate::output::manifest::Provenance;
 use crate::output::row::{self, CsvRow};
 use crate::run::{RunSettings, ScenarioRun, simulate_keeping};
-use crate::stats::{QUANTILE_METHOD, Summary, annual_value, septembers, summarise};
+use crate::stats::{QUANTILE_METHOD, Spread, Summary, annual_value, septembers, summarise};
 
 /// How a national run is set up.
 #[derive(Debug, Clone)]
@@ -297,14 +297,8 @@ pub struct NationalRow {
     pub region: String,
     pub year: i32,
     pub metric: Metric,
-    #[serde(with = "row::number")]
-    pub mean: f64,
-    #[serde(with = "row::number")]
-    pub p5: f64,
-    #[serde(with = "row::number")]
-    pub p50: f64,
-    #[serde(with = "row::number")]
-    pub p95: f64,
+    #[serde(with = "row::spread")]
+    pub spread: Spread,
 }
 
 impl CsvRow for NationalRow {
@@ -335,10 +329,7 @@ impl OutputFile for NationalCsv<'_> {
                 region: region.to_string(),
                 year: figure.year,
                 metric: figure.metric,
-                mean: figure.summary.mean,
-                p5: figure.summary.p5,
-                p50: figure.summary.p50,
-                p95: figure.summary.p95,
+                spread: figure.summary.into(),
             })
         });
         row::write_rows(out, rows)
@@ -417,10 +408,7 @@ mod tests {
             region: String::new(),
             year: 2026,
             metric: Metric::FteInPost,
-            mean: 33_000.25,
-            p5: 32_000.0,
-            p50: 33_000.0,
-            p95: 34_000.5,
+            spread: Spread { mean: 33_000.25, p5: 32_000.0, p50: 33_000.0, p95: 34_000.5 },
         };
         let mut bytes = Vec::new();
         row::write_rows(&mut bytes, [row.clone()]).unwrap();

@@ -46,6 +46,29 @@ impl Summary {
     }
 }
 
+/// The mean and the 90% interval with its median: what the smaller result tables (sweep,
+/// national, costs, appraisal) give of a [`Summary`], so they share one type for it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Spread {
+    pub mean: f64,
+    pub p5: f64,
+    pub p50: f64,
+    pub p95: f64,
+}
+
+impl Spread {
+    /// The values in column order: `mean`, `p5`, `p50`, `p95`.
+    pub fn columns(&self) -> [f64; 4] {
+        [self.mean, self.p5, self.p50, self.p95]
+    }
+}
+
+impl From<Summary> for Spread {
+    fn from(summary: Summary) -> Spread {
+        Spread { mean: summary.mean, p5: summary.p5, p50: summary.p50, p95: summary.p95 }
+    }
+}
+
 /// Mean and percentiles of `values`. The mean is computed serially in the given order (see
 /// [`mean`]); the percentiles read the order statistics a full sort (by `f64::total_cmp`)
 /// would give, found by selection on a copy. An empty slice gives NaN throughout.

@@ -27,7 +27,7 @@ use crate::output::{BytesFile, OutputFile, format_number};
 use crate::plot::{self, PlotError, SweepPanel, SweepPlot};
 use crate::run::{self, RunSettings, ScenarioRun};
 use crate::scenario::{self, LoadErrors, Scenario};
-use crate::stats::{Headline, QUANTILE_METHOD, Summary, summarise};
+use crate::stats::{Headline, QUANTILE_METHOD, Spread, Summary, summarise};
 
 /// The most values one sweep may have.
 pub const MAX_VALUES: usize = 200;
@@ -513,14 +513,8 @@ pub struct SweepRow {
     #[serde(with = "row::number")]
     pub value: f64,
     pub metric: SweepMetric,
-    #[serde(with = "row::number")]
-    pub mean: f64,
-    #[serde(with = "row::number")]
-    pub p5: f64,
-    #[serde(with = "row::number")]
-    pub p50: f64,
-    #[serde(with = "row::number")]
-    pub p95: f64,
+    #[serde(with = "row::spread")]
+    pub spread: Spread,
 }
 
 impl CsvRow for SweepRow {
@@ -540,17 +534,11 @@ impl OutputFile for SweepCsv<'_> {
     fn write(&self, out: &mut dyn Write) -> io::Result<()> {
         let results = self.results;
         let rows = results.sweep.values.iter().enumerate().flat_map(|(index, &value)| {
-            SweepMetric::ALL.into_iter().map(move |metric| {
-                let s = results.summary(index, metric);
-                SweepRow {
-                    parameter: results.sweep.path.clone(),
-                    value,
-                    metric,
-                    mean: s.mean,
-                    p5: s.p5,
-                    p50: s.p50,
-                    p95: s.p95,
-                }
+            SweepMetric::ALL.into_iter().map(move |metric| SweepRow {
+                parameter: results.sweep.path.clone(),
+                value,
+                metric,
+                spread: results.summary(index, metric).into(),
             })
         });
         row::write_rows(out, rows)
@@ -741,10 +729,7 @@ mod tests {
             parameter: "retention.allowance.amount_gbp".into(),
             value: 1500.0,
             metric: SweepMetric::NetCostGbp,
-            mean: -0.0,
-            p5: -12.5,
-            p50: 0.3,
-            p95: f64::NAN,
+            spread: Spread { mean: -0.0, p5: -12.5, p50: 0.3, p95: f64::NAN },
         };
         let mut bytes = Vec::new();
         row::write_rows(&mut bytes, [row.clone()]).unwrap();
@@ -753,7 +738,7 @@ mod tests {
             "parameter,value,metric,mean,p5,p50,p95\nretention.allowance.amount_gbp,1500,net_cost_gbp,0,-12.5,0.3,\n"
         );
         let read: Vec<SweepRow> = row::read_rows(&bytes).unwrap();
-        assert_eq!((read[0].metric, read[0].p50), (row.metric, row.p50));
+        assert_eq!((read[0].metric, read[0].spread.p50), (row.metric, row.spread.p50));
     }
 
     #[test]

@@ -13,7 +13,7 @@ use wfsim::report::results::{
     AnnualRow, AppraisalRow, AssumptionRow, BreakEvenRow, BreakEvenStatus, CostRow, ProbabilityRow,
 };
 use wfsim::report::{Chart, ChartKind, Results};
-use wfsim::stats::Summary;
+use wfsim::stats::{Spread, Summary};
 
 const HOSTILE: &str = r#"<script>alert("x")</script>"#;
 const SVG_NAMESPACE: &str = "http://www.w3.org/2000/svg";
@@ -194,10 +194,7 @@ fn costs() -> Vec<CostRow> {
                     scenario: name.to_string(),
                     financial_year: year.parse().unwrap(),
                     category: metric_of_category(category).unwrap(),
-                    mean: p50 * scale + 0.5,
-                    p5: p5 * scale,
-                    p50: p50 * scale,
-                    p95: p95 * scale,
+                    spread: Spread { mean: p50 * scale + 0.5, p5: p5 * scale, p50: p50 * scale, p95: p95 * scale },
                 });
             }
         }
@@ -238,10 +235,7 @@ fn appraisal() -> Vec<AppraisalRow> {
                     scenario: name.to_string(),
                     financial_year: year.parse().unwrap(),
                     measure: Measure::from_name(measure).unwrap(),
-                    mean: mean * share,
-                    p5: p5 * share,
-                    p50: p50 * share,
-                    p95: p95 * share,
+                    spread: Spread { mean: mean * share, p5: p5 * share, p50: p50 * share, p95: p95 * share },
                 });
             }
         }

@@ -15,7 +15,7 @@ use wfsim::report::results::{
     AnnualRow, AppraisalRow, AssumptionRow, BreakEvenRow, BreakEvenStatus, CostRow, Results, SeriesRow,
 };
 use wfsim::report::workbook::{self, KEY_METRICS};
-use wfsim::stats::Summary;
+use wfsim::stats::{Spread, Summary};
 
 const BASELINE: &str = "baseline, central";
 const HOSTILE: &str = "<script>alert('x')</script> & \"co\"";
@@ -202,10 +202,12 @@ fn costs() -> Vec<CostRow> {
                     scenario: scenario.to_string(),
                     financial_year: year.parse().unwrap(),
                     category: metric_of_category(category).unwrap(),
-                    mean: base + 0.1 + 0.2,
-                    p5: base * 0.97,
-                    p50: base,
-                    p95: if category == "supplement" { 0.0 } else { base * std::f64::consts::E / 2.6 },
+                    spread: Spread {
+                        mean: base + 0.1 + 0.2,
+                        p5: base * 0.97,
+                        p50: base,
+                        p95: if category == "supplement" { 0.0 } else { base * std::f64::consts::E / 2.6 },
+                    },
                 });
             }
         }
@@ -238,10 +240,7 @@ fn appraisal() -> Vec<AppraisalRow> {
                 scenario: HOSTILE.to_string(),
                 financial_year: year.parse().unwrap(),
                 measure: Measure::from_name(measure).unwrap(),
-                mean,
-                p5,
-                p50,
-                p95,
+                spread: Spread { mean, p5, p50, p95 },
             });
         }
     }
@@ -326,7 +325,7 @@ fn check_costs(workbook: &mut Xlsx<std::io::BufReader<std::fs::File>>, results: 
         assert_eq!(text(&range, row, 0), expected.scenario, "{context}");
         assert_eq!(text(&range, row, 1), expected.financial_year.to_string(), "{context}");
         assert_eq!(text(&range, row, 2), category(expected.category), "{context}");
-        for (offset, value) in [expected.mean, expected.p5, expected.p50, expected.p95].into_iter().enumerate() {
+        for (offset, value) in expected.spread.columns().into_iter().enumerate() {
             assert_number(&range, row, 3 + offset, value, &context);
         }
     }
@@ -340,7 +339,7 @@ fn check_costs(workbook: &mut Xlsx<std::io::BufReader<std::fs::File>>, results: 
         assert_eq!(text(&range, row, 0), expected.scenario, "{context}");
         assert_eq!(text(&range, row, 1), expected.financial_year.to_string(), "{context}");
         assert_eq!(text(&range, row, 2), expected.measure.name(), "{context}");
-        for (offset, value) in [expected.mean, expected.p5, expected.p50, expected.p95].into_iter().enumerate() {
+        for (offset, value) in expected.spread.columns().into_iter().enumerate() {
             assert_number(&range, row, 3 + offset, value, &context);
         }
     }
@@ -521,14 +520,14 @@ fn summary_compares_every_scenario_with_the_baseline_first() {
         assert_eq!(number(&range, row, column(header)), Some(difference));
         let total = results.costs.iter().find(|r| r.scenario == scenario && r.financial_year.to_string() == "total");
         let total = total.filter(|r| r.category == Metric::CostTotalGbp).unwrap();
-        assert_eq!(number(&range, row, column("Total cost over the projection (£): median")), Some(total.p50));
+        assert_eq!(number(&range, row, column("Total cost over the projection (£): median")), Some(total.spread.p50));
         let net = results
             .appraisal
             .iter()
             .find(|r| {
                 r.scenario == scenario && r.financial_year.to_string() == "total" && r.measure == Measure::NetCostGbp
             })
-            .map(|r| r.p50);
+            .map(|r| r.spread.p50);
         assert_eq!(number(&range, row, column("Net cost against the baseline over the projection (£): median")), net);
     }
 }
@@ -622,10 +621,12 @@ fn read_cost_rows(dir: &Path) -> (Vec<CostRow>, Vec<AppraisalRow>, Vec<BreakEven
                 scenario: record[0].to_string(),
                 financial_year: record[1].parse().unwrap(),
                 category: metric_of_category(&record[2]).unwrap(),
-                mean: csv_number(&record[3]),
-                p5: csv_number(&record[4]),
-                p50: csv_number(&record[5]),
-                p95: csv_number(&record[6]),
+                spread: Spread {
+                    mean: csv_number(&record[3]),
+                    p5: csv_number(&record[4]),
+                    p50: csv_number(&record[5]),
+                    p95: csv_number(&record[6]),
+                },
             }
         })
         .collect();
@@ -639,10 +640,12 @@ fn read_cost_rows(dir: &Path) -> (Vec<CostRow>, Vec<AppraisalRow>, Vec<BreakEven
                 scenario: record[0].to_string(),
                 financial_year: record[1].parse().unwrap(),
                 measure: Measure::from_name(&record[2]).unwrap(),
-                mean: csv_number(&record[3]),
-                p5: csv_number(&record[4]),
-                p50: csv_number(&record[5]),
-                p95: csv_number(&record[6]),
+                spread: Spread {
+                    mean: csv_number(&record[3]),
+                    p5: csv_number(&record[4]),
+                    p50: csv_number(&record[5]),
+                    p95: csv_number(&record[6]),
+                },
             }
         })
         .collect();

@@ -11,10 +11,11 @@ use std::io::{self, Write};
 use serde::{Deserialize, Serialize};
 
 use super::OutputFile;
-use super::row::{self, CsvRow, number};
+use super::row::{self, CsvRow, number, spread};
 use super::table::ScenarioTable;
 use crate::appraisal::{BreakEven, Measure, Period, appraise};
 use crate::run::ScenarioRun;
+use crate::stats::Spread;
 
 /// One row of `appraisal.csv`: a measure of an option against the baseline over a financial
 /// year (or the whole horizon). The ratio and the probability have a mean only: their
@@ -25,14 +26,8 @@ pub struct AppraisalRow {
     /// `2024-25` or `total`.
     pub financial_year: Period,
     pub measure: Measure,
-    #[serde(with = "number")]
-    pub mean: f64,
-    #[serde(with = "number")]
-    pub p5: f64,
-    #[serde(with = "number")]
-    pub p50: f64,
-    #[serde(with = "number")]
-    pub p95: f64,
+    #[serde(with = "spread")]
+    pub spread: Spread,
 }
 
 impl CsvRow for AppraisalRow {
@@ -60,15 +55,16 @@ impl ScenarioTable for AppraisalCsv {
             return Ok(());
         }
         for row in appraise(option, baseline).unwrap_or_default() {
-            let spread = |pick: fn(&crate::stats::Summary) -> f64| row.spread.as_ref().map_or(f64::NAN, pick);
+            // A ratio or a probability has a mean only: its percentiles are NaN, empty cells.
+            let spread = match row.spread {
+                Some(summary) => Spread { mean: row.mean, ..summary.into() },
+                None => Spread { mean: row.mean, p5: f64::NAN, p50: f64::NAN, p95: f64::NAN },
+            };
             out.serialize(AppraisalRow {
                 scenario: option.name.clone(),
                 financial_year: row.period,
                 measure: row.measure,
-                mean: row.mean,
-                p5: spread(|s| s.p5),
-                p50: spread(|s| s.p50),
-                p95: spread(|s| s.p95),
+                spread,
             })?;
         }
         Ok(())

@@ -7,12 +7,12 @@ use std::io;
 
 use serde::{Deserialize, Serialize};
 
-use super::row::{CsvRow, number};
+use super::row::{CsvRow, spread};
 use super::table::ScenarioTable;
 use crate::appraisal::{Period, period_sums, periods};
 use crate::engine::metrics::{COSTS, Metric};
 use crate::run::ScenarioRun;
-use crate::stats::summarise;
+use crate::stats::{Spread, summarise};
 
 /// One row of `costs.csv`: one scenario's spend in one category over a financial year (or
 /// the whole horizon), pounds, across replications. Grant income is a positive amount that
@@ -26,14 +26,8 @@ pub struct CostRow {
     /// `grant_income`).
     #[serde(with = "category_column")]
     pub category: Metric,
-    #[serde(with = "number")]
-    pub mean: f64,
-    #[serde(with = "number")]
-    pub p5: f64,
-    #[serde(with = "number")]
-    pub p50: f64,
-    #[serde(with = "number")]
-    pub p95: f64,
+    #[serde(with = "spread")]
+    pub spread: Spread,
 }
 
 impl CsvRow for CostRow {
@@ -83,15 +77,11 @@ impl ScenarioTable for CostsCsv {
     fn write_rows(&self, run: &ScenarioRun, _: &ScenarioRun, out: &mut csv::Writer<Vec<u8>>) -> io::Result<()> {
         for period in periods(run) {
             for metric in COSTS {
-                let summary = summarise(&period_sums(run, period, metric));
                 out.serialize(CostRow {
                     scenario: run.name.clone(),
                     financial_year: period,
                     category: metric,
-                    mean: summary.mean,
-                    p5: summary.p5,
-                    p50: summary.p50,
-                    p95: summary.p95,
+                    spread: summarise(&period_sums(run, period, metric)).into(),
                 })?;
             }
         }

@@ -14,11 +14,12 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::FieldBuffer;
-use crate::stats::Summary;
+use crate::stats::{Spread, Summary};
 
 /// The rows of one CSV result file.
 pub trait CsvRow: Serialize + DeserializeOwned {
-    /// The header: one name per field, in field order; a nested [`Summary`] has its eight.
+    /// The header: one name per field, in field order; a nested [`Summary`] has its eight, a
+    /// nested [`Spread`] its four.
     const COLUMNS: &'static [&'static str];
 }
 
@@ -70,7 +71,22 @@ pub mod summary {
     }
 }
 
-/// One number of a summary, as [`number`] writes and reads it.
+/// A [`Spread`] field (`#[serde(with = "spread")]`): its four numbers, `mean`, `p5`, `p50`,
+/// `p95`, as four columns.
+pub mod spread {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(spread: &Spread, serializer: S) -> Result<S::Ok, S::Error> {
+        spread.columns().map(Number).serialize(serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Spread, D::Error> {
+        let [mean, p5, p50, p95] = <[Number; 4]>::deserialize(deserializer)?.map(|n| n.0);
+        Ok(Spread { mean, p5, p50, p95 })
+    }
+}
+
+/// One number of a summary or a spread, as [`number`] writes and reads it.
 struct Number(f64);
 
 impl Serialize for Number {
@@ -231,20 +247,14 @@ mod tests {
             scenario: "a".into(),
             financial_year: "2024-25".parse().unwrap(),
             category: Metric::GrantIncomeGbp,
-            mean: 1e9,
-            p5: -2.5,
-            p50: 0.0,
-            p95: 123_456.789,
+            spread: Spread { mean: 1e9, p5: -2.5, p50: 0.0, p95: 123_456.789 },
         };
         round_trip(vec![cost]);
         let appraisal = AppraisalRow {
             scenario: "a".into(),
             financial_year: Period::Total,
             measure: Measure::CostPerVacancyFteMonthAvoidedGbp,
-            mean: 41_543.7,
-            p5: 1.0,
-            p50: 2.0,
-            p95: 3.0,
+            spread: Spread { mean: 41_543.7, p5: 1.0, p50: 2.0, p95: 3.0 },
         };
         round_trip(vec![appraisal]);
         let found = BreakEvenRow {
@@ -275,10 +285,7 @@ mod tests {
             scenario: "a".into(),
             financial_year: Period::Total,
             category: Metric::CostAgencyGbp,
-            mean: 1e-7,
-            p5: 0.1 + 0.2,
-            p50: 1e21,
-            p95: f64::INFINITY,
+            spread: Spread { mean: 1e-7, p5: 0.1 + 0.2, p50: 1e21, p95: f64::INFINITY },
         };
         let text = String::from_utf8(write(&[cost])).unwrap();
         assert_eq!(text.lines().nth(1), Some("a,total,agency,0.0000001,0.30000000000000004,1000000000000000000000,"));

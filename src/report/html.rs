@@ -16,13 +16,13 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use super::results::{AppraisalRow, AssumptionRow, BreakEvenRow, BreakEvenStatus, CostRow, ScenarioEntry};
+use super::results::{AssumptionRow, BreakEvenRow, BreakEvenStatus, ScenarioEntry};
 use super::{Chart, ChartKind, Results};
 use crate::appraisal::{Measure, Period};
 use crate::calendar::YearMonth;
 use crate::engine::metrics::Metric;
 use crate::format::{percent_half_away, percent_tenths, pounds_short, tenths_as_decimal, thousands};
-use crate::stats::Summary;
+use crate::stats::{Spread, Summary};
 
 /// The assumption that sets a retention allowance's effect on leaving.
 const ALLOWANCE_EFFECT: &str = "retention.allowance.hazard_ratio";
@@ -164,43 +164,44 @@ pub fn cost_sentences(results: &Results, scenario: &str) -> Vec<String> {
     let over = format!("Over {}", horizon(results, scenario));
     let appraisal = |measure: Measure| results.appraisal(scenario, Period::Total, measure);
     let Some(net) = appraisal(Measure::NetCostGbp) else {
-        let Some(total) = results.cost(scenario, Period::Total, Metric::CostTotalGbp).filter(|r| r.p50.is_finite())
+        let Some(total) =
+            results.cost(scenario, Period::Total, Metric::CostTotalGbp).filter(|r| r.spread.p50.is_finite())
         else {
             return Vec::new();
         };
         let agency = results
             .cost(scenario, Period::Total, Metric::CostAgencyGbp)
-            .filter(|r| r.p50.is_finite())
-            .map(|r| format!(", including {} on agency staff", pounds_short(r.p50)))
+            .filter(|r| r.spread.p50.is_finite())
+            .map(|r| format!(", including {} on agency staff", pounds_short(r.spread.p50)))
             .unwrap_or_default();
         return vec![format!(
             "{over} the workforce costs {} (90% interval {} to {}){agency}.",
-            pounds_short(total.p50),
-            pounds_short(total.p5),
-            pounds_short(total.p95)
+            pounds_short(total.spread.p50),
+            pounds_short(total.spread.p5),
+            pounds_short(total.spread.p95)
         )];
     };
     let mut sentences = Vec::new();
-    if net.p50.is_finite() {
-        let change = match change_words(net.p50, pounds_short, "more", "less") {
+    if net.spread.p50.is_finite() {
+        let change = match change_words(net.spread.p50, pounds_short, "more", "less") {
             Some(words) => format!("{words} than the baseline"),
             None => "about the same as the baseline".to_string(),
         };
         sentences.push(format!(
             "{over} the option costs {change}, net of agency savings (90% interval {}).",
-            interval_words(net.p5, net.p95, pounds_short, "more", "less")
+            interval_words(net.spread.p5, net.spread.p95, pounds_short, "more", "less")
         ));
     }
-    if let Some(share) = appraisal(Measure::ProbabilityCheaper).map(|r| r.mean).filter(|s| !s.is_nan()) {
+    if let Some(share) = appraisal(Measure::ProbabilityCheaper).map(|r| r.spread.mean).filter(|s| !s.is_nan()) {
         sentences.push(if share <= 0.0 {
             "In no run does it cost less than the baseline.".to_string()
         } else {
             format!("In {} it costs less than the baseline.", runs_phrase(share))
         });
     }
-    if let Some(avoided) = appraisal(Measure::VacancyFteMonthsAvoided).filter(|r| r.p50.is_finite()) {
+    if let Some(avoided) = appraisal(Measure::VacancyFteMonthsAvoided).filter(|r| r.spread.p50.is_finite()) {
         // A change in vacant FTE-months: positive is more vacancy than the baseline.
-        let (p50, p5, p95) = (-avoided.p50, -avoided.p95, -avoided.p5);
+        let (p50, p5, p95) = (-avoided.spread.p50, -avoided.spread.p95, -avoided.spread.p5);
         let sentence = if [p50, p5, p95].iter().all(|v| whole(*v) == "0") {
             "It makes no difference to the number of vacant FTE-months.".to_string()
         } else {
@@ -208,7 +209,8 @@ pub fn cost_sentences(results: &Results, scenario: &str) -> Vec<String> {
                 Some(words) => format!("{words} vacant FTE-months than the baseline"),
                 None => "about as many vacant FTE-months as the baseline".to_string(),
             };
-            let each = appraisal(Measure::CostPerVacancyFteMonthAvoidedGbp).map(|r| r.mean).filter(|v| v.is_finite());
+            let each =
+                appraisal(Measure::CostPerVacancyFteMonthAvoidedGbp).map(|r| r.spread.mean).filter(|v| v.is_finite());
             let each = match each {
                 Some(per) if per > 0.0 => {
                     format!(", at a net cost of about {} for each one avoided", pounds_short(per))
@@ -800,12 +802,8 @@ fn coverage_note(scenario: &ScenarioEntry, reference: Option<&ScenarioEntry>, pe
 }
 
 /// A median with its 90% interval: `[p5, p50, p95]` of a `costs.csv` or `appraisal.csv` row.
-fn spread_of_cost(row: &CostRow) -> [f64; 3] {
-    [row.p5, row.p50, row.p95]
-}
-
-fn spread_of_appraisal(row: &AppraisalRow) -> [f64; 3] {
-    [row.p5, row.p50, row.p95]
+fn interval_of(spread: &Spread) -> [f64; 3] {
+    [spread.p5, spread.p50, spread.p95]
 }
 
 /// A table cell with a median and, beneath, its 90% interval, then any (markup) note.
@@ -889,7 +887,7 @@ fn total_cost_table(out: &mut String, results: &Results, reference: Option<&Scen
             scenario_heading(results, scenario)
         );
         for &period in &years {
-            let cost = results.cost(&scenario.name, period, Metric::CostTotalGbp).map(spread_of_cost);
+            let cost = results.cost(&scenario.name, period, Metric::CostTotalGbp).map(|r| interval_of(&r.spread));
             out.push_str(&spread_cell(cost, pounds_short, &coverage_note(scenario, reference, period)));
         }
         out.push_str("</tr>\n");
@@ -936,14 +934,14 @@ fn appraisal_tables(out: &mut String, results: &Results, reference: Option<&Scen
                 (Measure::VacancyFteMonthsAvoided, whole),
                 (Measure::AgencyFteMonthsSaved, whole),
             ] {
-                out.push_str(&spread_cell(measure(which).map(spread_of_appraisal), format, ""));
+                out.push_str(&spread_cell(measure(which).map(|r| interval_of(&r.spread)), format, ""));
             }
             out.push_str(&single_cell(
-                measure(Measure::CostPerVacancyFteMonthAvoidedGbp).map(|r| r.mean),
+                measure(Measure::CostPerVacancyFteMonthAvoidedGbp).map(|r| r.spread.mean),
                 pounds_short,
             ));
             out.push_str(&single_cell(
-                measure(Measure::ProbabilityCheaper).map(|r| r.mean).filter(|s| !s.is_nan()),
+                measure(Measure::ProbabilityCheaper).map(|r| r.spread.mean).filter(|s| !s.is_nan()),
                 |share| format!("in {}", runs_phrase(share)),
             ));
             out.push_str("</tr>\n");
@@ -968,7 +966,8 @@ fn appraisal_tables(out: &mut String, results: &Results, reference: Option<&Scen
         for scenario in &compared {
             let _ = write!(out, "<tr><th scope=\"row\">{}</th>", scenario_heading(results, scenario));
             for &period in &years {
-                let net = results.appraisal(&scenario.name, period, Measure::NetCostGbp).map(spread_of_appraisal);
+                let net =
+                    results.appraisal(&scenario.name, period, Measure::NetCostGbp).map(|r| interval_of(&r.spread));
                 out.push_str(&spread_cell(net, pounds_short, ""));
             }
             out.push_str("</tr>\n");

@@ -235,8 +235,9 @@ mod tests {
             "scenario,financial_year,measure,mean,p5,p50,p95\nopt,total,probability_cheaper,0.25,,,\n",
         );
         let rows = read_rows::<AppraisalRow>(empty_cells).unwrap();
-        assert_eq!(rows[0].mean, 0.25);
-        assert!(rows[0].p5.is_nan() && rows[0].p50.is_nan() && rows[0].p95.is_nan());
+        let spread = rows[0].spread;
+        assert_eq!(spread.mean, 0.25);
+        assert!(spread.p5.is_nan() && spread.p50.is_nan() && spread.p95.is_nan());
     }
 
     #[test]

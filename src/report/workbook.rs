@@ -345,14 +345,16 @@ fn summary_sheet(sheet: &mut Worksheet, results: &Results, formats: &Formats) ->
     }
     columns.push(SummaryColumn {
         header: "Total cost over the projection (£): median".to_string(),
-        value: Box::new(|scenario: &str| results.cost(scenario, Period::Total, Metric::CostTotalGbp).map(|r| r.p50)),
+        value: Box::new(|scenario: &str| {
+            results.cost(scenario, Period::Total, Metric::CostTotalGbp).map(|r| r.spread.p50)
+        }),
         format: &formats.money,
     });
     if baseline.is_some() {
         columns.push(SummaryColumn {
             header: "Net cost against the baseline over the projection (£): median".to_string(),
             value: Box::new(|scenario: &str| {
-                results.appraisal(scenario, Period::Total, Measure::NetCostGbp).map(|r| r.p50)
+                results.appraisal(scenario, Period::Total, Measure::NetCostGbp).map(|r| r.spread.p50)
             }),
             format: &formats.money,
         });
@@ -488,7 +490,7 @@ fn costs_sheet(sheet: &mut Worksheet, results: &Results, formats: &Formats) -> R
         write_text(sheet, row, 0, &cost.scenario, &formats.text)?;
         write_text(sheet, row, 1, &cost.financial_year.to_string(), &formats.text)?;
         write_text(sheet, row, 2, category(cost.category), &formats.text)?;
-        for (offset, value) in [cost.mean, cost.p5, cost.p50, cost.p95].into_iter().enumerate() {
+        for (offset, value) in cost.spread.columns().into_iter().enumerate() {
             write_number(sheet, row, 3 + offset as ColNum, value, &formats.money)?;
         }
         if let Some(months) = months_in(results, &cost.scenario, cost.financial_year) {
@@ -530,7 +532,7 @@ fn appraisal_sheet(sheet: &mut Worksheet, results: &Results, formats: &Formats) 
         write_text(sheet, row, 1, &appraisal.financial_year.to_string(), &formats.text)?;
         write_text(sheet, row, 2, appraisal.measure.name(), &formats.text)?;
         let format = appraisal_format(formats, appraisal.measure);
-        for (offset, value) in [appraisal.mean, appraisal.p5, appraisal.p50, appraisal.p95].into_iter().enumerate() {
+        for (offset, value) in appraisal.spread.columns().into_iter().enumerate() {
             write_number(sheet, row, 3 + offset as ColNum, value, format)?;
         }
         if let Some(months) = months_in(results, &appraisal.scenario, appraisal.financial_year) {
