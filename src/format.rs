@@ -89,6 +89,22 @@ pub fn signed_thousands(value: f64) -> String {
     format!("{sign}{}", thousands(rounded.abs() as u64))
 }
 
+/// A number with one decimal: 362.84 is "362.8"; "n/a" for a value that is not a number.
+pub fn num1(value: f64) -> String {
+    if value.is_finite() { tenths_as_decimal((value * 10.0).round() as i64) } else { "n/a".to_string() }
+}
+
+/// A whole number with thousands separators and a minus sign (−) if negative and not rounded
+/// to 0: "1,234", "−12"; "n/a" for a value that is not a number.
+pub fn whole(value: f64) -> String {
+    if !value.is_finite() {
+        return "n/a".to_string();
+    }
+    let rounded = value.abs().round() as u64;
+    let sign = if value < 0.0 && rounded > 0 { "\u{2212}" } else { "" };
+    format!("{sign}{}", thousands(rounded))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

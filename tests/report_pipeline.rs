@@ -189,3 +189,48 @@ fn summary_sentences_of_the_shipped_scenarios_for_a_fixed_seed() {
     let results = wfsim::report::Results::read(out.path()).expect("results read back");
     insta::assert_snapshot!(wfsim::report::html::summary_sentences(&results).join("\n"));
 }
+
+/// What census dates hide is said in the summary: the caseload an option raises between them,
+/// trainees still in training at the end (and how many more than the baseline leaves), and
+/// staff in post above funded posts.
+#[test]
+fn the_summary_says_what_the_census_dates_hide() {
+    let out = tempfile::tempdir().expect("temp dir");
+    let out_path = out.path().join("shipped");
+    let run = |args: &[&str], out: &Path| {
+        let mut all = vec!["run", "--reps", "40", "--months", "24", "--seed", "7", "--no-report", "--out"];
+        all.push(out.to_str().expect("utf-8"));
+        all.extend(args);
+        assert_ok(&wfsim(&all));
+        wfsim::report::Results::read(out).expect("results read back")
+    };
+    let results = run(&[], &out_path);
+    let said = |scenario: &str| wfsim::report::html::scenario_sentences(&results, scenario).join(" ");
+    let reduced = said("reduced_agency");
+    assert!(reduced.contains("Caseloads are higher than in the baseline: most in"), "{reduced}");
+    let apprentices = said("apprentices_20");
+    assert!(apprentices.contains("trainees are still in training"), "{apprentices}");
+    assert!(apprentices.contains("20 more than in the baseline"), "{apprentices}");
+    assert!(apprentices.contains("to September 2029, would show all of them qualify"), "{apprentices}");
+    // An option that leaves the baseline's trainees as they are does not repeat them.
+    assert!(!said("no_allowance").contains("still in training"), "{}", said("no_allowance"));
+    assert!(!said("baseline").contains("above the funded posts"), "{}", said("baseline"));
+
+    // 150 Frontline trainees qualifying into a council of about 420 posts in September 2025.
+    let scenarios = tempfile::tempdir().expect("temp dir");
+    let baseline = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline.toml");
+    let option = scenarios.path().join("overfilled.toml");
+    std::fs::write(
+        &option,
+        format!(
+            "extends = {:?}\nname = \"overfilled\"\n[[routes.frontline.cohorts]]\nstart = \"2024-09\"\nsize = 150\n",
+            baseline.to_str().expect("utf-8")
+        ),
+    )
+    .expect("write the option");
+    let overfilled = out.path().join("overfilled");
+    let results = run(&[baseline.to_str().expect("utf-8"), option.to_str().expect("utf-8")], &overfilled);
+    let said = wfsim::report::html::scenario_sentences(&results, "overfilled").join(" ");
+    assert!(said.contains("the median FTE in post is above the funded posts (by up to"), "{said}");
+    assert!(said.contains("the vacancy rate shows 0% there"), "{said}");
+}

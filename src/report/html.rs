@@ -17,11 +17,11 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::results::{AssumptionRow, BreakEvenRow, BreakEvenStatus, ScenarioEntry};
-use super::{Chart, ChartKind, Results};
+use super::{Chart, ChartKind, Results, findings};
 use crate::appraisal::{Measure, Period};
 use crate::calendar::YearMonth;
 use crate::engine::metrics::Metric;
-use crate::format::{percent_half_away, percent_tenths, pounds_short, tenths_as_decimal, thousands};
+use crate::format::{num1, percent_half_away, percent_tenths, pounds_short, tenths_as_decimal, thousands, whole};
 use crate::stats::{Spread, Summary};
 
 /// The assumption that sets a retention allowance's effect on leaving.
@@ -98,8 +98,10 @@ pub fn summary_sentences(results: &Results) -> Vec<String> {
 /// the baseline, and for an option that starts elsewhere); for an option, the headline — its
 /// vacancy and agency rates against the baseline's at the last 30 September (medians); the
 /// vacancy and agency rates at each 30 September after the start (median and 90% interval);
-/// how often the vacancy rate is below 10% (and 5%) at a middle and the last 30 September; and
-/// what it costs over the horizon ([`cost_sentences`]).
+/// how often the vacancy rate is below 10% (and 5%) at a middle and the last 30 September;
+/// what the census dates hide ([`findings`]: caseloads an option moves, trainees still in
+/// training at the end, staff above funded posts); and what it costs over the horizon
+/// ([`cost_sentences`]).
 pub fn scenario_sentences(results: &Results, scenario: &str) -> Vec<String> {
     let mut sentences = Vec::new();
     if let Some(sentence) = starting_position(results, scenario) {
@@ -127,6 +129,9 @@ pub fn scenario_sentences(results: &Results, scenario: &str) -> Vec<String> {
             }
         }
     }
+    // Caseloads move between census dates (an agency cut bites at once): whenever an option
+    // moves them, the summary says so beside its vacancy and agency rates.
+    sentences.extend(findings::caseload_sentence(results, scenario));
     let (shown_years, chance_years) = if is_option {
         (years.last().copied().into_iter().collect(), years.last().copied().into_iter().collect())
     } else {
@@ -152,6 +157,8 @@ pub fn scenario_sentences(results: &Results, scenario: &str) -> Vec<String> {
             sentences.push(sentence);
         }
     }
+    sentences.extend(findings::trainees_sentence(results, scenario));
+    sentences.extend(findings::above_posts_sentence(results, scenario));
     sentences.extend(cost_sentences(results, scenario));
     sentences
 }
@@ -397,21 +404,6 @@ fn with_interval(summary: &Summary) -> String {
 fn whole_pct(fraction: f64) -> String {
     let t = percent_tenths(fraction);
     if t % 10 == 0 { format!("{}%", t / 10) } else { percent_half_away(fraction) }
-}
-
-/// A number with one decimal: 362.84 is "362.8".
-fn num1(value: f64) -> String {
-    if value.is_finite() { tenths_as_decimal((value * 10.0).round() as i64) } else { "n/a".to_string() }
-}
-
-/// A whole number with thousands separators and a minus sign (−) if negative: "1,234".
-fn whole(value: f64) -> String {
-    if !value.is_finite() {
-        return "n/a".to_string();
-    }
-    let rounded = value.abs().round() as u64;
-    let sign = if value < 0.0 && rounded > 0 { "\u{2212}" } else { "" };
-    format!("{sign}{}", thousands(rounded))
 }
 
 /// A hazard ratio to two decimals: "0.17".

@@ -3,6 +3,7 @@
 //! saved results ([`Results`]), so `wfsim report DIR` can rebuild them without simulating.
 
 pub mod charts;
+pub mod findings;
 pub mod html;
 pub mod results;
 pub mod trust;
