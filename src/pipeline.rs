@@ -14,7 +14,7 @@ use crate::engine::metrics::Metric;
 use crate::output::manifest::ScenarioEntry;
 use crate::output::{
     AnnualCsv, AppraisalCsv, AssumptionsCsv, BreakEvenCsv, BytesFile, CostsCsv, DifferencesCsv, Manifest, OutputFile,
-    ProbabilitiesCsv, ScenarioTable, TableSet, TimeseriesCsv,
+    ProbabilitiesCsv, ScenarioTable, TableSet, TimeseriesCsv, WholeYearCsv,
 };
 use crate::report::{self, ReportError, Results};
 use crate::run::{self, RunSettings, ScenarioRun};
@@ -85,8 +85,16 @@ pub fn check_months_datable(scenarios: &[Scenario], months: u32) -> Result<(), V
 /// Simulates the scenarios and makes every file of the run; the charts, report and workbook
 /// only `with_report`.
 pub fn run(scenarios: &[Scenario], settings: &RunSettings, with_report: bool) -> Result<RunOutput, PipelineError> {
-    let tables: [&dyn ScenarioTable; 7] =
-        [&TimeseriesCsv, &AnnualCsv, &DifferencesCsv, &ProbabilitiesCsv, &AssumptionsCsv, &CostsCsv, &AppraisalCsv];
+    let tables: [&dyn ScenarioTable; 8] = [
+        &TimeseriesCsv,
+        &AnnualCsv,
+        &WholeYearCsv,
+        &DifferencesCsv,
+        &ProbabilitiesCsv,
+        &AssumptionsCsv,
+        &CostsCsv,
+        &AppraisalCsv,
+    ];
     let mut table_set = TableSet::new(tables.to_vec(), scenarios.len());
     let mut entries: Vec<Option<ScenarioEntry>> = scenarios.iter().map(|_| None).collect();
     let mut headlines: Vec<Option<ScenarioHeadline>> = scenarios.iter().map(|_| None).collect();

@@ -6,6 +6,7 @@
 //! serial and order-preserving: the same values in the same order give the same bits.
 
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use crate::calendar::YearMonth;
 use crate::engine::metrics::{Kind, Metric};
@@ -346,6 +347,69 @@ pub fn annual_summaries(run: &ScenarioRun) -> Vec<AnnualFigure> {
     figures
 }
 
+/// The figures a census date hides, for the DfE's headline figures where higher is worse: 30
+/// September is the lowest point of a year's vacancies (newly qualified staff join in
+/// September), and an agency cut raises caseloads within months.
+pub const WHOLE_YEAR_METRICS: [Metric; 4] =
+    [Metric::VacancyRate, Metric::AgencyRate, Metric::AvgCaseload, Metric::CaseShortfall];
+
+/// What a year's figure says of the 12 months to 30 September.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum YearMeasure {
+    /// The average of the 12 month-end values.
+    YearAverage,
+    /// The highest of them.
+    WorstMonth,
+}
+
+/// One whole-year figure of a run: one metric's year average or worst month, across
+/// replications.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WholeYearFigure {
+    /// The year of the 30 September that ends it.
+    pub year: i32,
+    pub metric: Metric,
+    pub measure: YearMeasure,
+    pub summary: Summary,
+}
+
+/// Each replication's average over `months` (a serial sum in month order, then divided) and
+/// its worst (highest) month, of `metric`.
+pub fn average_and_worst(
+    run: &ScenarioRun,
+    months: std::ops::RangeInclusive<usize>,
+    metric: Metric,
+) -> (Vec<f64>, Vec<f64>) {
+    let count = months.clone().count() as f64;
+    let mut worst = vec![f64::NEG_INFINITY; run.replications as usize];
+    let mut sums = vec![0.0; run.replications as usize];
+    for month in months {
+        for ((sum, high), &value) in sums.iter_mut().zip(worst.iter_mut()).zip(run.replications_of(month, metric)) {
+            *sum += value;
+            *high = high.max(value);
+        }
+    }
+    (sums.into_iter().map(|sum| sum / count).collect(), worst)
+}
+
+/// Every whole-year figure of a run, for the years whose 12 months to 30 September were all
+/// simulated: years in order, then [`WHOLE_YEAR_METRICS`], each with its average then its
+/// worst month.
+pub fn whole_year_summaries(run: &ScenarioRun) -> Vec<WholeYearFigure> {
+    let mut figures = Vec::new();
+    for (year, september) in september_months(run) {
+        let Some(first) = september.checked_sub(11).filter(|&first| first >= 1) else { continue };
+        for metric in WHOLE_YEAR_METRICS {
+            let (averages, worst) = average_and_worst(run, first..=september, metric);
+            for (measure, values) in [(YearMeasure::YearAverage, averages), (YearMeasure::WorstMonth, worst)] {
+                figures.push(WholeYearFigure { year, metric, measure, summary: summarise(&values) });
+            }
+        }
+    }
+    figures
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -462,5 +526,54 @@ mod tests {
         assert_eq!(mean(&[value; 20]), value);
         assert_eq!(mean(&[1.0, 2.0, 3.0, 4.0]), 2.5);
         assert_eq!(mean(&[-3.0, 3.0]), 0.0);
+    }
+
+    /// Each year's average and worst month are those of the replication's own months, bit for
+    /// bit; the average never passes the worst month, nor the worst month the census value
+    /// from below; years without all 12 months simulated are left out.
+    #[test]
+    fn whole_year_figures_are_each_replications_average_and_worst_month() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline.toml");
+        let scenario = crate::scenario::load(&path).expect("the shipped baseline loads");
+        let settings = crate::run::RunSettings {
+            replications: 7,
+            seed: 5,
+            months: Some(30),
+            progress: false,
+            national_seed: None,
+        };
+        let run = crate::run::run_all(std::slice::from_ref(&scenario), &settings).pop().expect("one run");
+        let figures = whole_year_summaries(&run);
+        // From October 2024: Septembers 2024 (month 0), 2025 (12) and 2026 (24); only the
+        // last two have 12 simulated months.
+        assert_eq!(figures.len(), 2 * WHOLE_YEAR_METRICS.len() * 2);
+        for figure in &figures {
+            let september = if figure.year == 2025 { 12 } else { 24 };
+            let per_replication: Vec<f64> = (0..run.replications as usize)
+                .map(|rep| {
+                    let months = (september - 11..=september).map(|month| run.value(rep, month, figure.metric));
+                    match figure.measure {
+                        YearMeasure::YearAverage => months.fold(0.0, |sum, v| sum + v) / 12.0,
+                        YearMeasure::WorstMonth => months.fold(f64::NEG_INFINITY, f64::max),
+                    }
+                })
+                .collect();
+            assert_eq!(figure.summary, summarise(&per_replication), "{figure:?}");
+        }
+        for metric in WHOLE_YEAR_METRICS {
+            for year in [2025, 2026] {
+                let find = |measure| {
+                    figures
+                        .iter()
+                        .find(|f| f.year == year && f.metric == metric && f.measure == measure)
+                        .expect("a figure")
+                };
+                let (average, worst) = (find(YearMeasure::YearAverage), find(YearMeasure::WorstMonth));
+                let september = if year == 2025 { 12 } else { 24 };
+                let census = summarise(&run.across_replications(september, metric));
+                assert!(average.summary.p95 <= worst.summary.p95 + 1e-12, "{metric:?} {year}");
+                assert!(census.p50 <= worst.summary.p50 + 1e-12, "{metric:?} {year}");
+            }
+        }
     }
 }

@@ -10,7 +10,7 @@ use wfsim::engine::metrics::Metric;
 const TIMESERIES_HEADER: &str = "scenario,month,date,metric,mean,p5,p10,p25,p50,p75,p90,p95";
 const ANNUAL_HEADER: &str = "scenario,year,metric,mean,p5,p10,p25,p50,p75,p90,p95";
 /// Every file `wfsim run` writes at the top of the output directory (charts go in `charts/`).
-const OUTPUT_FILES: [&str; 11] = [
+const OUTPUT_FILES: [&str; 12] = [
     "annual.csv",
     "appraisal.csv",
     "assumptions.csv",
@@ -22,6 +22,7 @@ const OUTPUT_FILES: [&str; 11] = [
     "report.html",
     "results.xlsx",
     "timeseries.csv",
+    "whole_year.csv",
 ];
 
 /// A small valid scenario, with a name that needs quoting in CSV.
@@ -169,6 +170,17 @@ fn check_contract(out: &Path, scenario_count: usize, months: usize) {
         assert_eq!(&row[3], metric.name(), "metrics in Metric::ALL order");
         assert_eq!(number(&row[1]) as usize, (i / Metric::ALL.len()) % (months + 1), "months in order");
         check_summary(row, 4, metric);
+    }
+
+    // Each scenario's whole years (12 months to a 30 September all simulated): four figures,
+    // each as an average and a worst month.
+    let (header, rows) = read_csv(&out.join("whole_year.csv"));
+    assert_eq!(header, "scenario,year,metric,measure,mean,p5,p10,p25,p50,p75,p90,p95");
+    let whole_years = months / 12;
+    assert_eq!(rows.len(), scenario_count * whole_years * 4 * 2, "whole-year rows");
+    for row in &rows {
+        assert!(["year_average", "worst_month"].contains(&&row[3]), "{row:?}");
+        check_summary(row, 4, Metric::from_name(&row[2]).expect("a known metric"));
     }
 
     let (header, rows) = read_csv(&out.join("annual.csv"));

@@ -103,6 +103,7 @@ fn results(baseline: bool) -> Results {
         manifest,
         timeseries,
         annual: Vec::new(),
+        whole_year: Vec::new(),
         differences,
         probabilities: Vec::new(),
         assumptions: Vec::new(),

@@ -167,6 +167,7 @@ fn results() -> Results {
         manifest,
         timeseries: Vec::new(),
         annual,
+        whole_year: Vec::new(),
         differences: Vec::new(),
         probabilities,
         assumptions,

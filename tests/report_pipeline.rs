@@ -206,6 +206,11 @@ fn the_summary_says_what_the_census_dates_hide() {
     };
     let results = run(&[], &out_path);
     let said = |scenario: &str| wfsim::report::html::scenario_sentences(&results, scenario).join(" ");
+    let baseline_said = said("baseline");
+    assert!(
+        baseline_said.contains("Between census dates vacancies are higher: over the year to September"),
+        "{baseline_said}"
+    );
     let reduced = said("reduced_agency");
     assert!(reduced.contains("Caseloads are higher than in the baseline: most in"), "{reduced}");
     let apprentices = said("apprentices_20");

@@ -158,6 +158,7 @@ fn fixture() -> Results {
         },
         timeseries,
         annual,
+        whole_year: Vec::new(),
         differences: Vec::new(),
         probabilities: Vec::new(),
         assumptions,

@@ -25,6 +25,7 @@ pub mod probabilities;
 pub mod row;
 pub mod table;
 pub mod timeseries;
+pub mod whole_year;
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -41,6 +42,7 @@ pub use probabilities::{ProbabilitiesCsv, ProbabilityRow};
 pub use row::{CsvRow, RowError, read_rows};
 pub use table::{ScenarioTable, TableSet};
 pub use timeseries::{SeriesRow, TimeseriesCsv};
+pub use whole_year::{WholeYearCsv, WholeYearRow};
 
 /// One result file: its name in the output directory and how to write its bytes.
 pub trait OutputFile: Sync {

@@ -1,12 +1,40 @@
-//! What a reader must not miss that figures at 30 September hide: an option that moves
-//! caseloads (often in the months between census dates), trainees still in training when the
+//! What a reader must not miss that figures at 30 September hide: the rest of the year
+//! (vacancies are lowest at the census, when newly qualified staff have just joined), an
+//! option that moves caseloads (often in the months between census dates), trainees still in
+//! training when the
 //! projection ends (whose effect on vacancies falls after the horizon), and more staff in post
 //! than funded posts (which a vacancy rate shows as 0%). Each is a plain sentence, or none
 //! when there is nothing to flag.
 
 use super::Results;
 use crate::engine::metrics::{Metric, TRAINEES_BY_ROUTE};
-use crate::format::{num1, whole};
+use crate::format::{num1, percent_half_away, whole};
+use crate::stats::YearMeasure;
+
+/// The vacancy rate over the year whose worst month is the highest (medians across runs): its
+/// average and worst month against its 30 September. `None` without a whole year simulated.
+pub fn whole_year_sentence(results: &Results, scenario: &str) -> Option<String> {
+    let worst = results.whole_year(scenario, Metric::VacancyRate, YearMeasure::WorstMonth);
+    let worst = worst
+        .into_iter()
+        .filter(|row| row.summary.p50.is_finite())
+        .max_by(|a, b| a.summary.p50.total_cmp(&b.summary.p50).then(b.year.cmp(&a.year)))?;
+    let year = worst.year;
+    let average = results
+        .whole_year(scenario, Metric::VacancyRate, YearMeasure::YearAverage)
+        .into_iter()
+        .find(|row| row.year == year)?;
+    let census = results.annual(scenario, Metric::VacancyRate).into_iter().find(|row| row.year == year)?;
+    // Said only where it is so: without a September intake the census is no low point.
+    let higher = average.summary.p50 > census.summary.p50 + 0.0005;
+    let lead = if higher { "Between census dates vacancies are higher: over" } else { "Over" };
+    Some(format!(
+        "{lead} the year to September {year} the vacancy rate averages {} and reaches {} in its worst month, against {} on 30 September (medians across runs).",
+        percent_half_away(average.summary.p50),
+        percent_half_away(worst.summary.p50),
+        percent_half_away(census.summary.p50)
+    ))
+}
 
 /// A median caseload gap from the baseline smaller than this (cases per FTE) is not flagged:
 /// about a twentieth of a caseload of 16-18, within what a council would notice.

@@ -131,6 +131,7 @@ pub fn scenario_sentences(results: &Results, scenario: &str) -> Vec<String> {
     }
     // Caseloads move between census dates (an agency cut bites at once): whenever an option
     // moves them, the summary says so beside its vacancy and agency rates.
+    sentences.extend(findings::whole_year_sentence(results, scenario));
     sentences.extend(findings::caseload_sentence(results, scenario));
     let (shown_years, chance_years) = if is_option {
         (years.last().copied().into_iter().collect(), years.last().copied().into_iter().collect())

@@ -9,9 +9,11 @@ use super::ReportError;
 use crate::appraisal::{Measure, Period};
 use crate::engine::metrics::Metric;
 pub use crate::output::manifest::{Manifest, ScenarioEntry};
+use crate::stats::YearMeasure;
 // The rows of each file, defined beside its writer: one definition for writing and reading.
 pub use crate::output::{
     AnnualRow, AppraisalRow, AssumptionRow, BreakEvenRow, BreakEvenStatus, CostRow, ProbabilityRow, SeriesRow,
+    WholeYearRow,
 };
 use crate::output::{CsvRow, read_rows as read_csv_rows};
 
@@ -23,6 +25,8 @@ pub struct Results {
     pub timeseries: Vec<SeriesRow>,
     /// `annual.csv`: DfE-style figures at each 30 September.
     pub annual: Vec<AnnualRow>,
+    /// `whole_year.csv`: each year's average and worst month of the figures census dates hide.
+    pub whole_year: Vec<WholeYearRow>,
     /// `differences.csv`: each option minus the baseline, paired by replication.
     pub differences: Vec<SeriesRow>,
     /// `probabilities.csv`: the share of replications below thresholds at each 30 September.
@@ -88,6 +92,7 @@ impl Results {
             manifest,
             timeseries: timeseries?,
             annual: read_rows(open("annual.csv")?)?,
+            whole_year: read_rows(open("whole_year.csv")?)?,
             differences: differences?,
             probabilities: read_rows(open("probabilities.csv")?)?,
             assumptions: read_rows(open("assumptions.csv")?)?,
@@ -119,6 +124,14 @@ impl Results {
     /// (empty for the baseline itself).
     pub fn difference_series(&self, scenario: &str, metric: Metric) -> Vec<&SeriesRow> {
         self.differences.iter().filter(|r| r.scenario == scenario && r.metric == metric).collect()
+    }
+
+    /// The whole-year rows of one scenario, metric and measure, in year order.
+    pub fn whole_year(&self, scenario: &str, metric: Metric, measure: YearMeasure) -> Vec<&WholeYearRow> {
+        self.whole_year
+            .iter()
+            .filter(|r| r.scenario == scenario && r.metric == metric && r.measure == measure)
+            .collect()
     }
 
     /// The annual rows of one scenario and metric, in year order.
