@@ -19,5 +19,8 @@ pub const MAX_TAIL: f64 = 0.45;
 /// per swing and replication, and beyond a century the share is as good as known.
 pub const MAX_NATIONAL_YEARS: u32 = 100;
 
+/// A scenario's title: a heading in a committee paper, not a paragraph.
+pub const MAX_TITLE_CHARS: usize = 80;
+
 /// Worker threads.
 pub const MAX_THREADS: u32 = 1024;

@@ -34,6 +34,8 @@ pub struct RunSettings {
 pub struct ScenarioRun {
     pub name: String,
     pub description: String,
+    /// The scenario's own title, if it has one.
+    pub title: Option<String>,
     pub file: PathBuf,
     pub sha256: String,
     /// The scenario's parameters as written, for the assumptions table.
@@ -287,6 +289,7 @@ fn simulate_scenario(
     ScenarioRun {
         name: scenario.name.clone(),
         description: scenario.spec.description.clone(),
+        title: scenario.spec.title.clone(),
         file: scenario.file.clone(),
         sha256: scenario.sha256.clone(),
         assumptions: scenario.assumptions.clone(),

@@ -59,6 +59,7 @@ fn results(baseline: bool) -> Results {
         scenarios: scenarios
             .iter()
             .map(|(name, _)| ScenarioEntry {
+                title: None,
                 name: name.to_string(),
                 description: String::new(),
                 file: format!("scenarios/{}.toml", name.len()),

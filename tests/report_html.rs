@@ -25,6 +25,7 @@ fn summary(p5: f64, p50: f64, p95: f64) -> Summary {
 fn scenario(name: &str, description: &str, file: &str) -> ScenarioEntry {
     ScenarioEntry {
         name: name.to_string(),
+        title: None,
         description: description.to_string(),
         file: file.to_string(),
         sha256: format!("{:064x}", name.len()),
@@ -691,4 +692,29 @@ fn runs_are_counted_in_tenths() {
     assert_eq!(runs_phrase(0.83), "8 of 10 runs");
     assert_eq!(runs_phrase(0.96), "more than 9 in 10 runs");
     assert_eq!(runs_phrase(1.0), "every run");
+}
+
+/// A scenario with a title is headed by it, its name (the key in the files) beside it; one
+/// without is headed by its name; a title is escaped like any text.
+#[test]
+fn scenarios_are_headed_by_their_titles() {
+    let mut results = results();
+    results.manifest.scenarios[1].title = Some("A £5,000 retention allowance".to_string());
+    results.manifest.scenarios[2].title = Some("<b>Bold</b> & title".to_string());
+    let html = render(&results, &charts());
+    let document = Html::parse_document(&html);
+    let headings: Vec<String> =
+        document.select(&selector("#summary h3")).map(|h| h.text().collect::<String>()).collect();
+    assert_eq!(
+        headings,
+        [
+            "baselinebaseline",
+            "A £5,000 retention allowance larger_allowance",
+            &format!("<b>Bold</b> & title {HOSTILE}")
+        ]
+    );
+    let keys: Vec<String> =
+        document.select(&selector("#summary h3 .key")).map(|k| k.text().collect::<String>()).collect();
+    assert_eq!(keys, ["larger_allowance", HOSTILE]);
+    assert!(!html.contains("<b>Bold</b>"), "titles are escaped");
 }

@@ -128,6 +128,7 @@ fn fixture() -> Results {
     ];
     let manifest_scenario = |name: &str, file: &str| ScenarioEntry {
         name: name.to_string(),
+        title: None,
         description: format!("Description of {name}"),
         file: file.to_string(),
         sha256: "ab".repeat(32),

@@ -776,3 +776,35 @@ fn a_national_share_read_from_one_year_is_an_error_at_its_place() {
         "expected 0 (the national share known) or the years it was read from, 2 to 100, got 1",
     );
 }
+
+#[test]
+fn a_title_on_several_lines_or_too_long_is_an_error_at_its_place() {
+    let dir = TempDir::new().expect("temp dir");
+    let path = write(&dir, "bad.toml", &format!("{MINIMAL}title = \"A title\\nover two lines\"\n"));
+    let errors = errors(&path);
+    assert_eq!(errors.len(), 1, "{}", render(&errors));
+    assert_error(
+        &errors[0],
+        &path,
+        3,
+        9,
+        "title",
+        "expected a title of 1 to 80 characters on one line, got 22 characters: \"A title\\nover two lines\"",
+    );
+    let long = "x".repeat(81);
+    let path = write(&dir, "long.toml", &format!("{MINIMAL}title = \"{long}\"\n"));
+    let too_long = only_error(&path);
+    assert!(too_long.message.contains("got 81 characters"), "{}", too_long.message);
+}
+
+/// An option is not titled as the baseline it extends: a title belongs to its own file.
+#[test]
+fn a_title_is_not_inherited() {
+    let dir = TempDir::new().expect("temp dir");
+    write(&dir, "base.toml", &format!("{MINIMAL}title = \"Current plans\"\n"));
+    let option = write(&dir, "option.toml", "extends = \"base.toml\"\n");
+    let titled = write(&dir, "titled.toml", "extends = \"base.toml\"\ntitle = \"Something else\"\n");
+    assert_eq!(loaded(&dir.path().join("base.toml")).spec.title.as_deref(), Some("Current plans"));
+    assert_eq!(loaded(&option).spec.title, None);
+    assert_eq!(loaded(&titled).spec.title.as_deref(), Some("Something else"));
+}

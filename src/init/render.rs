@@ -59,6 +59,7 @@ fn edit_baseline(
     let header = header(figures, &edit.baseline_sources());
     edit.set("name", name, "")?;
     edit.note_above("name", &header)?;
+    edit.set("title", format!("Current plans ({}, from {})", figures.area.name, figures.year), "")?;
     edit.set(
         "description",
         format!(

@@ -46,6 +46,9 @@ pub struct Manifest {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ScenarioEntry {
     pub name: String,
+    /// The title readers know the scenario by, if it has one (the name stays the key).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
     #[serde(default)]
     pub description: String,
     /// The file as given on the command line or found in `scenarios/`.
@@ -75,6 +78,7 @@ impl ScenarioEntry {
     pub fn of(run: &ScenarioRun) -> ScenarioEntry {
         ScenarioEntry {
             name: run.name.clone(),
+            title: run.title.clone(),
             description: run.description.clone(),
             file: run.file.to_string_lossy().into_owned(),
             sha256: run.sha256.clone(),

@@ -442,6 +442,7 @@ code.hash { overflow-wrap: anywhere; }
 .intro { font-size: 1.05rem; }
 .note { color: #4a4a4a; font-size: 0.95rem; }
 .description { color: #4a4a4a; margin-top: 0; }
+.key { color: #555; font-size: 0.8em; font-weight: 400; font-family: ui-monospace, monospace; }
 .tag { display: inline-block; margin-left: 0.4rem; padding: 0 0.4rem; border: 1px solid #1d4f91; border-radius: 0.25rem; color: #1d4f91; font-size: 0.75rem; font-weight: 600; letter-spacing: 0.02em; text-transform: uppercase; vertical-align: middle; }
 .scenario-summary { margin: 1rem 0 1.5rem; padding: 0.75rem 1rem; border-left: 4px solid #1d4f91; background: #f5f7fa; }
 .scenario-summary h3 { margin-top: 0; }
@@ -564,11 +565,15 @@ fn intro(out: &mut String, results: &Results) {
     );
 }
 
-/// The name of a scenario as a heading, with a "baseline" tag when it is the baseline.
+/// A scenario as a heading: its title, with its name (the key in the files) beside it, or its
+/// name alone; with a "baseline" tag when it is the baseline.
 fn scenario_heading(results: &Results, scenario: &ScenarioEntry) -> String {
     let tag =
         if results.baseline() == Some(scenario.name.as_str()) { "<span class=\"tag\">baseline</span>" } else { "" };
-    format!("{}{tag}", escape(&scenario.name))
+    match &scenario.title {
+        Some(title) => format!("{} <span class=\"key\">{}</span>{tag}", escape(title), escape(&scenario.name)),
+        None => format!("{}{tag}", escape(&scenario.name)),
+    }
 }
 
 fn description(scenario: &ScenarioEntry) -> String {
@@ -1386,6 +1391,7 @@ mod tests {
     fn part_years_name_their_months() {
         let scenario = ScenarioEntry {
             name: "baseline".to_string(),
+            title: None,
             description: String::new(),
             file: String::new(),
             sha256: String::new(),

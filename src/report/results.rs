@@ -257,6 +257,7 @@ mod tests {
     fn months_in_a_financial_year() {
         let scenario = ScenarioEntry {
             name: "baseline".to_string(),
+            title: None,
             description: String::new(),
             file: "baseline.toml".to_string(),
             sha256: String::new(),

@@ -13,7 +13,7 @@ use super::schema::{
 use crate::calendar::YearMonth;
 use crate::route::Route;
 // Durations, tenures, periods and horizons: at most 100 years, the longest run.
-use crate::limits::{MAX_MONTHS, MAX_NATIONAL_YEARS, MAX_TAIL};
+use crate::limits::{MAX_MONTHS, MAX_NATIONAL_YEARS, MAX_TAIL, MAX_TITLE_CHARS};
 
 /// Tenure band edges when the scenario has no `retention` section.
 const DEFAULT_BAND_EDGES: [u32; 3] = [12, 24, 60];
@@ -351,6 +351,17 @@ impl Checker<'_> {
                 self.fail("name", format!("expected a non-empty name, got {name:?}"));
             } else if name.chars().any(char::is_control) {
                 self.fail("name", format!("expected a name without control characters, got {name:?}"));
+            }
+        }
+        if let Some(title) = &spec.title {
+            let length = title.chars().count();
+            if title.trim().is_empty() || title.chars().any(char::is_control) || length > MAX_TITLE_CHARS {
+                self.fail(
+                    "title",
+                    format!(
+                        "expected a title of 1 to {MAX_TITLE_CHARS} characters on one line, got {length} characters: {title:?}"
+                    ),
+                );
             }
         }
     }

@@ -71,7 +71,12 @@ fn load_traced(path: &Path) -> Result<Loaded, LoadErrors> {
     if !chain.errors.is_empty() {
         return Err(LoadErrors(chain.errors));
     }
-    let mut merged = merge_chain(chain.tables);
+    let mut tables = chain.tables;
+    // A title belongs to its own file: an option is not titled as the baseline it extends.
+    for parent in tables.iter_mut().skip(1) {
+        parent.remove("title");
+    }
+    let mut merged = merge_chain(tables);
     merged.remove("extends");
     check_merged(path, chain.files, merged)
 }

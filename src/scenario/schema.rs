@@ -81,6 +81,11 @@ pub struct ScenarioSpec {
     /// Name in outputs; defaults to the file name without `.toml`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The option as readers know it ("A £5,000 retention allowance"): the report's headings
+    /// use it, the name stays the key in files. Not inherited: an option that extends a
+    /// baseline is not titled as the baseline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
     pub description: String,
     /// First simulated month. Month 0 of the outputs is the position at the end of the month
     /// before (for `start = "2024-10"`, the 30 September 2024 position).
@@ -114,6 +119,7 @@ impl Default for ScenarioSpec {
         ScenarioSpec {
             extends: None,
             name: None,
+            title: None,
             description: String::new(),
             start: None,
             horizon_months: 60,
