@@ -1078,15 +1078,7 @@ impl MovesFit {
         MovesFit {
             what: "FTE in post moving with funded posts, not as starters or leavers; a year's change in logs"
                 .to_string(),
-            variation: YearlyVariation {
-                sd: round(covariance.sqrt()),
-                persistence: 0.0,
-                national_share: 0.0,
-                start: None,
-                level_sd: 0.0,
-                tail: 0.0,
-                national_years: 0,
-            },
+            variation: YearlyVariation::independent(round(covariance.sqrt())),
             observations: pairs.len(),
         }
     }

@@ -212,15 +212,7 @@ mod tests {
     const ANY: StreamId = StreamId::RETENTION_YEARLY_VARIATION;
 
     fn variation(sd: f64, persistence: f64, national_share: f64) -> Option<YearlyVariation> {
-        Some(YearlyVariation {
-            sd,
-            persistence,
-            national_share,
-            start: None,
-            level_sd: 0.0,
-            tail: 0.0,
-            national_years: 0,
-        })
+        Some(YearlyVariation { persistence, national_share, ..YearlyVariation::independent(sd) })
     }
 
     /// Many replications' paths: the spread, the year-to-year correlation and the shared part

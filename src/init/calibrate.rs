@@ -542,24 +542,12 @@ pub(super) const EXPERIENCED_FLOOR_SHARE: f64 = 0.2;
 mod tests {
     use super::*;
 
-    fn swings(sd: f64) -> YearlyVariation {
-        YearlyVariation {
-            sd,
-            persistence: 0.0,
-            national_share: 0.0,
-            start: None,
-            level_sd: 0.0,
-            tail: 0.0,
-            national_years: 0,
-        }
-    }
-
     #[test]
     fn a_shrunk_level_is_known_better_than_its_own_years_alone_tell() {
         // 4 years of swings of sd 0.3 and luck of variance 0.01 a year: the mean's noise is
         // (0.09 + 0.01) / 4 = 0.025 in variance. Councils differing by the same 0.025 halve
         // it (posterior 0.0125); councils differing without limit leave it whole.
-        let v = swings(0.3);
+        let v = YearlyVariation::independent(0.3);
         assert!((shrunk_level_sd(v, 0.01, 4, 0.025f64.sqrt()) - 0.0125f64.sqrt()).abs() < 1e-12);
         assert!((shrunk_level_sd(v, 0.01, 4, 1e6) - 0.025f64.sqrt()).abs() < 1e-9);
         assert_eq!(shrunk_level_sd(v, 0.01, 4, 0.0), 0.025f64.sqrt(), "no spread between councils given");

@@ -814,6 +814,22 @@ fn is_zero(value: &f64) -> bool {
     *value == 0.0
 }
 
+impl YearlyVariation {
+    /// Swings of standard deviation `sd` a year and nothing more: independent from one year
+    /// to the next, none of them national, normal, around a known level.
+    pub fn independent(sd: f64) -> YearlyVariation {
+        YearlyVariation {
+            sd,
+            persistence: 0.0,
+            national_share: 0.0,
+            start: None,
+            level_sd: 0.0,
+            tail: 0.0,
+            national_years: 0,
+        }
+    }
+}
+
 fn is_zero_years(years: &u32) -> bool {
     *years == 0
 }
@@ -1090,15 +1106,7 @@ mod tests {
     /// A scenario with every section, optional field, list and route override that a stream
     /// id can name, so that each id must resolve in its serialised file.
     fn fully_populated() -> ScenarioSpec {
-        let variation = Some(YearlyVariation {
-            sd: 0.1,
-            persistence: 0.0,
-            national_share: 0.0,
-            start: None,
-            level_sd: 0.0,
-            tail: 0.0,
-            national_years: 0,
-        });
+        let variation = Some(YearlyVariation::independent(0.1));
         let bands = vec![Param::fixed(0.1)];
         let mut retention = RetentionSpec {
             allowance: Some(AllowanceSpec::default()),
