@@ -84,14 +84,33 @@ pub fn execute(args: &Args) -> Result<(), Failure> {
 
 /// Where each group's files go, inside the output directory: the group holding the scenario
 /// named `baseline` (else the first) at the top, as a run of one group writes them; each other
-/// group in a folder named after its baseline (scenario names are unique, so folders are).
+/// group in a folder named after its baseline ([`folder_name`]).
 fn group_folders(groups: &[Group], scenarios: &[Scenario]) -> Vec<Option<String>> {
     let main = groups.iter().position(|group| scenarios[group.baseline()].name == run::BASELINE_NAME).unwrap_or(0);
+    // The top level's own folder is taken.
+    let mut taken = vec!["charts".to_string()];
     groups
         .iter()
         .enumerate()
-        .map(|(index, group)| (index != main).then(|| scenarios[group.baseline()].name.clone()))
+        .map(|(index, group)| (index != main).then(|| folder_name(&scenarios[group.baseline()].name, &mut taken)))
         .collect()
+}
+
+/// A folder name from a scenario name, which is the user's and may hold `/` or `..`: letters,
+/// digits, `-` and `_` kept, anything else `_`; made different from those `taken` (`_2`, `_3`,
+/// ...), and then taken.
+fn folder_name(name: &str, taken: &mut Vec<String>) -> String {
+    let safe: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
+    let safe = if safe.is_empty() { "group".to_string() } else { safe };
+    let mut folder = safe.clone();
+    let mut count = 1;
+    while taken.contains(&folder) {
+        count += 1;
+        folder = format!("{safe}_{count}");
+    }
+    taken.push(folder.clone());
+    folder
 }
 
 /// With more than one group, says which scenarios were compared with which baseline, and where
@@ -220,5 +239,18 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         assert!(matches!(find_scenarios(dir.path()), Err(Failure::BadInput(_))));
         assert!(matches!(find_scenarios(&dir.path().join("missing")), Err(Failure::BadInput(_))));
+    }
+
+    /// Group folders stay inside the output directory whatever the scenario names, apart from
+    /// one another and from `charts/`.
+    #[test]
+    fn group_folders_are_safe_and_distinct() {
+        let mut taken = vec!["charts".to_string()];
+        let names = ["kent_2024", "../evil", "a/b", "charts", "kent 2024", "", "Mini, \"test\" council"];
+        let folders: Vec<String> = names.iter().map(|name| folder_name(name, &mut taken)).collect();
+        assert_eq!(
+            folders,
+            ["kent_2024", "___evil", "a_b", "charts_2", "kent_2024_2", "group", "Mini___test__council"]
+        );
     }
 }
