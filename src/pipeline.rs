@@ -11,7 +11,7 @@ use thiserror::Error;
 use crate::appraisal::{self, BreakEven};
 use crate::calendar::YearMonth;
 use crate::engine::metrics::Metric;
-use crate::output::manifest::ScenarioEntry;
+use crate::output::manifest::{GroupLink, ScenarioEntry};
 use crate::output::{
     AnnualCsv, AppraisalCsv, AssumptionsCsv, BreakEvenCsv, BytesFile, CostsCsv, DifferencesCsv, Manifest, OutputFile,
     ProbabilitiesCsv, ScenarioTable, TableSet, TimeseriesCsv, WholeYearCsv,
@@ -82,9 +82,15 @@ pub fn check_months_datable(scenarios: &[Scenario], months: u32) -> Result<(), V
     if lines.is_empty() { Ok(()) } else { Err(lines) }
 }
 
-/// Simulates the scenarios and makes every file of the run; the charts, report and workbook
-/// only `with_report`.
-pub fn run(scenarios: &[Scenario], settings: &RunSettings, with_report: bool) -> Result<RunOutput, PipelineError> {
+/// Simulates the scenarios (one group: a baseline and its options) and makes every file of
+/// the run; the charts, report and workbook only `with_report`. `other_groups` says where the
+/// run's other groups are, for the manifest and the report.
+pub fn run(
+    scenarios: &[Scenario],
+    settings: &RunSettings,
+    with_report: bool,
+    other_groups: Vec<GroupLink>,
+) -> Result<RunOutput, PipelineError> {
     let tables: [&dyn ScenarioTable; 8] = [
         &TimeseriesCsv,
         &AnnualCsv,
@@ -116,7 +122,8 @@ pub fn run(scenarios: &[Scenario], settings: &RunSettings, with_report: bool) ->
     );
     simulated?;
 
-    let manifest = Manifest::new(entries.into_iter().flatten().collect(), baseline_name, settings);
+    let manifest =
+        Manifest { other_groups, ..Manifest::new(entries.into_iter().flatten().collect(), baseline_name, settings) };
     let mut files = table_set.into_files()?;
     for file in [&break_even as &dyn OutputFile, &manifest] {
         files.push(BytesFile::of(file)?);

@@ -498,9 +498,23 @@ fn a_second_council_in_the_folder_forms_its_own_group_and_is_never_compared() {
             let in_rows: BTreeSet<&str> = rows.iter().map(|row| &row[0]).collect();
             assert_eq!(in_rows, names[1..].iter().copied().collect(), "{} {file}", folder.display());
         }
+        // Beyond the paragraph that points to the other group, the report does not name it.
         let report = std::fs::read_to_string(folder.join("report.html")).unwrap();
-        assert!(!report.contains(if names.len() == 1 { "Mini option" } else { "rutland" }), "{}", folder.display());
+        let start = report.find("The same run also projected").expect("a pointer to the other group");
+        let end = start + report[start..].find("</p>").expect("the paragraph ends");
+        let rest = format!("{}{}", &report[..start], &report[end..]);
+        assert!(!rest.contains(if names.len() == 1 { "Mini option" } else { "rutland" }), "{}", folder.display());
     }
     assert_eq!(read_manifest(&out)["baseline"], "Mini, \"test\" council");
     assert_eq!(read_manifest(&second)["baseline"], "rutland_2024");
+    // Each group's report points to the other's, and its manifest says where it is.
+    assert_eq!(read_manifest(&out)["other_groups"][0]["folder"], "rutland_2024");
+    assert_eq!(read_manifest(&second)["other_groups"][0]["folder"], "..");
+    let main_report = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(
+        main_report
+            .contains("<a href=\"rutland_2024/report.html\">Current plans (Rutland, from 2024) (rutland_2024)</a>")
+    );
+    let second_report = std::fs::read_to_string(second.join("report.html")).unwrap();
+    assert!(second_report.contains("<a href=\"../report.html\">"), "the second group's report points back");
 }

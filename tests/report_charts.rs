@@ -72,6 +72,7 @@ fn results(baseline: bool) -> Results {
             .iter()
             .map(|m| MetricEntry { name: m.to_string(), kind: "stock".into(), description: String::new() })
             .collect(),
+        other_groups: Vec::new(),
     };
     let mut timeseries = Vec::new();
     let mut differences = Vec::new();

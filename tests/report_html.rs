@@ -111,6 +111,7 @@ fn results() -> Results {
             metric("vacancy_rate", "Vacancy FTE / (vacancy FTE + FTE in post), a fraction."),
             metric("agency_rate", "Agency FTE / (agency FTE + FTE in post), a fraction."),
         ],
+        other_groups: Vec::new(),
     };
     let annual = figures()
         .into_iter()

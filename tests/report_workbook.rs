@@ -144,6 +144,7 @@ fn fixture() -> Results {
                 manifest_scenario(BASELINE, "scenarios/baseline.toml"),
                 manifest_scenario(HOSTILE, "scenarios/hostile.toml"),
             ],
+            other_groups: Vec::new(),
             metrics: vec![
                 MetricEntry {
                     name: "vacancy_rate".to_string(),

@@ -11,6 +11,7 @@ use super::{Failure, SCENARIO_DIR, WorkerPool, error_lines, write};
 use crate::format::percent;
 use crate::limits;
 use crate::output::BytesFile;
+use crate::output::manifest::GroupLink;
 use crate::pipeline::{self, ScenarioHeadline};
 use crate::run::{self, Group, RunSettings};
 use crate::scenario::{self, Scenario};
@@ -63,9 +64,11 @@ pub fn execute(args: &Args) -> Result<(), Failure> {
     let groups = run::groups(&scenarios);
     let simulate_and_write = || -> Result<(Vec<ScenarioHeadline>, Vec<PathBuf>), Failure> {
         let (mut headlines, mut files) = (Vec::new(), Vec::new());
-        for (group, folder) in groups.iter().zip(group_folders(&groups, &scenarios)) {
+        let folders = group_folders(&groups, &scenarios);
+        for (index, (group, folder)) in groups.iter().zip(&folders).enumerate() {
             let members: Vec<Scenario> = group.members.iter().map(|&p| scenarios[p].clone()).collect();
-            let output = pipeline::run(&members, &settings, !args.no_report).map_err(Failure::other)?;
+            let others = links(&groups, &scenarios, &folders, index);
+            let output = pipeline::run(&members, &settings, !args.no_report, others).map_err(Failure::other)?;
             headlines.extend(output.headlines);
             files.extend(output.files.into_iter().map(|file| match &folder {
                 Some(folder) => BytesFile { name: format!("{folder}/{}", file.name), ..file },
@@ -93,6 +96,29 @@ fn group_folders(groups: &[Group], scenarios: &[Scenario]) -> Vec<Option<String>
         .iter()
         .enumerate()
         .map(|(index, group)| (index != main).then(|| folder_name(&scenarios[group.baseline()].name, &mut taken)))
+        .collect()
+}
+
+/// Where the other groups are from group `from`: their baselines and folders, relative to its.
+fn links(groups: &[Group], scenarios: &[Scenario], folders: &[Option<String>], from: usize) -> Vec<GroupLink> {
+    let up = if folders[from].is_some() { ".." } else { "." };
+    groups
+        .iter()
+        .zip(folders)
+        .enumerate()
+        .filter(|(index, _)| *index != from)
+        .map(|(_, (group, folder))| {
+            let baseline = &scenarios[group.baseline()];
+            GroupLink {
+                baseline: baseline.name.clone(),
+                title: baseline.spec.title.clone(),
+                folder: match folder {
+                    Some(folder) if up == "." => folder.clone(),
+                    Some(folder) => format!("{up}/{folder}"),
+                    None => up.to_string(),
+                },
+            }
+        })
         .collect()
 }
 

@@ -41,6 +41,21 @@ pub struct Manifest {
     pub baseline: Option<String>,
     pub scenarios: Vec<ScenarioEntry>,
     pub metrics: Vec<MetricEntry>,
+    /// The other groups of the same run (scenarios from other councils or first months),
+    /// compared separately and never with these: where their files are.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_groups: Vec<GroupLink>,
+}
+
+/// Another group of the same run, as its files are reached from this one's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupLink {
+    /// Its baseline's name, and title if it has one.
+    pub baseline: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Its folder, relative to this group's: `kent_2024`, `..`, `../kent_2024`.
+    pub folder: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -109,6 +124,7 @@ impl Manifest {
             baseline,
             scenarios,
             metrics,
+            other_groups: Vec::new(),
         }
     }
 }
