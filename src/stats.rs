@@ -374,23 +374,22 @@ pub struct WholeYearFigure {
     pub summary: Summary,
 }
 
-/// Each replication's average over `months` (a serial sum in month order, then divided) and
-/// its worst (highest) month, of `metric`.
-pub fn average_and_worst(
+/// Each replication's average over `months` ([`sum_over_months`], then divided) and its worst
+/// (highest) month, of `metric`.
+fn average_and_worst(
     run: &ScenarioRun,
     months: std::ops::RangeInclusive<usize>,
     metric: Metric,
 ) -> (Vec<f64>, Vec<f64>) {
     let count = months.clone().count() as f64;
+    let averages = sum_over_months(run, months.clone(), metric).into_iter().map(|sum| sum / count).collect();
     let mut worst = vec![f64::NEG_INFINITY; run.replications as usize];
-    let mut sums = vec![0.0; run.replications as usize];
     for month in months {
-        for ((sum, high), &value) in sums.iter_mut().zip(worst.iter_mut()).zip(run.replications_of(month, metric)) {
-            *sum += value;
+        for (high, &value) in worst.iter_mut().zip(run.replications_of(month, metric)) {
             *high = high.max(value);
         }
     }
-    (sums.into_iter().map(|sum| sum / count).collect(), worst)
+    (averages, worst)
 }
 
 /// Every whole-year figure of a run, for the years whose 12 months to 30 September were all

@@ -101,7 +101,7 @@ fn group_folders(groups: &[Group], scenarios: &[Scenario]) -> Vec<Option<String>
 
 /// Where the other groups are from group `from`: their baselines and folders, relative to its.
 fn links(groups: &[Group], scenarios: &[Scenario], folders: &[Option<String>], from: usize) -> Vec<GroupLink> {
-    let up = if folders[from].is_some() { ".." } else { "." };
+    let here = &folders[from];
     groups
         .iter()
         .zip(folders)
@@ -112,10 +112,11 @@ fn links(groups: &[Group], scenarios: &[Scenario], folders: &[Option<String>], f
             GroupLink {
                 baseline: baseline.name.clone(),
                 title: baseline.spec.title.clone(),
-                folder: match folder {
-                    Some(folder) if up == "." => folder.clone(),
-                    Some(folder) => format!("{up}/{folder}"),
-                    None => up.to_string(),
+                // From the top to a group's folder, from a folder up to the top, or across.
+                folder: match (here, folder) {
+                    (None, Some(folder)) => folder.clone(),
+                    (Some(_), Some(folder)) => format!("../{folder}"),
+                    (_, None) => "..".to_string(),
                 },
             }
         })
